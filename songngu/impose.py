@@ -1,0 +1,182 @@
+"""Take a finished PDF of A5 pages; give print sheets: a saddle-stitch booklet or n-up A4 sheets.
+
+Layouts (see :func:`impose`):
+
+``booklet``
+    Two pages side by side on each side of an A4 landscape sheet, in :func:`booklet_order`:
+    print double-sided, flipping on the short edge, fold the stack in half, staple on the fold.
+``2up``
+    Pages 1|2, 3|4, … side by side on A4 landscape, in reading order (cut in half, or hand out).
+``4up``
+    Four pages per A4 portrait side in a 2×2 grid (1 2 / 3 4), scaled down to fit.
+
+Each source page is placed at its trim size (its TrimBox if it has one, else its MediaBox),
+clipped to that box (so bleed and crop marks do not spill onto the neighbouring page), scaled
+down only if it does not fit its half or cell, and centred there. Pages are merged as vectors
+with pypdf, so the text on the sheets stays selectable and extractable. Padding is left truly
+blank: nothing is drawn there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import ArrayObject, NameObject, RectangleObject
+
+__all__ = ["LAYOUTS", "booklet_order", "impose"]
+
+MM = 72 / 25.4
+A4_SHORT = 210 * MM  # 595.28 pt
+A4_LONG = 297 * MM  # 841.89 pt
+
+Cell = tuple[float, float, float, float]  # x, y (lower-left, in sheet space), width, height
+
+# layout name → (sheet width, sheet height, cells in reading order)
+_HALF = A4_LONG / 2
+_QW, _QH = A4_SHORT / 2, A4_LONG / 2
+LAYOUTS: dict[str, tuple[float, float, tuple[Cell, ...]]] = {
+    "booklet": (A4_LONG, A4_SHORT, ((0, 0, _HALF, A4_SHORT), (_HALF, 0, _HALF, A4_SHORT))),
+    "2up": (A4_LONG, A4_SHORT, ((0, 0, _HALF, A4_SHORT), (_HALF, 0, _HALF, A4_SHORT))),
+    "4up": (
+        A4_SHORT,
+        A4_LONG,
+        ((0, _QH, _QW, _QH), (_QW, _QH, _QW, _QH), (0, 0, _QW, _QH), (_QW, 0, _QW, _QH)),
+    ),
+}
+
+
+def booklet_order(page_count: int) -> list[tuple[int | None, int | None]]:
+    """Saddle-stitch order: for n pages padded to a multiple of 4 (None = blank), the list of
+    (left, right) source page indexes (0-based) for each sheet side in print order:
+    sheet 1 front, sheet 1 back, sheet 2 front, ... so that printing double-sided
+    (flip on short edge), folding the stack and stapling gives reading order.
+
+    >>> booklet_order(4)
+    [(3, 0), (1, 2)]
+    >>> booklet_order(5)
+    [(None, 0), (1, None), (None, 2), (3, 4)]
+    """
+    if page_count < 0:
+        raise ValueError(f"page count must not be negative, got {page_count}")
+    padded = -(-page_count // 4) * 4
+
+    def page(i: int) -> int | None:
+        return i if i < page_count else None
+
+    sides: list[tuple[int | None, int | None]] = []
+    for sheet in range(padded // 4):
+        outer, inner = 2 * sheet, padded - 1 - 2 * sheet
+        sides.append((page(inner), page(outer)))  # front: last … first (outside of the fold)
+        sides.append((page(outer + 1), page(inner - 1)))  # back: the pages behind those
+    return sides
+
+
+def _slots(page_count: int, layout: str) -> list[Sequence[int | None]]:
+    """Source page index (or None) for each cell of each output page."""
+    if layout == "booklet":
+        return list(booklet_order(page_count))
+    per_side = len(LAYOUTS[layout][2])
+    return [
+        [i if i < page_count else None for i in range(start, start + per_side)]
+        for start in range(0, page_count, per_side)
+    ]
+
+
+def _trim_box(page: PageObject) -> RectangleObject:
+    """The page's TrimBox if it has one, else its MediaBox (never the CropBox fallback)."""
+    return page.trimbox if "/TrimBox" in page else page.mediabox
+
+
+def _place(sheet: PageObject, page: PageObject, cell: Cell) -> None:
+    """Merge ``page`` onto ``sheet``: trim box centred in ``cell``, scaled down only if needed.
+
+    A page's /Rotate is honoured: it is placed the way a viewer shows it.
+    """
+    box = _trim_box(page)
+    width, height = float(box.width), float(box.height)
+    if width <= 0 or height <= 0:
+        raise ValueError(f"page has an empty trim box: {list(box)}")
+    turn = page.rotation % 360  # clockwise, a multiple of 90
+    if turn in (90, 270):
+        width, height = height, width
+    cx, cy, cw, ch = cell
+    scale = min(1.0, cw / width, ch / height)
+    # pypdf clips the merged content to the page's CropBox: make that the trim box, so
+    # bleed and printer's marks outside it are cut off instead of drawn on the next cell.
+    page[NameObject("/CropBox")] = RectangleObject(box)
+    # Link annotations point into the source's page tree; they mean nothing on a print sheet
+    # and would drag copies of source pages into the output.
+    if "/Annots" in page:
+        kept = [a for a in page["/Annots"] if a.get_object().get("/Subtype") != "/Link"]
+        if kept:
+            page[NameObject("/Annots")] = ArrayObject(kept)
+        else:
+            del page["/Annots"]
+    ctm = (
+        Transformation()
+        .translate(-float(box.left + box.right) / 2, -float(box.bottom + box.top) / 2)
+        .rotate(-turn)
+        .scale(scale, scale)
+        .translate(cx + cw / 2, cy + ch / 2)
+    )
+    sheet.merge_transformed_page(page, ctm)
+
+
+def impose(src: Path, dst: Path, layout: str = "booklet") -> int:
+    """layout: 'booklet' (2 A5 pages side by side on A4 landscape in booklet_order, blank padding),
+    '2up' (pages 1,2 | 3,4 … on A4 landscape, reading order), '4up' (4 A5-ish pages scaled onto A4 portrait
+    in a 2x2 grid, reading order). Source pages are placed at their trim size (use the page's TrimBox if present,
+    else MediaBox), scaled only if they do not fit, and centred in their half/cell. Write atomically (temp file in
+    the same folder, then os.replace). Returns the number of output sheets sides (pages) written."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUTS)}")
+    src, dst = Path(src), Path(dst)
+    reader = PdfReader(src)  # reads the whole file, so dst may be src
+    page_count = len(reader.pages)
+    if page_count == 0:
+        raise ValueError(f"{src}: the PDF has no pages")
+
+    sheet_w, sheet_h, cells = LAYOUTS[layout]
+    writer = PdfWriter()
+    for slots in _slots(page_count, layout):
+        sheet = writer.add_blank_page(sheet_w, sheet_h)  # no /Contents: blank means blank
+        for index, cell in zip(slots, cells):
+            if index is not None:
+                _place(sheet, reader.pages[index], cell)
+        if "/Contents" in sheet:
+            sheet.compress_content_streams()
+    title = (reader.metadata or {}).get("/Title")
+    if title:
+        writer.add_metadata({"/Title": str(title)})
+
+    _write_atomically(writer, dst)
+    return len(writer.pages)
+
+
+def _write_atomically(writer: PdfWriter, dst: Path) -> None:
+    """Write to a temporary file beside ``dst``, then rename it over ``dst``.
+
+    The temporary file is created with mode 0o666 so the umask applies as for any new file.
+    """
+    for _ in range(10):
+        tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"could not create a temporary file beside {dst}")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            writer.write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

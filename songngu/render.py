@@ -1,0 +1,141 @@
+"""Render a resolved document to one standalone HTML page per language with Jinja2.
+
+Resolved → HTML text. Labels come from the template's gettext catalogs through Jinja2's i18n
+extension; inline spans become HTML here, with every piece of content text escaped. The front
+matter of each language is rendered with that language's own catalog, so the first page can
+carry every language's title block.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from markupsafe import Markup, escape
+
+from . import i18n
+from .errors import SetupError
+from .inline import Span, plain_text
+from .resolve import Resolved, ResolvedText
+
+def N_(message: str) -> str:
+    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
+    return message
+
+
+XREF_LABELS = {"table": N_("Table %(num)s"), "figure": N_("Figure %(num)s"),
+               "section": N_("Section %(num)s")}
+PAGE_LABEL = N_("p.")
+CORRESPONDING = N_("Corresponding author.")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What changes the page besides the content."""
+
+    last_page: int | None = None
+    """The last page number of the PDF, known only after layout; None on a first pass."""
+    medium: str = "journal"
+    """``journal`` (A4 journal page) or ``handout`` (A5 reading copy)."""
+    crop_marks: bool = False
+    page_refs: bool = True
+    """Add the page number to references to sections (PDF only)."""
+
+
+def template_dir(templates: Path, name: str) -> Path:
+    folder = templates / name
+    if not (folder / "article.html.j2").is_file():
+        raise SetupError(f"template {name!r} not found: expected {folder / 'article.html.j2'} "
+                         f"(set 'template:' in document.yaml to a folder of {templates})")
+    return folder
+
+
+def render_html(resolved: Resolved, lang: str, templates: Path,
+                options: RenderOptions = RenderOptions()) -> str:
+    """The complete HTML page of ``lang``."""
+    doc = resolved.doc
+    folder = template_dir(templates, doc.template)
+    env = _environment(folder, lang, resolved.texts[lang])
+    # The corresponding author's note sits at the foot of page 1, once, in the page's language.
+    note = _translations(folder, lang).gettext(CORRESPONDING)
+    fronts = [Markup(_environment(folder, other, resolved.texts[other])
+                     .get_template("front.html.j2")
+                     .render(doc=doc, text=doc.texts[other], lang=other, primary=lang,
+                             corresponding_note=note if i == 0 else ""))
+              for i, other in enumerate(o for o in doc.languages if o in doc.texts)]
+    try:
+        template = env.get_template("article.html.j2")
+    except TemplateNotFound as exc:  # pragma: no cover - template_dir checked the file
+        raise SetupError(f"template file {exc.name} not found in {folder}") from None
+    text = doc.texts[lang]
+    return template.render(
+        doc=doc, text=text, lang=lang, fronts=fronts, options=options,
+        numbers=resolved.texts[lang].numbers, references=resolved.texts[lang].references,
+        title_plain=plain_text(resolved.texts[lang].spans.get(text.title, [])) or text.title,
+        other_languages=[(other, i18n.language_name(other)) for other in doc.languages
+                         if other != lang],
+        language_name=i18n.language_name(lang),
+        last_page=options.last_page or doc.first_page,
+        stylesheet=Markup((folder / "journal.css").read_text(encoding="utf-8")),
+    )
+
+
+def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment:
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True,
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True)
+    translations = _translations(folder, lang)
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters["md"] = lambda markup: _markup_html(markup, resolved, translations)
+    env.filters["day"] = lambda day: i18n.format_day(day, lang)
+    env.filters["cell"] = lambda value, column: i18n.format_cell(value, column.kind,
+                                                                 column.pattern, lang)
+    env.filters["css_string"] = _css_string
+    env.globals["language_name"] = i18n.language_name
+    return env
+
+
+@lru_cache(maxsize=16)
+def _translations(folder: Path, lang: str) -> gettext.NullTranslations:
+    return i18n.load_translations(folder, lang)
+
+
+def _markup_html(markup: str, resolved: ResolvedText,
+                 translations: gettext.NullTranslations) -> Markup:
+    spans = resolved.spans.get(markup)
+    if spans is None:  # text that carries no markup of interest, e.g. an empty note
+        return escape(markup)
+    return Markup("".join(_span_html(s, translations) for s in spans))
+
+
+def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
+    inner = "".join(_span_html(s, translations) for s in span.children)
+    if span.kind == "text":
+        return str(escape(span.text))
+    if span.kind == "code":
+        return f"<code>{escape(span.text)}</code>"
+    if span.kind in ("em", "strong", "sup"):
+        tag = {"em": "em", "strong": "strong", "sup": "sup"}[span.kind]
+        return f"<{tag}>{inner}</{tag}>"
+    if span.kind == "link":
+        return f'<a href="{escape(span.href)}">{inner}</a>'
+    if span.kind == "cite":
+        return f'<span class="citation">{span.html}</span>'
+    if span.kind == "xref":
+        kind, _, target = span.target.partition(":")
+        label = translations.gettext(XREF_LABELS[kind]) % {"num": span.number}
+        anchor = {"table": "tbl", "figure": "fig", "section": "sec"}[kind]
+        page = f' data-page-label="{escape(translations.gettext(PAGE_LABEL))}"' \
+            if kind == "section" else ""
+        return (f'<a class="xref xref-{kind}" href="#{anchor}-{escape(target)}"{page}>'
+                f'{escape(label)}</a>')
+    raise ValueError(f"unknown span kind {span.kind!r}")
+
+
+def _css_string(value) -> Markup:
+    """Escape text for a double-quoted CSS string inside a <style> element."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return Markup(text.replace("<", "\\3C "))

@@ -1,0 +1,41 @@
+"""Shared fixtures: the sample article built once per test session, in both languages."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "asean-japan"
+
+
+def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run ``python build.py ARGS`` as a user would, capturing its output."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", *args, str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The output folder of ``python build.py --lang all`` on the shipped sample."""
+    out = tmp_path_factory.mktemp("build")
+    result = run_build("--lang", "all", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A private copy of the sample document folder that a test may edit."""
+    target = tmp_path / "content" / "asean-japan"
+    shutil.copytree(SAMPLE, target)
+    return target
