@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 from . import __version__, pipeline
-from .errors import ContentError, SetupError
+from .errors import ContentError, Problem, SetupError
 
 COMMANDS = ("build", "check")
 
@@ -70,29 +70,33 @@ def _run(args: argparse.Namespace) -> int:
     project = pipeline.Project(args.content, args.templates, args.fonts, args.out)
     project.check()
     options = pipeline.BuildOptions(strict=args.strict, pdf=args.pdf, html=args.html)
+    return COMMAND_FUNCTIONS[args.command](args, project, options)
+
+
+def _build(args: argparse.Namespace, project: pipeline.Project,
+           options: pipeline.BuildOptions) -> int:
     started = time.perf_counter()
     for folder in pipeline.find_documents(project.content):
-        checked = pipeline.check_document(folder, args.strict)
-        _print_problems(checked.problems.items)
-        if args.command == "check":
-            print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
-            continue
-        langs = _languages(args.lang, checked.doc)
-        resolved = pipeline.resolve_document(checked)
-        for lang in langs:
-            pipeline.build_language(checked, resolved, lang, project, options, print)
-    if args.command == "build":
-        print(f"done in {time.perf_counter() - started:.1f} s")
+        pipeline.build_document(folder, project, args.lang, options, _report)
+    print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
 
-def _languages(choice: str, doc) -> list[str]:
-    if choice == "all":
-        return list(doc.languages)
-    if choice not in doc.languages:
-        raise SetupError(f"--lang {choice}: {doc.id} has the languages "
-                         f"{', '.join(doc.languages)} (or use --lang all)")
-    return [choice]
+def _check(args: argparse.Namespace, project: pipeline.Project,
+           options: pipeline.BuildOptions) -> int:
+    for folder in pipeline.find_documents(project.content):
+        checked = pipeline.check_document(folder, args.strict)
+        _print_problems(checked.problems.items)
+        print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
+    return 0
+
+
+COMMAND_FUNCTIONS = {"build": _build, "check": _check}
+
+
+def _report(item: str | Problem) -> None:
+    """Progress and written files go to stdout; findings (file:line: …) to stderr."""
+    print(item, file=sys.stderr if isinstance(item, Problem) else sys.stdout)
 
 
 def _print_problems(problems) -> None:

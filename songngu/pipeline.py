@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import citations, model, parity, render, resolve, write
-from .errors import ContentError, Problems, SetupError
+from .errors import ContentError, Problem, Problems, SetupError
 from .load import Loaded, load_yaml
 
 SHARED_FILE = "document.yaml"
@@ -113,7 +113,6 @@ def build_language(checked: Checked, resolved: resolve.Resolved, lang: str, proj
                    options: BuildOptions, report: Callable[[str], None]) -> list[Path]:
     """Render and write one language's HTML page and PDF; return the files written."""
     doc = checked.doc
-    templates = render.template_dir(project.templates, doc.template)
     out_dir = project.out / lang
     assets = write.Assets(fonts=project.fonts, media=doc.folder)
     written = []
@@ -134,8 +133,31 @@ def build_language(checked: Checked, resolved: resolve.Resolved, lang: str, proj
         report(f"wrote {target} ({pdf.page_count} pages, pages {doc.first_page}–"
                f"{doc.first_page + pdf.page_count - 1}, {time.perf_counter() - started:.2f} s)")
         written.append(target)
-    del templates
     return written
+
+
+def build_document(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
+                   report: Callable[[str | Problem], None]) -> list[Path]:
+    """Check, resolve, render and write one document in the chosen languages."""
+    checked = check_document(folder, options.strict)
+    for problem in checked.problems.items:
+        report(problem)
+    langs = select_languages(lang_choice, checked.doc)
+    resolved = resolve_document(checked)
+    written = []
+    for lang in langs:
+        written += build_language(checked, resolved, lang, project, options, report)
+    return written
+
+
+def select_languages(choice: str, doc: model.Document) -> list[str]:
+    """``all`` or one of the document's languages."""
+    if choice == "all":
+        return list(doc.languages)
+    if choice not in doc.languages:
+        raise SetupError(f"--lang {choice}: {doc.id} has the languages "
+                         f"{', '.join(doc.languages)} (or use --lang all)")
+    return [choice]
 
 
 def _render_paginated(resolved, lang, project, assets, hint: int | None):
