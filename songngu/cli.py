@@ -86,6 +86,7 @@ def _check(args: argparse.Namespace, project: pipeline.Project,
            options: pipeline.BuildOptions) -> int:
     for folder in pipeline.find_documents(project.content):
         checked = pipeline.check_document(folder, args.strict)
+        pipeline.resolve_document(checked, args.strict)
         _print_problems(checked.problems.items)
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
     return 0

@@ -102,10 +102,13 @@ def check_document(folder: Path, strict: bool = False) -> Checked:
     return Checked(doc, references, problems, sources)
 
 
-def resolve_document(checked: Checked) -> resolve.Resolved:
+def resolve_document(checked: Checked, strict: bool = False) -> resolve.Resolved:
+    """Resolve a checked document; its findings join ``checked.problems``."""
     problems = Problems()
-    resolved = resolve.resolve(checked.doc, checked.references, problems)
-    problems.raise_if_errors()
+    resolved = resolve.resolve(checked.doc, checked.references, problems, strict)
+    checked.problems.extend(problems)
+    if problems.errors:
+        raise ContentError(checked.problems.items)
     return resolved
 
 
@@ -140,10 +143,10 @@ def build_document(folder: Path, project: Project, lang_choice: str, options: Bu
                    report: Callable[[str | Problem], None]) -> list[Path]:
     """Check, resolve, render and write one document in the chosen languages."""
     checked = check_document(folder, options.strict)
+    langs = select_languages(lang_choice, checked.doc)
+    resolved = resolve_document(checked, options.strict)
     for problem in checked.problems.items:
         report(problem)
-    langs = select_languages(lang_choice, checked.doc)
-    resolved = resolve_document(checked)
     written = []
     for lang in langs:
         written += build_language(checked, resolved, lang, project, options, report)
