@@ -1,7 +1,8 @@
 """Parse the command line, run the pipeline, and report what happened.
 
-argv → exit status. The user sees one line per problem (file:line: message) and one line per
-file written; a traceback only with ``--debug``.
+argv → exit status. The user sees one line per problem (file:line: message) and, for each
+output, what is being done and then the file written with the time it took; a traceback only
+with ``--debug``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__, pipeline
-from .errors import ContentError, Problem, SetupError
+from . import __version__, handout, pipeline, progress, sync, write
+from .errors import ContentError, SetupError
 
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "sync")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_handout_args(parser, args)
     try:
         return _run(args)
     except ContentError as exc:
@@ -38,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the user gets one line; --debug shows where it came from
         if args.debug:
+            print(getattr(exc, "details", ""), file=sys.stderr)  # a build process's traceback
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
               f"traceback)", file=sys.stderr)
@@ -48,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description="Build bilingual journal PDF and HTML from YAML content.")
     parser.add_argument("command", nargs="?", default="build", choices=COMMANDS,
-                        help="build (default): write PDF and HTML; check: report problems only")
+                        help="build (default): write PDF and HTML; check: report problems and "
+                             "the translation status only; sync: mark translations up to date")
     parser.add_argument("--lang", default="all",
                         help="language to build: a code such as vi or en, or 'all' (default)")
     parser.add_argument("--content", type=Path, default=Path("content"),
@@ -61,6 +66,33 @@ def _parser() -> argparse.ArgumentParser:
                         help="treat parity findings and uncited references as errors")
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the PDF")
     parser.add_argument("--no-html", dest="html", action="store_false", help="skip the HTML")
+    parser.add_argument("--pdf-variant", choices=write.PDF_VARIANTS,
+                        default=write.DEFAULT_PDF_VARIANT, metavar="VARIANT",
+                        help=f"PDF standard to follow (default: {write.DEFAULT_PDF_VARIANT}, "
+                             f"tagged and accessible); pdf/a-3b for archives, with the YAML "
+                             f"sources attached; one of: {', '.join(write.PDF_VARIANTS)}")
+    parser.add_argument("--handout", action="store_true",
+                        help="also write an A5 handout (<doc>.handout.pdf) and its print sheets; "
+                             "with --lang en+vi, English and Vietnamese side by side")
+    parser.add_argument("--sheets", choices=handout.SHEETS,
+                        help="print sheets of the handout: booklet (default; A4, fold and "
+                             "staple), 2up (two A5 pages per A4 side) or 4up (four per side)")
+    parser.add_argument("--crop-marks", action="store_true",
+                        help="for a print shop: crop marks and 3 mm bleed around the A5 handout")
+    parser.add_argument("--block", action="append", metavar="KEY",
+                        help="sync: the block to mark in sync, as SECTION/N (the N-th block of "
+                             "section SECTION), SECTION/title, title, abstract, keywords, …; "
+                             "may be repeated")
+    parser.add_argument("--all", action="store_true", help="sync: mark every block in sync")
+    parser.add_argument("--force", action="store_true",
+                        help="rebuild even the outputs whose inputs have not changed")
+    parser.add_argument("--watch", action="store_true",
+                        help="rebuild on every save, with a live preview of the HTML served on "
+                             "127.0.0.1 (stop with Ctrl-C)")
+    parser.add_argument("--port", type=int, default=8000,
+                        help="--watch: port of the live preview (default: 8000, or a free one)")
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="outputs built at once (default: one per core)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"songngu {__version__}")
     return parser
@@ -69,35 +101,87 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     project = pipeline.Project(args.content, args.templates, args.fonts, args.out)
     project.check()
-    options = pipeline.BuildOptions(strict=args.strict, pdf=args.pdf, html=args.html)
+    options = pipeline.BuildOptions(
+        strict=args.strict, pdf=args.pdf, html=args.html, pdf_variant=args.pdf_variant,
+        handout=handout.HandoutOptions(args.sheets or "booklet", args.crop_marks)
+        if args.handout else None)
     return COMMAND_FUNCTIONS[args.command](args, project, options)
 
 
 def _build(args: argparse.Namespace, project: pipeline.Project,
            options: pipeline.BuildOptions) -> int:
+    if args.watch:
+        from . import watch  # the file watcher and the preview server: --watch only
+
+        return watch.run(project, args.lang, options, port=args.port, workers=args.jobs)
     started = time.perf_counter()
-    for folder in pipeline.find_documents(project.content):
-        pipeline.build_document(folder, project, args.lang, options, _report)
-    print(f"done in {time.perf_counter() - started:.1f} s")
+    written = pipeline.build(pipeline.find_documents(project.content), project, args.lang,
+                             options, progress.Console(), force=args.force, workers=args.jobs)
+    elapsed = time.perf_counter() - started
+    print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
     return 0
 
 
 def _check(args: argparse.Namespace, project: pipeline.Project,
            options: pipeline.BuildOptions) -> int:
     for folder in pipeline.find_documents(project.content):
-        checked = pipeline.check_document(folder, args.strict)
+        checked = pipeline.check_document(folder, args.strict, project)
         pipeline.resolve_document(checked, args.strict)
         _print_problems(checked.problems.items)
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
+        for line in checked.translation.lines():
+            print(f"  {line}")
     return 0
 
 
-COMMAND_FUNCTIONS = {"build": _build, "check": _check}
+def _sync(args: argparse.Namespace, project: pipeline.Project,
+          options: pipeline.BuildOptions) -> int:
+    """Mark blocks in sync: ``sync --lang vi --block introduction/2`` (or ``--all``)."""
+    if bool(args.all) == bool(args.block):
+        raise SetupError("sync: say which blocks to mark in sync: --block SECTION/N (repeatable) "
+                         "or --all")
+    for folder in pipeline.find_documents(project.content):
+        checked = pipeline.check_document(folder, args.strict, project)
+        lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
+                                                                           checked.doc)[0]
+        keys = sync.block_keys(checked.doc, lang)
+        if args.block:
+            _check_block_keys(args.block, keys, folder, lang)
+            keys = list(dict.fromkeys(args.block))
+        records = sync.load_records(checked.doc, checked.problems)
+        checked.problems.raise_if_errors()
+        sync.mark(checked.doc, records, lang, keys)
+        sync.write_records(records, checked.doc, write.write_text)
+        print(f"marked {len(keys)} block{'s' * (len(keys) != 1)} of {lang or 'every language'} "
+              f"in sync: wrote {records.file}")
+    return 0
 
 
-def _report(item: str | Problem) -> None:
-    """Progress and written files go to stdout; findings (file:line: …) to stderr."""
-    print(item, file=sys.stderr if isinstance(item, Problem) else sys.stdout)
+def _check_block_keys(wanted: list[str], keys: list[str], folder: Path, lang: str | None) -> None:
+    import difflib
+    for key in wanted:
+        if key not in keys:
+            close = difflib.get_close_matches(key, keys, n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else \
+                "blocks are named SECTION/N, SECTION/title, title, abstract, keywords"
+            raise SetupError(f"sync: {folder} has no block {key!r}"
+                             f"{f' in {lang}' if lang else ''} ({hint})")
+
+
+COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync}
+
+
+def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options of the handout only make sense with --handout."""
+    if "+" in args.lang and args.command == "build" and not args.handout:
+        parser.error(f"--lang {args.lang} makes a parallel handout: add --handout "
+                     f"(or build one language: --lang {args.lang.split('+')[0]})")
+    if not args.handout:
+        given = [name for name, value in (("--sheets", args.sheets),
+                                          ("--crop-marks", args.crop_marks)) if value]
+        if given:
+            parser.error(f"{' and '.join(given)} shape{'s' * (len(given) == 1)} the handout: "
+                         f"add --handout")
 
 
 def _print_problems(problems) -> None:

@@ -59,11 +59,19 @@ class Problems:
 
 
 class ContentError(Exception):
-    """The content cannot be built; carries every problem found."""
+    """The content cannot be built; carries every problem found, file by file, in line order."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
+        self.problems = in_reading_order(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):  # travels between build processes with its problems intact
+        return ContentError, (self.problems,)
+
+
+def in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """Problems file by file, then line by line, so a user can work down each file."""
+    return sorted(problems, key=lambda p: (p.file, p.line))
 
 
 class SetupError(Exception):

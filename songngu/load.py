@@ -2,8 +2,10 @@
 
 YAML → (data, line map). Every string is normalised to Unicode NFC here, once, so that text
 pasted in decomposed form (NFD) renders, extracts and compares exactly like composed text.
-Syntax errors and duplicate keys become :class:`~songngu.errors.Problem` records with file,
-line and column; nothing here raises on bad input.
+Syntax errors, bytes that are not UTF-8, characters YAML forbids and duplicate keys become
+:class:`~songngu.errors.Problem` records with file, line and column; nothing here raises on
+bad input. A value that only looks like a date (``2021-02-30``) stays text, so the model can
+say which field it was.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class Loaded:
     file: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    source: list[str] = field(default_factory=list)
+    """The file's lines, NFC-normalised like the data, for finding a word inside a value."""
 
     @property
     def name(self) -> str:
@@ -46,76 +50,199 @@ class Loaded:
         """The line of the key that holds the value at ``path`` (where a user looks)."""
         return self.lines.get(("key",) + tuple(path), self.line(path))
 
+    def find_line(self, path: Path_, needle: str, reach: int = 200) -> int:
+        """The line, at or after the start of the value at ``path``, on which ``needle`` is.
+
+        A paragraph spans many lines; pointing at the line of the word itself saves the user
+        a search. Falls back to the value's first line (e.g. for a ``\\u`` escape).
+        """
+        start = self.line(path)
+        for number in range(start, min(start + reach, len(self.source) + 1)):
+            if needle in self.source[number - 1]:
+                return number
+        return start
+
+    def strings(self, data: Any = None, path: Path_ = ()):
+        """Every text value with its path, in file order: (path, text)."""
+        data = self.data if data is None and path == () else data
+        if isinstance(data, str):
+            yield path, data
+        elif isinstance(data, dict):
+            for key, value in data.items():
+                yield from self.strings(value, path + (key,))
+        elif isinstance(data, list):
+            for i, value in enumerate(data):
+                yield from self.strings(value, path + (i,))
+
 
 def load_yaml(path: Path, problems: Problems) -> Loaded | None:
     """Load one YAML file; report syntax errors to ``problems`` and return None for them."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.error(path, 0, f"expected UTF-8 text, found a byte {exc.object[exc.start]:#04x} "
-                                f"at offset {exc.start}")
+        line = raw[:exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(path, line, f"expected UTF-8 text, found the byte {raw[exc.start]:#04x} "
+                                   f"at column {column}: save the file as UTF-8")
         return None
     return load_yaml_text(text, path, problems)
 
 
 def load_yaml_text(text: str, path: Path, problems: Problems) -> Loaded | None:
     """Load YAML from a string that came from ``path``."""
+    text = text.removeprefix("\ufeff")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        column = f", column {mark.column + 1}" if mark else ""
-        what = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
-        problems.error(path, line, f"YAML syntax error{column}: {what}{context}")
+        _syntax_error(text, path, exc, problems)
         return None
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        problems.error(path, getattr(getattr(exc, "position", None), "line", 0),
-                       f"YAML error: {exc}")
+    except yaml.reader.ReaderError as exc:  # a control character or other forbidden one
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        found = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        problems.error(path, line, f"expected printable text, found the control character "
+                                   f"U+{found:04X} at column {column}: delete it")
         return None
-    loaded = Loaded(path, None)
-    if node is None:
-        loaded.data = {}
-        return loaded
-    loaded.data = _build(node, (), loaded, problems, SafeConstructor())
+    except RecursionError:
+        return _too_deep(path, problems)
+    loaded = Loaded(path, {}, source=unicodedata.normalize("NFC", text).splitlines())
+    if node is not None:
+        try:
+            loaded.data = _build(node, (), loaded, problems, SafeConstructor(), set())
+        except RecursionError:
+            return _too_deep(path, problems)
     return loaded
 
 
+def _too_deep(path: Path, problems: Problems) -> None:
+    problems.error(path, 1, "expected at most a few hundred levels of nesting, found more")
+    return None
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a YAML text: by libyaml when it is there (several times faster); by
+    PyYAML when libyaml finds an error, as PyYAML's messages are the ones explained here."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _syntax_error(text: str, path: Path, exc: yaml.MarkedYAMLError, problems: Problems) -> None:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 0
+    column = f" at column {mark.column + 1}" if mark else ""
+    message = f"YAML syntax error{column}: {exc.problem or 'invalid YAML'}"
+    if exc.context:
+        context = exc.context
+        if exc.context_mark and mark and exc.context_mark.line != mark.line:
+            context += f" that starts on line {exc.context_mark.line + 1}"
+        message += f", {context}"
+    if "'\\t'" in message:
+        message += "; indent with spaces, not tabs"
+    elif exc.problem == "mapping values are not allowed here":
+        message += "; put text that contains ': ' in quotation marks, or write it on the " \
+                   "next lines after '>-'"
+    elif exc.context in ("while parsing a flow sequence", "while parsing a flow mapping"):
+        message += "; text that starts with '[' or '{' must be in quotation marks"
+    elif mark and (opened := _open_quote(text, mark)):
+        message += f"; the quoted text opened on line {opened} runs on to line {line}: " \
+                   f"is a closing quotation mark missing?"
+    problems.error(path, line, message)
+
+
+def _open_quote(text: str, mark) -> int | None:
+    """The line where a quoted value that swallowed the following lines was opened, if any.
+
+    An unclosed ``"`` makes the parser fail only where the next quotation mark happens to
+    stand, often many lines later; saying where the quote began points at the real mistake.
+    """
+    tokens = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    for token in reversed(tokens):
+        if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                and token.end_mark.line == mark.line and token.start_mark.line < mark.line:
+            return token.start_mark.line + 1
+    return None
+
+
 def _build(node: yaml.Node, path: Path_, loaded: Loaded, problems: Problems,
-           constructor: SafeConstructor) -> Any:
+           constructor: SafeConstructor, open_nodes: set[int]) -> Any:
     loaded.lines[path] = node.start_mark.line + 1
+    if id(node) in open_nodes:
+        problems.error(loaded.file, node.start_mark.line + 1,
+                       "expected a value, found an alias (*name) that contains itself")
+        return None
     if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.error(loaded.file, key_node.start_mark.line + 1,
-                               "expected a plain key, found a nested structure used as a key")
-                continue
-            key = _normalise(constructor.construct_object(key_node))
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.error(loaded.file, key_node.start_mark.line + 1,
-                               "merge keys ('<<') are not supported in content files")
-                continue
-            if key in result:
-                problems.error(loaded.file, key_node.start_mark.line + 1,
-                               f"duplicate key {key!r} (first given on line "
-                               f"{loaded.lines[('key',) + path + (key,)]})")
-                continue
-            loaded.lines[("key",) + path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, path + (key,), loaded, problems, constructor)
+        open_nodes.add(id(node))
+        result = _build_mapping(node, path, loaded, problems, constructor, open_nodes)
+        open_nodes.discard(id(node))
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), loaded, problems, constructor)
-                for i, item in enumerate(node.value)]
+        open_nodes.add(id(node))
+        result = [_build(item, path + (i,), loaded, problems, constructor, open_nodes)
+                  for i, item in enumerate(node.value)]
+        open_nodes.discard(id(node))
+        return result
+    return _scalar(node, loaded, problems, constructor)
+
+
+def _build_mapping(node: yaml.MappingNode, path: Path_, loaded: Loaded, problems: Problems,
+                   constructor: SafeConstructor, open_nodes: set[int]) -> dict:
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.error(loaded.file, line,
+                           "expected a plain key, found a nested structure used as a key")
+            continue
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            problems.error(loaded.file, line,
+                           "expected a plain key, found a merge key '<<' (not supported in "
+                           "content files)")
+            continue
+        key = _scalar(key_node, loaded, problems, constructor)
+        if isinstance(key, (list, dict, set)):  # pragma: no cover - scalars only
+            continue
+        if key in result:
+            problems.error(loaded.file, line,
+                           f"duplicate key {key!r} (first given on line "
+                           f"{loaded.lines[('key',) + path + (key,)]}): keep one of them")
+            continue
+        loaded.lines[("key",) + path + (key,)] = line
+        result[key] = _build(value_node, path + (key,), loaded, problems, constructor,
+                             open_nodes)
+    return result
+
+
+def _scalar(node: yaml.Node, loaded: Loaded, problems: Problems,
+            constructor: SafeConstructor) -> Any:
     try:
         value = constructor.construct_object(node)
     except ConstructorError as exc:
-        problems.error(loaded.file, node.start_mark.line + 1, f"{exc.problem}: {node.value!r}")
-        return None
-    except ValueError as exc:  # e.g. an impossible date such as 2021-02-30
         problems.error(loaded.file, node.start_mark.line + 1,
-                       f"expected a valid value, found {node.value!r} ({exc})")
+                       f"expected a plain value, found {node.value!r}: {exc.problem}")
+        return None
+    except ValueError:
+        # Looked like a date or number but is not one (2021-02-30): keep what was typed,
+        # so the model can say which field expected what.
+        value = node.value
+    if isinstance(value, bytes):
+        problems.error(loaded.file, node.start_mark.line + 1,
+                       f"expected a plain value, found a {node.tag.rpartition(':')[2]} value "
+                       f"{node.value!r}")
         return None
     return _normalise(value)
 

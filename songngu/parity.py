@@ -20,7 +20,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import Problem, Problems, display_path
 from .inline import InlineSyntaxError, Span, parse_inline, plain_text, walk
-from .model import Document, Section, Text, Where
+from .model import Document, Section, Text, Where, block_name
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 ROMAN = re.compile(r"\b[IVXL]{2,}\b")
@@ -34,12 +34,6 @@ def check_parity(doc: Document, strict: bool = False) -> list[Problem]:
     langs = [lang for lang in doc.languages if lang in doc.texts]
     for other in langs[1:]:
         _compare(doc.texts[langs[0]], doc.texts[other], report)
-    for table_id in doc.tables:
-        missing = [lang for lang in langs if table_id not in doc.texts[lang].tables]
-        if missing and len(missing) < len(langs):
-            where = doc.tables[table_id].where
-            report(where.file, where.line, f"parity: table {table_id!r} has no caption in "
-                                           f"{', '.join(missing)}")
     return found.items
 
 
@@ -68,15 +62,42 @@ def _compare(a: Text, b: Text, report) -> None:
     if len(a.keywords) != len(b.keywords):
         both(a.where.get("keywords"), b.where.get("keywords"),
              f"{len(a.keywords)} keywords in {a.lang}, {len(b.keywords)} in {b.lang}")
+    else:
+        for i, (ka, kb) in enumerate(zip(a.keywords, b.keywords), 1):
+            _compare_markup(a, b, ka, kb, a.where.get("keywords"), b.where.get("keywords"),
+                            f"keyword {i}", both)
     _compare_markup(a, b, a.title, b.title, a.where.get("title"), b.where.get("title"),
                     "title", both)
     _compare_markup(a, b, a.abstract, b.abstract, a.where.get("abstract"),
                     b.where.get("abstract"), "abstract", both)
     _compare_sections(a, b, a.sections, b.sections, both, "the document")
+    _compare_tables(a, b, both)
+    for figure_id in sorted(set(a.figures) & set(b.figures)):
+        fa, fb = a.figures[figure_id], b.figures[figure_id]
+        _compare_markup(a, b, fa.caption, fb.caption, fa.where, fb.where,
+                        f"caption of figure {figure_id!r}", both)
+
+
+def _compare_tables(a: Text, b: Text, both) -> None:
+    """Captions, headers and notes: the numbers themselves are stored once, so only what is
+    translated can drift; and a table captioned in one language must be in the other."""
+    for table_id in sorted(set(a.tables) ^ set(b.tables)):
+        has, lacks = (a, b) if table_id in a.tables else (b, a)
+        where_has = has.tables[table_id].where
+        where_lacks = lacks.where.get("tables") or Where(display_path(lacks.file), 0)
+        first, second = (where_has, where_lacks) if has is a else (where_lacks, where_has)
+        both(first, second, f"table {table_id!r} has a caption in {has.lang} but none in "
+                            f"{lacks.lang}")
     for table_id in sorted(set(a.tables) & set(b.tables)):
         ta, tb = a.tables[table_id], b.tables[table_id]
         _compare_markup(a, b, ta.caption, tb.caption, ta.where, tb.where,
                         f"caption of table {table_id!r}", both)
+        for c, (ha, hb) in enumerate(zip(ta.columns, tb.columns), 1):
+            _compare_markup(a, b, ha, hb, ta.where, tb.where,
+                            f"header {c} of table {table_id!r}", both)
+        if bool(ta.note) != bool(tb.note):
+            both(ta.where, tb.where, f"table {table_id!r} has a note in "
+                                     f"{a.lang if ta.note else b.lang} only")
         _compare_markup(a, b, ta.note, tb.note, ta.where, tb.where,
                         f"note of table {table_id!r}", both)
 
@@ -85,10 +106,11 @@ def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], bo
                       parent: str) -> None:
     ids_a, ids_b = [s.id for s in sa], [s.id for s in sb]
     if ids_a != ids_b:
-        first_a = sa[0].where if sa else None
-        first_b = sb[0].where if sb else None
-        both(first_a, first_b, f"sections of {parent} differ: {a.lang} has "
-                               f"{', '.join(ids_a) or 'none'}; {b.lang} has "
+        i = _first_difference(ids_a, ids_b)
+        where_a = sa[min(i, len(sa) - 1)].where if sa else None
+        where_b = sb[min(i, len(sb) - 1)].where if sb else None
+        both(where_a, where_b, f"sections of {parent} differ from section {i + 1} on: "
+                               f"{a.lang} has {', '.join(ids_a) or 'none'}; {b.lang} has "
                                f"{', '.join(ids_b) or 'none'}")
         return
     for x, y in zip(sa, sb):
@@ -96,29 +118,38 @@ def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], bo
                         f"title of section {x.id!r}", both)
         kinds_a, kinds_b = [k.kind for k in x.blocks], [k.kind for k in y.blocks]
         if kinds_a != kinds_b:
-            both(x.where, y.where, f"section {x.id!r} has blocks {' '.join(kinds_a)} in "
-                                   f"{a.lang} but {' '.join(kinds_b)} in {b.lang}")
+            i = _first_difference(kinds_a, kinds_b)
+            where_a = x.blocks[i].where if i < len(x.blocks) else x.where
+            where_b = y.blocks[i].where if i < len(y.blocks) else y.where
+            both(where_a, where_b, f"section {x.id!r} has blocks {' '.join(kinds_a) or 'none'} "
+                                   f"in {a.lang} but {' '.join(kinds_b) or 'none'} in {b.lang} "
+                                   f"(first difference: block {i + 1})")
         else:
-            for i, (p, q) in enumerate(zip(x.blocks, y.blocks), 1):
-                what = f"{_BLOCK_NAMES[p.kind]} {i} of section {x.id!r}"
-                if p.kind in ("table", "figure"):
-                    if p.text != q.text:
-                        both(p.where, q.where, f"{what} places {p.text!r} in {a.lang} but "
-                                               f"{q.text!r} in {b.lang}")
-                elif p.kind in ("list", "ordered"):
-                    if len(p.items) != len(q.items):
-                        both(p.where, q.where, f"{what} has {len(p.items)} items in {a.lang}, "
-                                               f"{len(q.items)} in {b.lang}")
-                    for j, (m, n) in enumerate(zip(p.items, q.items), 1):
-                        _compare_markup(a, b, m, n, p.where, q.where, f"item {j} of {what}",
-                                        both)
-                else:
-                    _compare_markup(a, b, p.text, q.text, p.where, q.where, what, both)
+            for p, q in zip(x.blocks, y.blocks):
+                _compare_block(a, b, p, q, block_name(p, x), both)
         _compare_sections(a, b, x.sections, y.sections, both, f"section {x.id!r}")
 
 
-_BLOCK_NAMES = {"p": "paragraph", "heading": "subheading", "quote": "quotation",
-                "list": "list", "ordered": "list", "table": "table", "figure": "figure"}
+def _compare_block(a: Text, b: Text, p, q, what: str, both) -> None:
+    if p.kind in ("table", "figure"):
+        if p.text != q.text:
+            both(p.where, q.where, f"{what} places {p.text!r} in {a.lang} but {q.text!r} in "
+                                   f"{b.lang}")
+    elif p.kind in ("list", "ordered"):
+        if len(p.items) != len(q.items):
+            both(p.where, q.where, f"{what} has {len(p.items)} items in {a.lang}, "
+                                   f"{len(q.items)} in {b.lang}")
+        for j, (m, n) in enumerate(zip(p.items, q.items), 1):
+            _compare_markup(a, b, m, n, p.where, q.where, f"item {j} of {what}", both)
+    else:
+        _compare_markup(a, b, p.text, q.text, p.where, q.where, what, both)
+
+
+def _first_difference(xs: list, ys: list) -> int:
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        if x != y:
+            return i
+    return min(len(xs), len(ys))
 
 
 def _compare_markup(a: Text, b: Text, ma: str, mb: str, wa, wb, what: str, both) -> None:

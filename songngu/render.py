@@ -12,6 +12,7 @@ import gettext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup, escape
@@ -59,13 +60,15 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
     doc = resolved.doc
     folder = template_dir(templates, doc.template)
     env = _environment(folder, lang, resolved.texts[lang])
-    # The corresponding author's note sits at the foot of page 1, once, in the page's language.
+    # The corresponding author's note sits at the foot of page 1, once, in the page's language,
+    # and in that language's title block: the one a reader of the HTML page sees first.
     note = _translations(folder, lang).gettext(CORRESPONDING)
     fronts = [Markup(_environment(folder, other, resolved.texts[other])
                      .get_template("front.html.j2")
                      .render(doc=doc, text=doc.texts[other], lang=other, primary=lang,
-                             corresponding_note=note if i == 0 else ""))
-              for i, other in enumerate(o for o in doc.languages if o in doc.texts)]
+                             own_language=other == lang,
+                             corresponding_note=note if other == lang else ""))
+              for other in doc.languages if other in doc.texts]
     try:
         template = env.get_template("article.html.j2")
     except TemplateNotFound as exc:  # pragma: no cover - template_dir checked the file
@@ -79,8 +82,49 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
                          if other != lang],
         language_name=i18n.language_name(lang),
         last_page=options.last_page or doc.first_page,
-        stylesheet=Markup((folder / "journal.css").read_text(encoding="utf-8")),
+        stylesheet=stylesheet(folder, options.medium,
+                              *(PRINT_SHOP if options.crop_marks else ())),
     )
+
+
+MEDIUM_STYLESHEETS = {"journal": ("journal.css",), "handout": ("journal.css", "handout.css")}
+"""The stylesheets of each medium, in cascade order: a medium's own sheet adjusts the journal's."""
+
+
+PRINT_SHOP = ("print-shop.css",)
+"""Added for crop marks and bleed."""
+
+
+def stylesheet(folder: Path, medium: str, *extra: str) -> Markup:
+    """The CSS of ``medium`` (then the ``extra`` sheets) read from ``folder``, to inline."""
+    names = MEDIUM_STYLESHEETS[medium] + extra
+    return Markup("\n".join((folder / name).read_text(encoding="utf-8") for name in names))
+
+
+@dataclass(frozen=True)
+class LanguageView:
+    """One language's text helpers, for a page that sets several languages side by side."""
+
+    lang: str
+    name: str
+    """The language's own name: "English", "Tiếng Việt"."""
+    md: Callable[[str], Markup]
+    """Inline markup of this language → HTML (citations, cross-references resolved)."""
+    cell: Callable[..., str]
+    day: Callable[..., str]
+    translations: gettext.NullTranslations
+
+    def gettext(self, message: str, **values) -> str:
+        """A label in this language: ``gettext("Table %(num)s.", num="1")``."""
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+
+def language_view(resolved: Resolved, lang: str, templates: Path) -> LanguageView:
+    folder = template_dir(templates, resolved.doc.template)
+    env = _environment(folder, lang, resolved.texts[lang])
+    return LanguageView(lang, i18n.language_name(lang), env.filters["md"], env.filters["cell"],
+                        env.filters["day"], _translations(folder, lang))
 
 
 def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment:

@@ -5,10 +5,16 @@ a temporary name in its folder and renamed into place, so a failed build never l
 half-written file and never destroys the last good output. While rendering, WeasyPrint may
 read only the project's fonts and the document's own folder: any other URL stops the build
 with a message instead of a network request or a read elsewhere.
+
+PDFs are tagged PDF/UA-1 unless another of WeasyPrint's variants is asked for (PDF/A for
+archives, with the document's sources attached where the variant allows). Every timestamp in
+a PDF, including the one inside each embedded font, is the article's own date, so the same
+content gives the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -21,6 +27,26 @@ from .errors import SetupError
 
 VIRTUAL_ROOT = "/songngu-document/"
 """Base URL path of a page while it renders; maps to the allowed folders below."""
+
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b",
+                "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f",
+                "pdf/a-4u", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
+"""WeasyPrint's PDF variants but its ``debug`` one; listed here so that the command line
+needs no WeasyPrint import (a test compares the list with WeasyPrint's)."""
+SOURCE_VARIANTS = frozenset({"pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "pdf/a-4f"})
+"""The variants that may embed files of any type: they carry the document's YAML sources."""
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """How a PDF is written, besides its pages."""
+
+    variant: str = DEFAULT_PDF_VARIANT
+    date: dt.date | None = None
+    """The article's date: every timestamp of the file. None: $SOURCE_DATE_EPOCH, or 1970."""
+    sources: tuple[tuple[str, Path], ...] = ()
+    """(name, file) pairs attached to the PDF when the variant allows it (SOURCE_VARIANTS)."""
 
 
 @dataclass(frozen=True)
@@ -50,12 +76,19 @@ def atomic_path(target: Path):
         raise SetupError(f"cannot write to {target.parent}: {exc.strerror}; choose another "
                          f"output folder with --out") from None
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide outputs from other readers
     try:
         yield Path(tmp)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(target: Path, text: str) -> None:
@@ -86,9 +119,10 @@ def copy_assets(html_dir: Path, assets: Assets, names: list[str]) -> None:
 class RenderedPdf:
     """A laid-out PDF: its page count is known before it is written."""
 
-    def __init__(self, document, options: dict):
+    def __init__(self, document, options: dict, clock: dt.datetime | None = None):
         self._document = document
         self._options = options
+        self._clock = clock or _clock(None)
 
     @property
     def page_count(self) -> int:
@@ -97,12 +131,19 @@ class RenderedPdf:
     def write(self, target: Path, finish=None) -> None:
         """Write the PDF atomically; ``finish(path)`` may post-process the temporary file."""
         with atomic_path(target) as tmp:
-            self._document.write_pdf(tmp, **self._options)
+            with _source_date_epoch(self._clock), _language_tags(self._document.metadata.lang):
+                self._document.write_pdf(tmp, **self._options)
             if finish is not None:
                 finish(tmp)
 
 
-def render_pdf(html: str, assets: Assets, **pdf_options) -> RenderedPdf:
+def load_renderer() -> None:
+    """Import WeasyPrint now, so that the build processes forked afterwards share it."""
+    import weasyprint  # noqa: F401
+
+
+def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
+               **pdf_options) -> RenderedPdf:
     """Lay out an HTML page with WeasyPrint, reading only from ``assets``."""
     # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
     # import time (about a second).
@@ -116,7 +157,84 @@ def render_pdf(html: str, assets: Assets, **pdf_options) -> RenderedPdf:
                                    url_fetcher=fetcher).render()
     except FatalURLFetchingError as exc:
         raise ForbiddenResource(str(exc)) from None
-    return RenderedPdf(document, pdf_options)
+    clock = _clock(settings.date)
+    # The article's date, not the clock: PDF/X would otherwise stamp the time of the build.
+    document.metadata.created = document.metadata.modified = clock.date().isoformat()
+    options = {"pdf_variant": settings.variant, "pdf_tags": True, **pdf_options}
+    if settings.variant in SOURCE_VARIANTS and settings.sources:
+        options["attachments"] = [
+            weasyprint.Attachment(string=path.read_bytes(), name=name, url_fetcher=fetcher,
+                                  description=f"Source file {name} of this document",
+                                  created=clock, modified=clock, relationship="Source")
+            for name, path in settings.sources]
+    return RenderedPdf(document, options, clock)
+
+
+def _clock(date: dt.date | None) -> dt.datetime:
+    """The one time a PDF is stamped with: the article's date at 00:00 UTC."""
+    if date is not None:
+        return dt.datetime.combine(date, dt.time(), dt.timezone.utc)
+    try:
+        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
+    except (KeyError, ValueError):
+        return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@contextmanager
+def _source_date_epoch(clock: dt.datetime):
+    """Set $SOURCE_DATE_EPOCH while fonts are subset.
+
+    Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    font's ``head.modified`` with the current time unless this variable is set.
+    """
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(clock.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+@contextmanager
+def _language_tags(page_lang: str | None):
+    """Give /Lang to every structure element in another language than its parent or the page.
+
+    WeasyPrint 70 tags the boxes of a page but records only the document's language, so a
+    screen reader would read the other language's front matter with the wrong voice. Its tag
+    builder is wrapped while the PDF is written (pyproject.toml pins WeasyPrint below 71;
+    tests/test_pdf_archival.py reads the languages back).
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    langs = [page_lang]
+
+    def build_with_lang(box, parent, *args):
+        style = getattr(box, "style", None)
+        outer = langs[-1]
+        lang = (style["lang"] if style is not None and box.element is not None else None) \
+            or outer
+        langs.append(lang)
+        try:
+            elements = list(build(box, parent, *args))
+        finally:
+            langs.pop()
+        # Every element of another language says so, not only the outermost one: some
+        # readers do not pass a language down through grouping elements (NonStruct).
+        if lang != outer or lang != page_lang:
+            for element in elements:
+                element.setdefault("Lang", pydyf.String(lang))
+        yield from elements
+
+    tags._build_box_tree = build_with_lang
+    try:
+        yield
+    finally:
+        tags._build_box_tree = build
 
 
 class ForbiddenResource(Exception):
@@ -130,15 +248,18 @@ def _fetcher_class():
         pass
 
     class ProjectFetcher(URLFetcher):
-        """Serves ``fonts/…`` and ``media/…`` from the project; refuses everything else."""
+        """Serves ``fonts/…`` and ``media/…`` from the project and decodes ``data:`` URLs
+        (which read nothing); refuses everything else."""
 
         def __init__(self, assets: Assets):
-            super().__init__(allowed_protocols={"file"})
+            super().__init__(allowed_protocols={"data"})
             self.assets = assets
 
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             path = unquote(parts.path)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
             if parts.scheme == "file" and path.startswith(VIRTUAL_ROOT):
                 source = self.assets.resolve(path[len(VIRTUAL_ROOT):])
                 if source is not None:

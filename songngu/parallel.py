@@ -1,0 +1,251 @@
+"""Run build jobs in worker processes, as many at once as there are cores.
+
+A job is a function ``job(report) -> result``, pickled to a worker (a ``functools.partial`` of
+a module-level function over the checked and resolved document). Workers are forked as soon as
+a build knows it has work, and each warms up at once (imports WeasyPrint) while the parent
+process checks and resolves the content: a build's own work then costs no time beside
+WeasyPrint's. A worker sends back its reports as they come, then the job's result or error;
+the parent prints the reports and hands each result to the job's ``on_done``. A job's error
+comes back as the same kind of error: a content error with all its problems, a setup error with
+its message, anything else as :class:`JobFailed` with the worker's traceback.
+
+A worker ends with ``os._exit``: it must not run the parent's exit handlers or flush the
+parent's buffers a second time. It stops at SIGTERM like at Ctrl-C, removing its temporary
+files, and when the parent goes away.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from multiprocessing.connection import Connection, Pipe, wait
+from typing import Any, Callable
+
+from .errors import ContentError, SetupError
+
+Job = Callable[[Callable[[object], None]], Any]
+Report = Callable[[object], None]
+
+
+class JobFailed(Exception):
+    """A job raised something unexpected; ``details`` is the worker's traceback."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Pool:
+    """``workers`` warm workers; jobs go to whichever is free."""
+
+    def __init__(self, workers: int, report: Report, warm_up: Callable[[], None] | None = None):
+        self.report = report
+        self.idle: list[Worker] = []
+        for _ in range(max(1, workers)):
+            self.idle.append(Worker.start(warm_up, siblings=self.idle))
+        self.busy: dict[Connection, tuple[Worker, Callable[[Any], None]]] = {}
+        self.errors: list[BaseException] = []
+
+    def submit(self, job: Job, on_done: Callable[[Any], None]) -> None:
+        """Hand ``job`` to a free worker, waiting for one if need be."""
+        while not self.idle:
+            self._wait_any()
+        worker = self.idle.pop()
+        try:
+            worker.send(job)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self.idle.append(worker)  # a job that cannot travel runs here
+            on_done(job(self.report))
+            return
+        self.busy[worker.conn] = (worker, on_done)
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, kind, error, tb) -> None:
+        """Let the running jobs finish (stop them on Ctrl-C); raise the first job's error."""
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            for worker in [*self.idle, *(w for w, _ in self.busy.values())]:
+                worker.stop()
+            return
+        try:
+            while self.busy:
+                self._wait_any()
+        finally:
+            for worker in self.idle:  # at once, even one still warming up
+                worker.stop()
+        if kind is None and self.errors:
+            raise self.errors[0]
+
+    def _wait_any(self) -> None:
+        for conn in wait(list(self.busy)):
+            worker, on_done = self.busy[conn]
+            try:
+                finished, result = worker.pump(self.report)
+            except JobFailed as exc:  # the worker is gone; the other jobs go on
+                self.errors.append(exc)
+                del self.busy[conn]
+                worker.reap()
+                continue
+            except Exception as exc:  # the job failed; its worker is free again
+                self.errors.append(exc)
+                finished = False
+                del self.busy[conn]
+                self.idle.append(worker)
+            if finished:
+                del self.busy[conn]
+                self.idle.append(worker)
+                on_done(result)
+
+
+class Worker:
+    """A forked process that runs the jobs sent to it, one at a time."""
+
+    def __init__(self, pid: int, conn: Connection):
+        self.pid = pid
+        self.conn = conn
+        self._reaping = threading.Lock()
+        self._reaped = False
+
+    @classmethod
+    def start(cls, warm_up: Callable[[], None] | None = None,
+              siblings: list["Worker"] = ()) -> "Worker":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        ours, theirs = Pipe(duplex=True)
+        pid = os.fork()
+        if pid == 0:
+            # Only this worker's pipe stays open here: the others must see EOF when their
+            # parent goes away.
+            for sibling in siblings:
+                sibling.conn.close()
+            ours.close()
+            _serve(theirs, warm_up)
+        theirs.close()
+        return cls(pid, ours)
+
+    def send(self, job: Job) -> None:
+        self.conn.send(job)
+
+    def pump(self, report: Report) -> tuple[bool, Any]:
+        """Handle one message: (True, result) once the job is done, else (False, None).
+
+        Raises the job's error, or :class:`JobFailed` if the worker died without a word.
+        """
+        try:
+            kind, *payload = self.conn.recv()
+        except (EOFError, OSError):
+            raise JobFailed("a build process ended unexpectedly (killed, or out of memory?)")
+        if kind == "report":
+            report(payload[0])
+            return False, None
+        if kind == "done":
+            return True, payload[0]
+        if kind == "content-error":
+            raise ContentError(payload[0])
+        if kind == "setup-error":
+            raise SetupError(payload[0])
+        if kind == "stopped":
+            raise KeyboardInterrupt
+        raise JobFailed(*payload)
+
+    def run(self, job: Job, report: Report) -> Any:
+        """Run one job and end the worker; return the job's result or raise its error."""
+        try:
+            self.send(job)
+            while True:
+                finished, result = self.pump(report)
+                if finished:
+                    return result
+        finally:
+            self.close()
+
+    def interrupt(self) -> None:
+        """Ask the job to stop; it removes its temporary files and says that it stopped."""
+        with self._reaping:
+            if not self._reaped:
+                os.kill(self.pid, signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.interrupt()
+        self.reap()
+
+    def close(self) -> None:
+        """End an idle worker."""
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.reap()
+
+    def reap(self) -> None:
+        with self._reaping:
+            if self._reaped:
+                return
+            self.conn.close()
+            os.waitpid(self.pid, 0)
+            self._reaped = True
+
+
+def _serve(conn: Connection, warm_up: Callable[[], None] | None) -> None:
+    """The worker's life: warm up, then run jobs until told to stop."""
+    status = 0
+    try:
+        # SIGTERM (a newer save in watch mode) unwinds like Ctrl-C, so temporary files go.
+        signal.signal(signal.SIGTERM, _interrupt)
+        if warm_up is not None:
+            warm_up()
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:  # the parent has gone
+                break
+            if job is None:
+                break
+            _run_job(job, conn)
+    except KeyboardInterrupt:
+        status = 130
+        _send_quietly(conn, ("stopped",))
+    except BaseException:
+        status = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+
+
+def _run_job(job: Job, conn: Connection) -> None:
+    try:
+        result = job(lambda item: conn.send(("report", item)))
+    except ContentError as exc:
+        conn.send(("content-error", exc.problems))
+    except SetupError as exc:
+        conn.send(("setup-error", str(exc)))
+    except Exception as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+    else:
+        conn.send(("done", result))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _send_quietly(conn: Connection, message: tuple) -> None:
+    try:
+        conn.send(message)
+    except OSError:  # the parent has gone
+        pass

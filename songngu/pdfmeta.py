@@ -1,0 +1,226 @@
+"""Finish a rendered PDF: printed page labels and the document's metadata in every language.
+
+PDF file written by WeasyPrint + :class:`PdfFacts` → the same file, rewritten in place with
+pikepdf. WeasyPrint writes the pages, the structure tree (tags), the outline, the links and
+any attachments; it knows neither the printed page numbers nor the document's other
+languages. This stage adds, keeping everything WeasyPrint wrote:
+
+- page labels, so that a viewer's page box shows the printed numbers ("100", not "1");
+- the document information (title, authors, subject = the abstract, keywords, creator,
+  dates), equal to the XMP packet as PDF/A requires;
+- an XMP packet that carries the title and the abstract in every language of the document
+  (``dc:title`` and ``dc:description`` are language alternatives), the languages, keywords
+  and DOI, next to the conformance claim (PDF/UA, PDF/A, PDF/X) WeasyPrint wrote.
+
+Every date is the article's own date and every identifier is derived from the content, so
+building the same content twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from . import __version__
+from .inline import plain_text
+from .model import Document
+from .resolve import Resolved
+
+NS = {
+    "x": "adobe:ns:meta/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfx": "http://ns.adobe.com/pdfx/1.3/",
+    "pdfxid": "http://www.npes.org/pdfx/ns/id/",
+}
+for _prefix, _uri in NS.items():
+    ET.register_namespace(_prefix, _uri)
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'.encode()
+XPACKET_END = b'\n<?xpacket end="w"?>'
+
+
+def _q(name: str) -> str:
+    prefix, _, local = name.partition(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+OWN_PROPERTIES = {_q(name) for name in (
+    "dc:title", "dc:creator", "dc:description", "dc:subject", "dc:language", "dc:identifier",
+    "pdf:Keywords", "xmp:CreatorTool", "xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate",
+    "xmpMM:DocumentID", "xmpMM:InstanceID")}
+"""XMP properties this stage writes; WeasyPrint's values of them are replaced."""
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    """What the finished PDF says about itself."""
+
+    lang: str
+    """The language of the PDF (its page language)."""
+    titles: dict[str, str]
+    """Plain title in every language, the PDF's language first."""
+    abstracts: dict[str, str]
+    """Plain abstract in every language, the PDF's language first."""
+    authors: tuple[str, ...]
+    keywords: tuple[str, ...]
+    first_page: int
+    """The printed number of the first page."""
+    date: dt.date | None
+    """The article's date, used for every timestamp; None: no dates are written."""
+    identifier: str
+    """The DOI, or the document's id when it has none: the seed of the XMP document id."""
+    doi: str = ""
+    variant: str = ""
+    """The PDF variant WeasyPrint wrote (``pdf/ua-1``, ``pdf/a-3b``, …)."""
+
+    @property
+    def title(self) -> str:
+        return self.titles[self.lang]
+
+
+def document_date(doc: Document) -> dt.date | None:
+    """The date that stands for the article in its files: published, else the latest known."""
+    if "published" in doc.dates:
+        return doc.dates["published"]
+    return max(doc.dates.values(), default=None)
+
+
+def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
+    """The metadata of the PDF of ``lang``, in plain text (markup, citations removed)."""
+    doc = resolved.doc
+    langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
+
+    def plain(markup: str, in_lang: str) -> str:
+        spans = resolved.texts[in_lang].spans.get(markup)
+        return " ".join((plain_text(spans) if spans is not None else markup).split())
+
+    text = doc.texts[lang]
+    return PdfFacts(
+        lang=lang,
+        titles={other: plain(doc.texts[other].title, other) for other in langs},
+        abstracts={other: plain(doc.texts[other].abstract, other) for other in langs},
+        authors=tuple(text.authors[a.id] for a in doc.authors if a.id in text.authors),
+        keywords=tuple(plain(k, lang) for k in text.keywords),
+        first_page=doc.first_page,
+        date=document_date(doc),
+        identifier=doc.doi or doc.id,
+        doi=doc.doi,
+        variant=variant,
+    )
+
+
+def finish(path: Path, facts: PdfFacts) -> None:
+    """Add page labels and metadata to the PDF at ``path``, rewriting it in place."""
+    import pikepdf  # only a build that writes a PDF pays for it
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.D, St=facts.first_page)]))
+        pdf.Root.Lang = pikepdf.String(facts.lang)
+        if "/Outlines" in pdf.Root:
+            pdf.Root.PageMode = pikepdf.Name.UseOutlines
+        if not facts.variant.startswith("pdf/a-4"):  # PDF/A-4 forbids the information dict
+            _set_info(pdf, facts)
+        existing = bytes(pdf.Root.Metadata.read_bytes()) if "/Metadata" in pdf.Root else None
+        stream = pikepdf.Stream(pdf, xmp_packet(existing, facts))
+        stream.Type = pikepdf.Name.Metadata
+        stream.Subtype = pikepdf.Name.XML
+        pdf.Root.Metadata = stream
+        # deterministic_id: the file identifier is a digest of the content, not of the clock.
+        pdf.save(path, deterministic_id=True)
+
+
+def _set_info(pdf, facts: PdfFacts) -> None:
+    import pikepdf
+
+    info = pdf.docinfo
+    fields = {"/Title": facts.title, "/Author": ", ".join(facts.authors),
+              "/Subject": facts.abstracts[facts.lang], "/Keywords": ", ".join(facts.keywords),
+              "/Creator": f"songngu {__version__}"}
+    if facts.date is not None:
+        fields["/CreationDate"] = fields["/ModDate"] = f"D:{facts.date:%Y%m%d}"
+    for key in ("/CreationDate", "/ModDate"):
+        if key in info and key not in fields:  # dates WeasyPrint took from the clock
+            del info[key]
+    for key, value in fields.items():
+        if value:
+            info[key] = pikepdf.String(value)
+        elif key in info:
+            del info[key]
+
+
+def xmp_packet(existing: bytes | None, facts: PdfFacts) -> bytes:
+    """The XMP packet: WeasyPrint's conformance claims kept, the document's facts added."""
+    root = _parse_xmp(existing)
+    rdf = root.find(_q("rdf:RDF"))
+    if rdf is None:
+        rdf = ET.SubElement(root, _q("rdf:RDF"))
+    for description in list(rdf):
+        for child in list(description):
+            if child.tag in OWN_PROPERTIES:
+                description.remove(child)
+        for attribute in list(description.attrib):
+            if attribute in OWN_PROPERTIES:
+                del description.attrib[attribute]
+        if not len(description) and set(description.attrib) <= {_q("rdf:about")}:
+            rdf.remove(description)
+    own = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
+    _alternatives(own, "dc:title", facts.titles, facts.lang)
+    _array(own, "dc:creator", "rdf:Seq", facts.authors)
+    _alternatives(own, "dc:description", facts.abstracts, facts.lang)
+    _array(own, "dc:subject", "rdf:Bag", facts.keywords)
+    _array(own, "dc:language", "rdf:Bag", list(facts.titles))
+    if facts.doi:
+        ET.SubElement(own, _q("dc:identifier")).text = f"doi:{facts.doi}"
+    if facts.keywords:
+        ET.SubElement(own, _q("pdf:Keywords")).text = ", ".join(facts.keywords)
+    ET.SubElement(own, _q("xmp:CreatorTool")).text = f"songngu {__version__}"
+    if facts.date is not None:
+        for name in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+            ET.SubElement(own, _q(name)).text = facts.date.isoformat()
+    # A stable id per document and language instead of WeasyPrint's random one (PDF/X-4).
+    document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{facts.identifier}#{facts.lang}")
+    ET.SubElement(own, _q("xmpMM:DocumentID")).text = f"uuid:{document_id}"
+    ET.SubElement(own, _q("xmpMM:InstanceID")).text = f"uuid:{document_id}"
+    return XPACKET_BEGIN + ET.tostring(root, encoding="utf-8", xml_declaration=False) + \
+        XPACKET_END
+
+
+def _parse_xmp(existing: bytes | None) -> ET.Element:
+    if existing:
+        start, end = existing.find(b"<x:xmpmeta"), existing.rfind(b"</x:xmpmeta>")
+        if start >= 0 and end > start:
+            try:
+                return ET.fromstring(existing[start:end + len(b"</x:xmpmeta>")])
+            except ET.ParseError:
+                pass  # unreadable: replaced by a packet of our own
+    return ET.Element(_q("x:xmpmeta"))
+
+
+def _alternatives(parent: ET.Element, name: str, texts: dict[str, str], lang: str) -> None:
+    """A language alternative: the default (the PDF's language) first, then each language."""
+    if not texts.get(lang):
+        return
+    alt = ET.SubElement(ET.SubElement(parent, _q(name)), _q("rdf:Alt"))
+    for key, text in [("x-default", texts[lang]), *texts.items()]:
+        if text:
+            ET.SubElement(alt, _q("rdf:li"), {XML_LANG: key}).text = text
+
+
+def _array(parent: ET.Element, name: str, kind: str, items) -> None:
+    items = [item for item in items if item]
+    if not items:
+        return
+    array = ET.SubElement(ET.SubElement(parent, _q(name)), _q(kind))
+    for item in items:
+        ET.SubElement(array, _q("rdf:li")).text = item

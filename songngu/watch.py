@@ -1,0 +1,252 @@
+"""Rebuild on every save, with a live preview: ``python build.py --watch --lang vi``.
+
+a save in the content, templates or fonts folder → a rebuild → an open browser page reloads.
+Files are watched with watchfiles. The output folder is served on 127.0.0.1; every HTML page
+served gets a small script that listens for Server-Sent Events and reloads the page when the
+build writes its file again. The script is added while serving: the files on disk are exactly
+those of a normal build.
+
+Each rebuild is an incremental build (only what an edit touched) run in a process forked from
+this one, which has imported every stage and WeasyPrint once: a rebuild starts warm, and leaves
+no cache behind to go stale (a catalog or template edit is always seen). The HTML of a language
+is written and announced first; its PDF follows. A save during a rebuild stops it and starts
+again. A content error is printed with its file and line, the last good outputs stay in place,
+and the next save tries again.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import watchfiles
+
+from . import incremental, parallel, pipeline, progress, write
+from .errors import ContentError, SetupError, display_path
+
+EVENTS_PATH = "/_songngu/events"
+LIVE_RELOAD = b"""<script>
+/* songngu --watch: reload this page when the build writes it again (not in normal builds). */
+new EventSource("%s").addEventListener("reload", function (event) {
+  if (event.data === decodeURIComponent(location.pathname)) location.reload();
+});
+</script>
+""" % EVENTS_PATH.encode()
+
+
+def run(project: pipeline.Project, lang_choice: str, options: pipeline.BuildOptions,
+        port: int = 8000, workers: int | None = None) -> int:
+    """Build, serve the preview and rebuild on every change until Ctrl-C (exit status 130)."""
+    console = progress.Console()
+    server = PreviewServer(project.out, port)
+    server.start()
+    console(f"live preview on {server.url('/')}: "
+            + ", ".join(server.url(page) for page in _pages(project, lang_choice)))
+    # A terminated watcher stops its rebuild too, instead of leaving it to finish alone.
+    signal.signal(signal.SIGTERM, _interrupt)
+    write.load_renderer()  # once, here: every rebuild is forked from this process
+    job = functools.partial(_build, project, lang_choice, options, workers)
+    rebuild = Rebuild(job, _Announcer(console, server))
+    try:
+        for changes in watchfiles.watch(project.content, project.templates, project.fonts,
+                                        watch_filter=_inputs_only(project.out),
+                                        debounce=400, step=30):
+            rebuild.stop()
+            names = sorted({display_path(path) for _, path in changes})
+            console(f"changed: {', '.join(names)}")
+            rebuild = Rebuild(job, _Announcer(console, server))
+    finally:
+        rebuild.stop()
+        server.stop()
+    return 130
+
+
+class Rebuild:
+    """One build, forked, its reports passed on by a thread; stoppable by a newer save."""
+
+    def __init__(self, job, report):
+        self.report = report
+        self.started = time.perf_counter()
+        self.stopped = False
+        self.worker = parallel.Worker.start()
+        self.thread = threading.Thread(target=self._follow, args=(job,), daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.stopped = True
+            self.worker.interrupt()
+            self.thread.join()
+
+    def _follow(self, job) -> None:
+        try:
+            self.worker.run(job, self.report)
+        except ContentError as exc:
+            for problem in exc.problems:
+                self.report(problem)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            self._say(f"{errors} error{'s' * (errors != 1)}: the last good outputs are kept")
+        except KeyboardInterrupt:
+            if not self.stopped:
+                self._say("the build was interrupted")
+            return
+        except (SetupError, parallel.JobFailed) as exc:
+            if self.stopped:
+                return
+            self._say(f"error: {exc}")
+        else:
+            self.report(f"built in {time.perf_counter() - self.started:.1f} s")
+        self.report("watching for changes (Ctrl-C stops)")
+
+    def _say(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """The output folder over HTTP on 127.0.0.1, HTML pages with the live-reload script."""
+
+    daemon_threads = True
+
+    def __init__(self, root: Path, port: int):
+        self.root = root
+        self.changes = threading.Condition()
+        self.version = 0
+        self.written: deque[tuple[int, str]] = deque(maxlen=64)
+        self.closing = False
+        handler = functools.partial(_Handler, directory=str(root))
+        try:
+            super().__init__(("127.0.0.1", port), handler)
+        except OSError:  # the port is taken: any free one will do, the URL is printed
+            super().__init__(("127.0.0.1", 0), handler)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        with self.changes:
+            self.closing = True
+            self.changes.notify_all()
+        self.shutdown()
+        self.server_close()
+
+    def announce(self, file: Path) -> None:
+        """Tell the pages showing ``file`` to reload."""
+        try:
+            path = "/" + file.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return
+        with self.changes:
+            self.version += 1
+            self.written.append((self.version, path))
+            self.changes.notify_all()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
+            self._events()
+        elif path.endswith(".html"):
+            self._page()
+        else:
+            super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
+        super().end_headers()
+
+    def log_message(self, format, *args) -> None:
+        pass  # a request log would bury the build's messages
+
+    def _page(self) -> None:
+        file = Path(self.translate_path(self.path))
+        try:
+            page = file.read_bytes()
+        except OSError:
+            self.send_error(404, "not built (yet)")
+            return
+        at = page.lower().rfind(b"</body>")
+        page = page[:at] + LIVE_RELOAD + page[at:] if at >= 0 else page + LIVE_RELOAD
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    def _events(self) -> None:
+        server = self.server
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = server.version
+        message = b"retry: 500\n\n"
+        while True:
+            try:
+                self.wfile.write(message)
+                self.wfile.flush()
+            except OSError:  # the page was closed or reloaded
+                return
+            with server.changes:
+                server.changes.wait_for(lambda: server.version > seen or server.closing,
+                                        timeout=15)
+                if server.closing:
+                    return
+                paths = [path for version, path in server.written if version > seen]
+                seen = server.version
+            message = "".join(f"event: reload\ndata: {path}\n\n" for path in paths).encode() \
+                or b": still here\n\n"
+
+
+class _Announcer:
+    """Prints the build's reports; announces each HTML page as soon as it is written."""
+
+    def __init__(self, console: progress.Console, server: PreviewServer):
+        self.console = console
+        self.server = server
+
+    def __call__(self, item: object) -> None:
+        self.console(item)
+        if isinstance(item, progress.Finished) and item.output.endswith(".html"):
+            self.server.announce(Path(item.output))
+
+
+def _build(project, lang_choice, options, workers, report) -> list[Path]:
+    folders = pipeline.find_documents(project.content)  # a new document joins at once
+    return pipeline.build(folders, project, lang_choice, options, report, workers=workers)
+
+
+def _pages(project: pipeline.Project, lang_choice: str) -> list[str]:
+    """The URL paths of the HTML pages the build will write."""
+    pages = []
+    for folder in pipeline.find_documents(project.content):
+        languages = incremental.listed_languages(folder) or []
+        chosen = languages if lang_choice == "all" else [lang_choice]
+        pages += [f"/{lang}/{folder.name}.html" for lang in chosen if "+" not in lang]
+    return pages
+
+
+def _inputs_only(out: Path):
+    out = out.resolve()
+
+    def accept(change, path: str) -> bool:
+        file = Path(path)
+        return incremental.is_input(file) and not file.resolve().is_relative_to(out)
+
+    return accept
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,231 @@
+"""How fast a build is, measured as whole processes and set beside bare WeasyPrint.
+
+    python tests/benchmarks/bench_build.py [--runs 7] [--edits 5] [--scale] [--no-watch]
+
+Figures (medians over the runs; the processes measured alternate, so that a busy machine
+slows both sides alike):
+
+* ``python build.py --lang vi --force`` against bare WeasyPrint rendering the very HTML that
+  build wrote, from its folder (``weasyprint.HTML(filename=…, base_url=…).write_pdf(…)`` with
+  the same PDF variant); the median of the per-run ratios (target: at most 1.05);
+* ``--lang all --force`` (both languages, PDF and HTML) against ``--lang vi --force``
+  (target: at most 1.3);
+* a build with nothing to do (target: well under half a second);
+* with ``--watch --lang vi``, the time from saving vi.yaml until the HTML, then the PDF, is
+  written again;
+* with ``--scale``: a generated document of about 200 pages, and a batch of 20 copies of the
+  sample: seconds per page and the peak memory of the largest process (targets: at most
+  0.25 s a page, 450 MB).
+
+Wall times are what a user waits; CPU times (user + system, the build's worker processes
+included) are printed beside them. A measured process is started by a small wrapper that
+reads its resource usage alone (``getrusage(RUSAGE_CHILDREN)``), so peaks do not mix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_large import make_batch, make_large  # noqa: E402
+
+from songngu import write  # noqa: E402
+
+MEASURE = """\
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+run = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": usage.ru_maxrss / 1024, "status": run.returncode,
+                  "stdout": run.stdout, "stderr": run.stderr}))
+"""
+
+BARE = """\
+import sys
+import weasyprint
+html, base, target, variant = sys.argv[1:]
+weasyprint.HTML(filename=html, base_url=base).write_pdf(target, pdf_variant=variant,
+                                                         pdf_tags=True)
+"""
+
+
+def measure(*command: str) -> dict:
+    """Run ``command`` once as a process of its own; its wall and CPU time, peak memory."""
+    wrapper = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+    result = json.loads(wrapper.stdout)
+    if result["status"] != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{result['stdout']}{result['stderr']}")
+    return result
+
+
+def build(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), *args]
+
+
+def median(runs: list[dict], key: str = "wall") -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def pages_written(stdout: str) -> int:
+    return sum(int(n) for n in re.findall(r"\.pdf \((\d+) pages", stdout))
+
+
+def against_weasyprint(work: Path, runs: int) -> dict:
+    """--lang vi, bare WeasyPrint on the same HTML, --lang all: alternating, ``runs`` times."""
+    out = work / "out"
+    measure(*build("--lang", "all", "--out", str(out), "--force"))  # outputs, fonts, state
+    html = out / "vi" / "asean-japan.html"
+    bare = [sys.executable, "-c", BARE, str(html), f"{html.parent}/", str(work / "bare.pdf"),
+            write.DEFAULT_PDF_VARIANT]
+    commands = {"vi": build("--lang", "vi", "--out", str(out), "--force"), "bare": bare,
+                "all": build("--lang", "all", "--out", str(out), "--force")}
+    order = list(commands)
+    results = {name: [] for name in commands}
+    for run in range(runs):
+        for name in order[run % 3:] + order[:run % 3]:  # each goes first in turn
+            results[name].append(measure(*commands[name]))
+            print(f"  run {run + 1}/{runs} {name:4}: {results[name][-1]['wall']:.2f} s",
+                  file=sys.stderr)
+    return results
+
+
+def nothing_to_do(work: Path, runs: int) -> list[dict]:
+    out = work / "out"
+    results = [measure(*build("--lang", "vi", "--out", str(out))) for _ in range(runs)]
+    assert all("nothing to do" in r["stdout"] for r in results), results[0]["stdout"]
+    return results
+
+
+def watch_times(work: Path, edits: int) -> tuple[list[float], list[float]]:
+    """Seconds from a save of vi.yaml until the HTML, then the PDF, is written again."""
+    content = work / "watched" / "content"
+    shutil.copytree(ROOT / "content" / "asean-japan", content / "asean-japan")
+    out = work / "watched" / "out"
+    process = subprocess.Popen(
+        build("--watch", "--lang", "vi", "--port", "0", "--content", str(content), "--out",
+              str(out)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    vi, html, pdf = content / "asean-japan" / "vi.yaml", out / "vi" / "asean-japan.html", \
+        out / "vi" / "asean-japan.pdf"
+    to_html, to_pdf = [], []
+    try:
+        _wait(lambda: _idle(lines) == 1, 300)
+        original = vi.read_text(encoding="utf-8")
+        for edit in range(edits):
+            marker = f"Lần sửa {edit + 1}"
+            before = pdf.stat().st_mtime_ns
+            vi.write_text(original.replace("title: Quan hệ", f"title: {marker}. Quan hệ", 1),
+                          encoding="utf-8")
+            saved = time.perf_counter()
+            _wait(lambda: marker in html.read_text(encoding="utf-8"), 120)
+            to_html.append(time.perf_counter() - saved)
+            _wait(lambda: pdf.stat().st_mtime_ns != before, 300)
+            to_pdf.append(time.perf_counter() - saved)
+            _wait(lambda: _idle(lines) == edit + 2, 60)
+            print(f"  edit {edit + 1}/{edits}: HTML {to_html[-1]:.2f} s, PDF {to_pdf[-1]:.2f} s",
+                  file=sys.stderr)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    return to_html, to_pdf
+
+
+def scale(work: Path) -> dict:
+    large = make_large(work / "large" / "content" / "large", copies=21)
+    one = measure(*build("--lang", "vi", "--force", "--content", str(large), "--out",
+                         str(work / "large" / "out")))
+    batch_content = work / "batch" / "content"
+    make_batch(batch_content, 20)
+    many = measure(*build("--lang", "vi", "--force", "--content", str(batch_content), "--out",
+                          str(work / "batch" / "out")))
+    return {"200 pages": one, "20 documents": many}
+
+
+def _idle(lines: list[str]) -> int:
+    return sum(line.startswith("watching for changes") for line in lines)
+
+
+def _wait(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except OSError:  # a file being replaced
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError("the watched build did not finish in time")
+        time.sleep(0.005)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each build (default 7)")
+    parser.add_argument("--edits", type=int, default=5, help="saves timed in watch mode")
+    parser.add_argument("--scale", action="store_true",
+                        help="also a ~200-page document and a batch of 20 documents")
+    parser.add_argument("--no-watch", dest="watch", action="store_false",
+                        help="skip the watch-mode timings")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start",
+          file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="songngu-bench-") as tmp:
+        work = Path(tmp)
+        results = against_weasyprint(work, args.runs)
+        idle = nothing_to_do(work, args.runs)
+        watched = watch_times(work, args.edits) if args.watch else None
+        scaled = scale(work) if args.scale else None
+    report(results, idle, watched, scaled, args.runs)
+
+
+def report(results, idle, watched, scaled, runs) -> None:
+    vi, bare, both = results["vi"], results["bare"], results["all"]
+    ratios = [a["wall"] / b["wall"] for a, b in zip(vi, bare)]
+    print(f"\nmedians of {runs} runs (wall; CPU in brackets)")
+    print(f"  build.py --lang vi --force         {median(vi):6.2f} s  [{median(vi, 'cpu'):.2f} s]")
+    print(f"  bare WeasyPrint, the same HTML     {median(bare):6.2f} s  "
+          f"[{median(bare, 'cpu'):.2f} s]  (pdf_variant={write.DEFAULT_PDF_VARIANT!r}, "
+          f"pdf_tags=True)")
+    print(f"  ratio build / WeasyPrint           {statistics.median(ratios):6.3f}    "
+          f"(target ≤ 1.05; ratio of the medians {median(vi) / median(bare):.3f}; "
+          f"CPU {median(vi, 'cpu') / median(bare, 'cpu'):.3f})")
+    print(f"  build.py --lang all --force        {median(both):6.2f} s  "
+          f"[{median(both, 'cpu'):.2f} s]  = {median(both) / median(vi):.2f} × --lang vi "
+          f"(target ≤ 1.3)")
+    print(f"  nothing to do (--lang vi)          {median(idle):6.2f} s  "
+          f"[{median(idle, 'cpu'):.2f} s]  (target well under 0.5 s)")
+    if watched:
+        to_html, to_pdf = watched
+        print(f"  watch: save → HTML written         {statistics.median(to_html):6.2f} s  "
+              f"(of {len(to_html)} saves)")
+        print(f"  watch: save → PDF written          {statistics.median(to_pdf):6.2f} s")
+    for name, run in (scaled or {}).items():
+        pages = pages_written(run["stdout"])
+        print(f"  {name + ':':13} {pages} pages in {run['wall']:.1f} s = "
+              f"{run['wall'] / pages:.3f} s a page (target ≤ 0.25), peak {run['peak_mb']:.0f} MB "
+              f"(target ≤ 450)")
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()

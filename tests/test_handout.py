@@ -1,0 +1,572 @@
+"""Handouts as a teacher prints them: the A5 copy, its sheets, crop marks, and the parallel text.
+
+Everything is built with build.py as a user builds it, and read back with independent readers:
+pypdf (page sizes and boxes), pdfplumber (colours, where each word sits) and poppler's
+pdftotext (the text). Which source page lands where on the sheets is tested on synthetic PDFs
+in test_impose.py; here, that the real handout goes through it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import SAMPLE, pdftotext, run_build
+
+from songngu import handout, impose
+from songngu.inline import parse_inline, plain_text
+from songngu.model import iter_sections
+from songngu.pipeline import check_document
+
+MM = 72 / 25.4
+A5 = (148 * MM, 210 * MM)
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+A4_PORTRAIT = (210 * MM, 297 * MM)
+HYPHENS = "\u2010\u00ad-"  # hyphen-minus (last, for character classes), the hyphen WeasyPrint adds at a break, soft hyphen
+
+
+def build(out: Path, *args: str) -> str:
+    result = run_build(*args, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def vi_build(tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("handout")
+    return out, build(out, "--lang", "vi", "--handout")
+
+
+@pytest.fixture(scope="module")
+def parallel_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("parallel")
+    build(out, "--lang", "en+vi", "--handout")
+    return out
+
+
+def sizes(pdf: Path) -> list[tuple[float, float]]:
+    return [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(pdf).pages]
+
+
+def same_size(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return abs(a[0] - b[0]) < 0.1 and abs(a[1] - b[1]) < 0.1
+
+
+def normalise(text: str) -> str:
+    """Text without whitespace and hyphens: line breaks and hyphenation undone."""
+    return re.sub(rf"[\s{HYPHENS}]+", "", unicodedata.normalize("NFC", text))
+
+
+# --- the single-language handout ---------------------------------------------------------------
+
+def test_handout_and_booklet_are_written_besides_the_usual_outputs(vi_build):
+    out, stdout = vi_build
+    for name in ("asean-japan.pdf", "asean-japan.html", "asean-japan.handout.pdf",
+                 "asean-japan.booklet.pdf"):
+        assert (out / "vi" / name).is_file(), name
+        assert f"wrote {out / 'vi' / name}" in stdout
+    assert not list(out.glob("vi/*up.pdf"))
+
+
+def test_handout_is_the_whole_article_on_a5_numbered_from_1(vi_build):
+    out, _ = vi_build
+    pdf = out / "vi" / "asean-japan.handout.pdf"
+    pages = sizes(pdf)
+    assert len(pages) > 8
+    assert all(same_size(size, A5) for size in pages), pages
+    for index in range(len(pages)):
+        lines = pdftotext(pdf, "-f", str(index + 1), "-l", str(index + 1), "-layout").split("\n")
+        assert [line.strip() for line in lines if line.strip()][-1] == str(index + 1)
+    doc = check_document(SAMPLE).doc
+    title = plain_text(parse_inline(doc.texts["vi"].title))
+    text = body_text(pdftotext(pdf), title)  # the running head is the title
+    footnote = normalise(f"*Tác giả liên hệ. Email: {doc.authors[0].email}")
+    assert footnote in text
+    text = text.replace(footnote, "")  # it may sit between two lines of a paragraph
+    for section in iter_sections(doc.texts["vi"].sections):
+        for block in section.blocks:
+            if block.kind == "p":  # citations aside, every paragraph is there, in full
+                for piece in re.split(r"\[@[^\]]*\]", block.text):
+                    assert normalise(plain_text(parse_inline(piece))) in text, piece[:60]
+
+
+def test_handout_prints_in_black_only(vi_build):
+    out, _ = vi_build
+    with pdfplumber.open(out / "vi" / "asean-japan.handout.pdf") as pdf:
+        for page in pdf.pages:
+            for char in page.chars:
+                assert is_black(char["non_stroking_color"]), (page.page_number, char["text"])
+            for shape in page.rects + page.lines + page.curves:
+                if shape["stroke"]:
+                    assert is_black(shape["stroking_color"]), (page.page_number, shape)
+                if shape["fill"]:
+                    assert is_black(shape["non_stroking_color"]), (page.page_number, shape)
+
+
+def is_black(color) -> bool:
+    values = tuple(color) if isinstance(color, (tuple, list)) else (color,)
+    return values in ((0,), (0, 0, 0), (0, 0, 0, 1))
+
+
+def test_handout_tables_fit_the_text_width(vi_build):
+    out, _ = vi_build
+    with pdfplumber.open(out / "vi" / "asean-japan.handout.pdf") as pdf:
+        text_pages = [p for p in pdf.pages if "Bảng" not in (p.extract_text() or "")]
+        left = min(c["x0"] for p in text_pages for c in p.chars)
+        right = max(c["x1"] for p in text_pages for c in p.chars)  # justified lines end here
+        table_pages = [p for p in pdf.pages if "Bảng" in (p.extract_text() or "")]
+        assert table_pages
+        for page in table_pages:
+            for char in page.chars:
+                assert left - 0.5 <= char["x0"] and char["x1"] <= right + 0.5, \
+                    (page.page_number, char["text"], char["x0"], char["x1"])
+
+
+def test_booklet_holds_the_handout_pages_in_saddle_stitch_order(vi_build):
+    out, _ = vi_build
+    pages = len(PdfReader(out / "vi" / "asean-japan.handout.pdf").pages)
+    booklet = out / "vi" / "asean-japan.booklet.pdf"
+    padded = -(-pages // 4) * 4
+    assert len(sizes(booklet)) == padded // 2
+    assert all(same_size(size, A4_LANDSCAPE) for size in sizes(booklet))
+    half = int(A4_LANDSCAPE[0] / 2)
+    height = str(int(A4_LANDSCAPE[1]) + 1)
+
+    def half_text(side: int, which: int) -> str:
+        return normalise(pdftotext(booklet, "-f", str(side), "-l", str(side), "-x",
+                                   str(which * half), "-y", "0", "-W", str(half), "-H", height))
+
+    def page_text(page: int) -> str:  # 1-based; "" for the blank padding
+        if page > pages:
+            return ""
+        handout_pdf = out / "vi" / "asean-japan.handout.pdf"
+        return normalise(pdftotext(handout_pdf, "-f", str(page), "-l", str(page)))
+
+    # Sheet 1, front: the last page | page 1; back: page 2 | the last but one.
+    assert half_text(1, 0) == page_text(padded) and half_text(1, 1) == page_text(1)
+    assert half_text(2, 0) == page_text(2) and half_text(2, 1) == page_text(padded - 1)
+    assert page_text(1) and page_text(2)
+
+
+@pytest.mark.parametrize("layout, size, per_side", [("2up", A4_LANDSCAPE, 2),
+                                                     ("4up", A4_PORTRAIT, 4)])
+def test_plain_sheets_instead_of_a_booklet(tmp_path, vi_build, layout, size, per_side):
+    stdout = build(tmp_path, "--lang", "vi", "--handout", "--sheets", layout, "--no-pdf",
+                   "--no-html")
+    sheets = tmp_path / "vi" / f"asean-japan.{layout}.pdf"
+    assert f"wrote {sheets}" in stdout
+    assert not (tmp_path / "vi" / "asean-japan.booklet.pdf").exists()
+    assert not (tmp_path / "vi" / "asean-japan.pdf").exists()
+    pages = len(PdfReader(tmp_path / "vi" / "asean-japan.handout.pdf").pages)
+    assert len(sizes(sheets)) == -(-pages // per_side)
+    assert all(same_size(s, size) for s in sizes(sheets))
+
+
+def test_layouts_offered_are_those_of_the_imposition():
+    assert set(handout.SHEETS) == set(impose.LAYOUTS)
+
+
+def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path, sample_copy):
+    shared = sample_copy / "document.yaml"
+    last_row = "      - [2018, 231.7, ~,     ~,     ~]\n"
+    rows = "".join(f"      - [{3000 + i}, {100 + i}.5, {i}, {i + 1}, {i / 10}]\n"
+                   for i in range(100))
+    assert last_row in shared.read_text()
+    shared.write_text(shared.read_text().replace(last_row, last_row + rows))
+    build(tmp_path, "--lang", "vi", "--handout", "--no-pdf", "--no-html", "--content",
+          str(sample_copy))
+    years_seen: list[str] = []
+    pages_with_rows = 0
+    with pdfplumber.open(tmp_path / "vi" / "asean-japan.handout.pdf") as pdf:
+        for page in pdf.pages:
+            words = page.extract_words()
+            years = [w for w in words if re.fullmatch(r"30\d\d", w["text"])]
+            if not years:
+                continue
+            years_seen += [w["text"] for w in years]
+            pages_with_rows += 1
+            first_row = min(w["top"] for w in years)
+            right = max(w["x1"] for w in years)
+            column = [w for w in words if w["x0"] < right and w["top"] < first_row]
+            # Right above this page's rows: the header, or rows of the same table below it.
+            above = [w["text"] for w in column if w["text"] == "Năm"
+                     or not re.fullmatch(r"\d{4}", w["text"])]
+            assert above and above[-1] == "Năm", \
+                f"page {page.page_number}: table rows without the header row above them"
+    assert sorted(years_seen) == [str(3000 + i) for i in range(100)]  # each row once
+    assert pages_with_rows >= 3
+
+
+# --- crop marks --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def crop_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("crop")
+    build(out, "--lang", "vi", "--handout", "--crop-marks", "--no-pdf", "--no-html")
+    return out
+
+
+def test_crop_marks_keep_the_trim_box_a5_with_3mm_bleed(crop_build):
+    reader = PdfReader(crop_build / "vi" / "asean-japan.handout.pdf")
+    for page in reader.pages:
+        trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+        assert same_size((float(trim.width), float(trim.height)), A5)
+        for edge, outward in (("left", -1), ("bottom", -1), ("right", 1), ("top", 1)):
+            inner, mid, outer = (float(getattr(box, edge)) for box in (trim, bleed, media))
+            assert (mid - inner) * outward == pytest.approx(3 * MM, abs=0.01), edge
+            assert (outer - mid) * outward >= 3 * MM, edge  # room for the marks beyond
+
+
+def test_crop_marks_are_drawn_beyond_the_bleed(crop_build):
+    pdf = crop_build / "vi" / "asean-japan.handout.pdf"
+    trim, bleed = PdfReader(pdf).pages[0].trimbox, PdfReader(pdf).pages[0].bleedbox
+    with pdfplumber.open(pdf) as document:
+        lines = document.pages[0].lines  # x as in the PDF
+    horizontal = [ln for ln in lines if ln["x1"] - ln["x0"] >= 3 * MM]
+    vertical = [ln for ln in lines if ln["x0"] == ln["x1"] and ln["height"] >= 3 * MM]
+    # At each corner, a mark on the line of each trim edge, beyond the bleed.
+    assert len([ln for ln in horizontal if ln["x1"] <= float(bleed.left) + 0.01]) == 2
+    assert len([ln for ln in horizontal if ln["x0"] >= float(bleed.right) - 0.01]) == 2
+    assert sorted(round(ln["x0"], 2) for ln in vertical) == \
+        [round(float(trim.left), 2)] * 2 + [round(float(trim.right), 2)] * 2
+
+
+def test_sheets_place_pages_by_their_trim_box(crop_build, vi_build):
+    """With or without crop marks, every word lands on the same spot of the booklet."""
+    plain = vi_build[0] / "vi" / "asean-japan.booklet.pdf"
+    marked = crop_build / "vi" / "asean-japan.booklet.pdf"
+    assert sizes(plain) == sizes(marked)
+    with pdfplumber.open(plain) as a, pdfplumber.open(marked) as b:
+        for side_a, side_b in zip(a.pages[:4], b.pages[:4]):
+            words_a, words_b = side_a.extract_words(), side_b.extract_words()
+            assert words_a and [w["text"] for w in words_a] == [w["text"] for w in words_b]
+            for x, y in zip(words_a, words_b):
+                assert abs(x["x0"] - y["x0"]) < 0.05 and abs(x["top"] - y["top"]) < 0.05, x
+
+
+# --- the parallel handout ----------------------------------------------------------------------
+
+@dataclass
+class Pair:
+    what: str
+    en: str
+    vi: str
+
+
+def pairs_of(folder: Path) -> list[Pair]:
+    """Every pair of counterparts in reading order: abstract, headings, blocks, list items."""
+    doc = check_document(folder).doc
+    en, vi = doc.texts["en"], doc.texts["vi"]
+    found = [Pair("abstract", en.abstract, vi.abstract)]
+    for a, b in zip(iter_sections(en.sections), iter_sections(vi.sections), strict=True):
+        found.append(Pair(f"section {a.id}", a.title, b.title))
+        for i, (x, y) in enumerate(zip(a.blocks, b.blocks, strict=True)):
+            what = f"{a.id} block {i + 1} ({x.kind})"
+            if x.kind in ("list", "ordered"):
+                found += [Pair(f"{what} item {n + 1}", p, q)
+                          for n, (p, q) in enumerate(zip(x.items, y.items, strict=True))]
+            elif x.kind == "table":
+                found.append(Pair(what, en.tables[x.text].caption, vi.tables[y.text].caption))
+            elif x.kind != "figure":
+                found.append(Pair(what, x.text, y.text))
+    return found
+
+
+def pattern(markup: str) -> re.Pattern:
+    """What a reader sees of ``markup``: its text, with a wildcard for each citation and
+    cross-reference (their numbers are the resolver's business)."""
+    parts: list[str] = []
+
+    def walk(spans):
+        for span in spans:
+            if span.kind in ("text", "code"):
+                parts.append(re.escape(normalise(span.text)))
+            elif span.kind in ("cite", "xref"):
+                parts.append(".{1,80}?")
+            else:
+                walk(span.children)
+
+    walk(parse_inline(markup))
+    while parts and parts[0] in ("", ".{1,80}?"):
+        parts.pop(0)
+    return re.compile("".join(parts))
+
+
+@dataclass
+class Column:
+    """One column of the parallel text, all pages in a row: its characters (normalised), and
+    for each the page and the height it sits at."""
+
+    text: str
+    where: list[tuple[int, float]]
+
+    def find(self, markup: str, start: int) -> re.Match:
+        match = pattern(markup).search(self.text, start)
+        assert match, f"not found after {self.text[start:start + 80]!r}: {markup[:80]!r}"
+        return match
+
+
+def running(lines: list[str], index: int, heading: str) -> list[str]:
+    """The lines of a page (``index`` 0-based) without its running heading and page number."""
+    number = str(index + 1)
+    while lines and lines[0] in (heading, number):
+        lines = lines[1:]
+    while lines and lines[-1] == number:
+        lines = lines[:-1]
+    return lines
+
+
+def column_span(width: float, which: int) -> tuple[int, int]:
+    """Left and right edge of column ``which`` (0, 1) of a page: its half, less a strip of
+    2 mm beside the middle, where the centred page number sits (the gutter is 5 mm)."""
+    middle, strip = width / 2, 2 * MM
+    return (0, int(middle - strip)) if which == 0 else (int(middle + strip) + 1, int(width))
+
+
+def crop(pdf: Path, which: int) -> list[str]:
+    """pdftotext's arguments that read only column ``which`` of every page."""
+    width, height = sizes(pdf)[0]
+    left, right = column_span(width, which)
+    return ["-x", str(left), "-y", "0", "-W", str(right - left), "-H", str(int(height) + 1)]
+
+
+def column_words(pdf: Path, which: int, heading: str) -> Column:
+    """Read with pdfplumber: each word with its page and its top."""
+    text, where = [], []
+    with pdfplumber.open(pdf) as document:
+        for index, page in enumerate(document.pages):
+            left, right = column_span(float(page.width), which)
+            part = page.within_bbox((left, 0, right, float(page.height)))
+            lines: dict[float, list[dict]] = {}
+            for word in part.extract_words():
+                line = next((top for top in lines if abs(top - word["top"]) < 3), word["top"])
+                lines.setdefault(line, []).append(word)
+            tops = sorted(lines)
+            kept = running([" ".join(w["text"] for w in lines[t]) for t in tops], index, heading)
+            for top in tops:
+                if " ".join(w["text"] for w in lines[top]) not in kept:
+                    continue
+                for word in lines[top]:
+                    chars = normalise(word["text"])
+                    text.append(chars)
+                    where += [(index, word["top"])] * len(chars)
+    return Column("".join(text), where)
+
+
+def column_text(pdf: Path, which: int, heading: str) -> str:
+    """Read with pdftotext, cropped to one half of each page."""
+    return body_text(pdftotext(pdf, *crop(pdf, which)), heading)
+
+
+def body_text(text: str, heading: str) -> str:
+    """pdftotext's pages, normalised, without the running heading and the page numbers."""
+    return "".join(normalise("".join(running([ln for ln in page.split("\n") if ln.strip()],
+                                             index, heading)))
+                   for index, page in enumerate(text.split("\f")))
+
+
+def check_parallel(pdf: Path, pairs: list[Pair]) -> dict[str, tuple]:
+    """Every pair appears in full in its column and both start level; where each starts."""
+    texts = {lang: column_text(pdf, i, heading)
+             for i, (lang, heading) in enumerate((("en", "English"), ("vi", "Tiếng Việt")))}
+    columns = {lang: column_words(pdf, i, heading)
+               for i, (lang, heading) in enumerate((("en", "English"), ("vi", "Tiếng Việt")))}
+    text_at = {"en": 0, "vi": 0}
+    word_at = {"en": 0, "vi": 0}
+    starts = {}
+    for pair in pairs:
+        placed = {}
+        for lang in ("en", "vi"):
+            markup = getattr(pair, lang)
+            match = pattern(markup).search(texts[lang], text_at[lang])
+            assert match, f"{pair.what}: the {lang} text is not all there: {markup[:70]!r}"
+            text_at[lang] = match.end()
+            found = columns[lang].find(markup, word_at[lang])
+            word_at[lang] = found.end()
+            placed[lang] = (columns[lang].where[found.start()],
+                            columns[lang].where[found.end() - 1])
+        (en_page, en_top), (vi_page, vi_top) = placed["en"][0], placed["vi"][0]
+        assert en_page == vi_page and abs(en_top - vi_top) < 0.5, \
+            f"{pair.what}: en starts on page {en_page + 1} at {en_top:.1f} pt, vi on page " \
+            f"{vi_page + 1} at {vi_top:.1f} pt"
+        starts[pair.what] = placed
+    return starts
+
+
+def test_parallel_handout_is_written_alone_on_a5(parallel_build):
+    folder = parallel_build / "en+vi"
+    assert sorted(p.name for p in folder.iterdir()) == ["asean-japan.booklet.pdf",
+                                                         "asean-japan.handout.pdf"]
+    assert not (parallel_build / "en").exists() and not (parallel_build / "vi").exists()
+    assert all(same_size(s, A5) for s in sizes(folder / "asean-japan.handout.pdf"))
+    assert all(same_size(s, A4_LANDSCAPE) for s in sizes(folder / "asean-japan.booklet.pdf"))
+
+
+def test_every_pair_is_all_there_and_starts_level(parallel_build):
+    pairs = pairs_of(SAMPLE)
+    assert sum(p.what.endswith("(p)") for p in pairs) > 40
+    starts = check_parallel(parallel_build / "en+vi" / "asean-japan.handout.pdf", pairs)
+    assert len({where["en"][0][0] for where in starts.values()}) > 10  # across many pages
+
+
+def test_front_matter_and_references_appear_once(parallel_build):
+    pdf = parallel_build / "en+vi" / "asean-japan.handout.pdf"
+    text = normalise(pdftotext(pdf))
+    doc = check_document(SAMPLE).doc
+    for lang in ("en", "vi"):
+        assert text.count(normalise(printed_title(doc.texts[lang].title))) == 1, lang
+        assert len(pattern(doc.texts[lang].abstract).findall(text)) == 1, lang
+    assert text.count("REFERENCES") == 1 and text.count(normalise("TÀI LIỆU THAM KHẢO")) == 1
+    records = yaml.safe_load((SAMPLE / "references.yaml").read_text(encoding="utf-8"))
+    for record in records:
+        assert text.count(normalise(record["title"])) == 1, record["id"]
+
+
+def printed_title(markup: str) -> str:
+    """A title as set: in capitals, but for its superscripts ("21st")."""
+    return "".join(span.text.upper() if span.kind == "text" else plain_text([span])
+                   for span in parse_inline(markup))
+
+
+def test_each_column_carries_its_language(parallel_build):
+    pdf = parallel_build / "en+vi" / "asean-japan.handout.pdf"
+    # WeasyPrint hyphenates (with U+2010) only where the language allows it: English. The
+    # reference list, given once in English across the page, is left out.
+    ends = {0: [], 1: []}
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            words = page.extract_words()
+            heading = [w["top"] for w in words if w["text"] == "REFERENCES"]
+            for which in ends:
+                left, right = column_span(float(page.width), which)
+                ends[which] += [w["text"][-1] for w in words if left <= w["x0"] < right
+                                and (not heading or w["top"] < heading[0])]
+            if heading:
+                break
+    assert ends[0].count("\u2010") > 20 and ends[1].count("\u2010") == 0
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    langs = set()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if hasattr(node, "get"):
+            if "/Lang" in node:
+                langs.add(str(node["/Lang"]))
+            kids = node.get("/K")
+            kids = kids.get_object() if kids is not None else None
+            stack += kids if isinstance(kids, list) else [kids] if hasattr(kids, "get") else []
+    assert "vi" in langs  # tagged: the Vietnamese column is marked as such
+
+
+FILLER = {
+    "en": "The planted sentence {a} {b} stands in for a translation much longer than its "
+          "original, so that the pair must break across pages.",
+    "vi": "Câu chèn thêm {a} {b} thay cho một bản dịch dài hơn nhiều so với bản gốc, để cặp "
+          "đoạn phải ngắt sang trang sau.",
+}
+WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
+         "november oscar papa quebec romeo sierra tango uniform victor whiskey xray").split()
+
+
+@pytest.mark.parametrize("longer", ["en", "vi"])
+def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, sample_copy, longer):
+    other = {"en": "vi", "vi": "en"}[longer]
+    texts = {lang: yaml.safe_load((sample_copy / f"{lang}.yaml").read_text(encoding="utf-8"))
+             for lang in ("en", "vi")}
+    # The longest paragraph that another follows (which must then start level): five times
+    # as long, it runs over more than a page.
+    candidates = [(mine[n], theirs[n]) for mine, theirs in zip(blocks(texts[longer]),
+                                                               blocks(texts[other]))
+                  for n in range(len(mine) - 1) if "p" in mine[n] and "p" in mine[n + 1]]
+    long, pair = max(candidates, key=lambda c: len(c[1]["p"]))
+    short = len(pair["p"])
+    fillers = (FILLER[longer].format(a=a, b=b) for a in WORDS for b in WORDS)
+    while len(long["p"]) < 5 * short:
+        long["p"] += " " + next(fillers)
+    (sample_copy / f"{longer}.yaml").write_text(
+        yaml.safe_dump(texts[longer], allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8")
+    build(tmp_path, "--lang", "en+vi", "--handout", "--no-pdf", "--no-html", "--content",
+          str(sample_copy))
+    pdf = tmp_path / "en+vi" / "asean-japan.handout.pdf"
+
+    pairs = pairs_of(sample_copy)
+    starts = check_parallel(pdf, pairs)  # all there, all level, the next pair included
+    planted = next(p for p in pairs if getattr(p, longer) == long["p"])
+    after = pairs[pairs.index(planted) + 1]
+    assert after.what.endswith("(p)")
+    first, last = starts[planted.what][longer]  # (page, top) of its first and last word
+    assert last[0] > first[0], "the planted paragraph should run onto the next page"
+    assert starts[planted.what][other][1] < last  # its pair ends first…
+    assert starts[after.what][longer][0] > last  # …and the next pair starts below both
+
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages[first[0]:last[0] + 1]:
+            half = float(page.width) / 2
+            words = page.extract_words()
+            lowest = max(w["top"] for w in words)
+            for word in words:  # nothing spills across the gutter or off the page
+                if word["top"] == lowest and word["text"] == str(page.page_number):
+                    continue  # the page number, centred below the columns
+                assert word["x1"] <= half or word["x0"] >= half, word
+                assert 0 <= word["x0"] and word["x1"] <= float(page.width), word
+                assert 0 <= word["top"] and word["bottom"] <= float(page.height), word
+            assert not overlapping(words), page.page_number
+
+
+def blocks(text: dict):
+    """The block lists of every section of a language file, in reading order."""
+    stack = list(reversed(text["sections"]))
+    while stack:
+        section = stack.pop()
+        yield section.get("blocks", [])
+        stack += reversed(section.get("sections", []))
+
+
+def overlapping(words: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of words whose boxes cover each other by more than a sliver."""
+    found = []
+    ordered = sorted(words, key=lambda w: w["top"])
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b["top"] >= a["bottom"]:
+                break
+            width = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            smaller = min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]),
+                          (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
+            if width > 0 and height > 0 and width * height > 0.3 * smaller:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+# --- the command line --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, message", [
+    (("--lang", "en+vi"), "--lang en+vi makes a parallel handout: add --handout"),
+    (("--lang", "vi", "--crop-marks"), "--crop-marks shapes the handout: add --handout"),
+    (("--lang", "vi", "--sheets", "4up"), "--sheets shapes the handout: add --handout"),
+    (("--lang", "vi", "--handout", "--sheets", "3up"), "invalid choice: '3up'"),
+])
+def test_handout_options_are_checked(tmp_path, args, message):
+    result = run_build(*args, "--out", str(tmp_path))
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("choice, message", [
+    ("en+fr", "--lang en+fr: the document has no fr text (its languages: en, vi)"),
+    ("vi+vi", "--lang vi+vi: a parallel handout sets two different languages side by side"),
+])
+def test_parallel_languages_must_be_two_of_the_document(tmp_path, choice, message):
+    result = run_build("--lang", choice, "--handout", "--out", str(tmp_path))
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,209 @@
+"""Bad input is caught before rendering, said once with its place, and never costs an output.
+
+Each folder of ``fixtures/invalid`` holds the files of ``fixtures/invalid/_base`` (a small valid
+document) that it breaks, and ``expected.txt``: what ``python build.py check`` prints, word for
+word. The document is copied to ``content/article`` of a fresh folder and checked from there,
+so the messages name ``content/article/<file>:<line>``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, pdftotext, run_build
+
+from songngu.errors import Problems
+from songngu.load import load_yaml_text
+
+INVALID = ROOT / "tests" / "fixtures" / "invalid"
+BASE = INVALID / "_base"
+FIXTURES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and p.name != "_base")
+SETUP = ("--templates", str(ROOT / "templates"), "--fonts", str(ROOT / "fonts"))
+
+
+def _document(tmp_path: Path, fixture: str | None = None) -> Path:
+    """The base document, with the fixture's files in place of its own, in content/article."""
+    folder = tmp_path / "content" / "article"
+    shutil.copytree(BASE, folder)
+    for file in (INVALID / fixture).iterdir() if fixture else ():
+        if file.name != "expected.txt":
+            shutil.copyfile(file, folder / file.name)
+    return folder
+
+
+def _check(tmp_path: Path, *args: str):
+    return run_build("check", "--content", "content/article", *SETUP, *args, cwd=tmp_path)
+
+
+def test_there_is_a_fixture_for_at_least_15_classes_of_bad_input():
+    assert len(FIXTURES) >= 15
+    for name in FIXTURES:
+        assert (INVALID / name / "expected.txt").is_file(), name
+
+
+def test_the_base_document_is_valid_so_each_fixture_fails_for_its_own_reason(tmp_path):
+    _document(tmp_path)
+    result = _check(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_each_mistake_is_reported_word_for_word_with_file_and_line(tmp_path, fixture):
+    _document(tmp_path, fixture)
+    result = _check(tmp_path)
+    expected = (INVALID / fixture / "expected.txt").read_text(encoding="utf-8")
+    assert result.stderr == expected
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_build_reports_the_same_problems_and_writes_nothing(tmp_path):
+    _document(tmp_path, "problems-in-three-files")
+    result = run_build("--content", "content/article", *SETUP, "--out", "out", cwd=tmp_path)
+    expected = (INVALID / "problems-in-three-files" / "expected.txt").read_text()
+    assert result.returncode == 1
+    assert result.stderr == expected
+    assert not (tmp_path / "out").exists()
+
+
+def test_messages_not_tracebacks_unless_debug(tmp_path):
+    _document(tmp_path, "unknown-key")
+    plain = _check(tmp_path)
+    debug = _check(tmp_path, "--debug")
+    message = "content/article/en.yaml:6: unknown key 'abstarct' (did you mean 'abstract'?)"
+    assert plain.stderr.splitlines() == [message, "1 error: nothing was written"]
+    assert debug.returncode == 1
+    assert debug.stderr.splitlines()[0] == message
+    assert "Traceback (most recent call last):" in debug.stderr
+    assert "songngu/pipeline.py" in debug.stderr and "ContentError" in debug.stderr
+
+
+# --------------------------------------------------------------------------- Unicode NFC
+
+def test_decomposed_text_is_composed_when_loaded():
+    composed = "Quan hệ ASEAN – Nhật Bản, thế kỉ XXI, Việt Nam"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    loaded = load_yaml_text(f"title: {decomposed}\n{decomposed}: x\n", Path("vi.yaml"),
+                            Problems())
+    assert loaded.data == {"title": composed, composed: "x"}
+
+
+def test_decomposed_input_renders_and_extracts_exactly_like_composed(tmp_path):
+    composed, decomposed = tmp_path / "nfc", tmp_path / "nfd"
+    for root in (composed, decomposed):
+        shutil.copytree(SAMPLE, root / "content" / SAMPLE.name)
+    vi = decomposed / "content" / SAMPLE.name / "vi.yaml"
+    text = vi.read_text(encoding="utf-8")
+    vi.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    assert vi.read_bytes() != (composed / "content" / SAMPLE.name / "vi.yaml").read_bytes()
+    outputs = []
+    for root in (composed, decomposed):
+        result = run_build("--lang", "vi", "--content", str(root / "content"), "--out",
+                           str(root / "out"))
+        assert result.returncode == 0, result.stderr
+        outputs.append(root / "out" / "vi" / f"{SAMPLE.name}.pdf")
+    nfc_text, nfd_text = (pdftotext(pdf) for pdf in outputs)
+    assert "Quan hệ ASEAN – Nhật Bản" in nfc_text
+    assert nfd_text == nfc_text
+    html = [pdf.with_suffix(".html").read_text(encoding="utf-8") for pdf in outputs]
+    assert html[1] == html[0]
+
+
+# --------------------------------------------------------------------------- nothing lost
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_last_good_outputs_untouched(tmp_path, sample_copy):
+    out = tmp_path / "out"
+    content = str(sample_copy.parent)
+    first = run_build("--lang", "vi", "--content", content, "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = _files(out)
+    assert len(before["vi/asean-japan.pdf"]) > 10_000 and "vi/asean-japan.html" in before
+
+    vi = sample_copy / "vi.yaml"
+    vi.write_text(vi.read_text(encoding="utf-8").replace("title: Quan hệ", "title: [Quan hệ",
+                                                         1), encoding="utf-8")
+    second = run_build("--lang", "vi", "--content", content, "--out", str(out))
+    assert second.returncode == 1
+    assert "vi.yaml:3: YAML syntax error" in second.stderr
+    assert "text that starts with '[' or '{' must be in quotation marks" in second.stderr
+    assert _files(out) == before
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def test_a_build_that_fails_while_rendering_leaves_the_last_good_outputs(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    out = tmp_path / "out"
+    args = ("--lang", "vi", "--templates", str(templates), "--out", str(out))
+    assert run_build(*args).returncode == 0
+    before = _files(out)
+    article = templates / "journal" / "article.html.j2"
+    article.write_text(article.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    failed = run_build(*args)
+    assert failed.returncode != 0
+    assert "Traceback" not in failed.stderr
+    assert _files(out) == before
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def _one_line_error(result) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line_that_says_what_to_do(tmp_path):
+    # A path below a regular file cannot be created, not even by root (as in CI).
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file, not a folder")
+    out = blocker / "build"
+    line = _one_line_error(run_build("--lang", "vi", "--out", str(out)))
+    assert line == f"error: cannot write to {out / 'vi'}: Not a directory; choose another " \
+                   f"output folder with --out"
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_a_missing_template_is_one_line_that_says_what_to_do(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "journal" / "article.html.j2").unlink()
+    line = _one_line_error(run_build("--lang", "vi", "--templates", str(templates), "--out",
+                                     str(tmp_path / "out")))
+    assert line == f"error: template 'journal' not found: expected " \
+                   f"{templates / 'journal' / 'article.html.j2'} (set 'template:' in " \
+                   f"document.yaml to a folder of {templates})"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_font_is_one_line_that_says_what_to_do(tmp_path):
+    fonts = tmp_path / "fonts"
+    shutil.copytree(ROOT / "fonts", fonts)
+    (fonts / "LiberationSerif-Bold.ttf").unlink()
+    line = _one_line_error(run_build("--lang", "vi", "--fonts", str(fonts), "--out",
+                                     str(tmp_path / "out")))
+    assert line == f"error: font LiberationSerif-Bold.ttf (loaded by " \
+                   f"templates/journal/journal.css) is missing from {fonts}: restore it, or " \
+                   f"pass --fonts with the folder that holds it"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_content_folder_that_does_not_exist_is_one_line_that_says_what_to_do(tmp_path):
+    missing = tmp_path / "no-such-content"
+    line = _one_line_error(run_build("--content", str(missing), "--out", str(tmp_path / "out")))
+    assert line == f"error: content folder {missing} does not exist: run from the project " \
+                   f"folder or pass --content PATH"
+

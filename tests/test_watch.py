@@ -1,0 +1,171 @@
+"""Watch mode as an editor uses it, in a real process: a save rebuilds the HTML, then the PDF;
+a page open in a real browser reloads itself; a broken file is reported and the last good
+outputs stay. Every wait is bounded, and the watcher is always stopped, its children with it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser_support import LAUNCH_ARGS, chromium_executable
+from conftest import ROOT, pdftotext
+
+TITLE = "title: Quan hệ ASEAN"
+
+
+class Watcher:
+    """``python build.py --watch …`` in its own process group, its output collected."""
+
+    def __init__(self, *args: str):
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--watch", "--port", "0", *args],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    def _collect(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_line(self, pattern: str, after: int = 0, timeout: float = 180) -> int:
+        """The index of the first line from ``after`` on that matches ``pattern``."""
+        def found():
+            return next((i for i, line in enumerate(self.lines[after:], after)
+                         if re.search(pattern, line)), None)
+        wait_until(lambda: found() is not None, timeout, lambda: self.output())
+        return found()
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def base_url(self) -> str:
+        line = self.lines[self.wait_for_line(r"^live preview on ")]
+        return re.search(r"http://127\.0\.0\.1:\d+", line).group(0)
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+
+
+def wait_until(condition, timeout: float, explain=lambda: "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout} s\n{explain()}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def watching(sample_copy, tmp_path):
+    """Start watchers on the copy of the sample; stop them all, whatever happens."""
+    started = []
+
+    def start(*args: str) -> Watcher:
+        watcher = Watcher("--content", str(sample_copy.parent), "--out", str(tmp_path / "out"),
+                          *args)
+        started.append(watcher)
+        return watcher
+
+    yield start
+    for watcher in started:
+        watcher.stop()
+        assert watcher.process.poll() is not None
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _squash(text: str) -> str:
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
+
+
+def test_a_save_rebuilds_html_then_pdf_and_an_error_keeps_the_last_good_outputs(
+        watching, sample_copy, tmp_path):
+    watcher = watching("--lang", "vi")
+    html = tmp_path / "out" / "vi" / "asean-japan.html"
+    pdf = tmp_path / "out" / "vi" / "asean-japan.pdf"
+    watcher.wait_for_line(r"^watching for changes")
+    assert html.is_file() and pdf.is_file()
+
+    # The live-reload script is added when the page is served; the file is a normal build's.
+    page_url = f"{watcher.base_url}/vi/asean-japan.html"
+    served = urllib.request.urlopen(page_url, timeout=10).read().decode("utf-8")
+    assert "EventSource" in served
+    assert "EventSource" not in html.read_text(encoding="utf-8")
+    events = []
+    stream = urllib.request.urlopen(f"{watcher.base_url}/_songngu/events", timeout=120)
+    threading.Thread(target=lambda: events.extend(line.decode().rstrip() for line in stream),
+                     daemon=True).start()
+
+    pdf_before = pdf.stat().st_mtime_ns
+    seen = len(watcher.lines)
+    _edit(sample_copy / "vi.yaml", TITLE, "title: Về quan hệ ASEAN")
+    wait_until(lambda: "Về quan hệ ASEAN" in html.read_text(encoding="utf-8"), 60,
+               watcher.output)
+    assert pdf.stat().st_mtime_ns == pdf_before, "the HTML must come before the PDF"
+    wait_until(lambda: pdf.stat().st_mtime_ns != pdf_before, 120, watcher.output)
+    watcher.wait_for_line(r"^watching for changes", after=seen)
+    assert "VỀ QUAN HỆ ASEAN" in _squash(pdftotext(pdf)).upper()
+    assert "data: /vi/asean-japan.html" in events
+    assert any(line.startswith("changed: ") and "vi.yaml" in line
+               for line in watcher.lines[seen:])
+
+    good = html.read_bytes(), pdf.read_bytes()
+    seen = len(watcher.lines)
+    (sample_copy / "vi.yaml").open("a", encoding="utf-8").write("\ntitle: [unclosed\n")
+    error = watcher.wait_for_line(r"vi\.yaml:\d+: YAML syntax error", after=seen)
+    watcher.wait_for_line(r"the last good outputs are kept", after=error)
+    assert (html.read_bytes(), pdf.read_bytes()) == good
+    assert watcher.process.poll() is None, "an error must not stop the watch"
+
+    text = (sample_copy / "vi.yaml").read_text(encoding="utf-8")
+    (sample_copy / "vi.yaml").write_text(
+        text.replace("\ntitle: [unclosed\n", "").replace("Về quan hệ", "Bàn về quan hệ"),
+        encoding="utf-8")
+    wait_until(lambda: "Bàn về quan hệ ASEAN" in html.read_text(encoding="utf-8"), 60,
+               watcher.output)
+    wait_until(lambda: pdf.read_bytes() != good[1], 120, watcher.output)
+
+
+def test_an_open_page_reloads_itself_after_a_save(watching, sample_copy):
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_executable()
+    watcher = watching("--lang", "vi", "--no-pdf")
+    watcher.wait_for_line(r"^watching for changes")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{watcher.base_url}/vi/asean-japan.html")
+            title = "document.querySelector('header.front[lang=vi] h1.title').textContent"
+            assert "Về quan hệ" not in page.evaluate(title)
+            page.evaluate("window.loadedBeforeTheSave = true")
+            _edit(sample_copy / "vi.yaml", TITLE, "title: Về quan hệ ASEAN")
+            # No reload from here: the page must notice the new build by itself.
+            page.wait_for_function(f"{title}.includes('Về quan hệ')", timeout=60_000)
+            assert page.evaluate("window.loadedBeforeTheSave") is None
+        finally:
+            browser.close()
