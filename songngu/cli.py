@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--templates", type=Path, default=Path("templates"))
     parser.add_argument("--fonts", type=Path, default=Path("fonts"))
     parser.add_argument("--strict", action="store_true",
-                        help="treat parity findings and uncited references as errors")
+                        help="treat parity findings, stale translations and uncited references as "
+                             "errors")
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the PDF")
     parser.add_argument("--no-html", dest="html", action="store_false", help="skip the HTML")
     parser.add_argument("--pdf-variant", choices=write.PDF_VARIANTS,
@@ -141,31 +142,13 @@ def _sync(args: argparse.Namespace, project: pipeline.Project,
         raise SetupError("sync: say which blocks to mark in sync: --block SECTION/N (repeatable) "
                          "or --all")
     for folder in pipeline.find_documents(project.content):
-        checked = pipeline.check_document(folder, args.strict, project)
+        checked = pipeline.check_document(folder, False, project)
         lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
                                                                            checked.doc)[0]
-        keys = sync.block_keys(checked.doc, lang)
-        if args.block:
-            _check_block_keys(args.block, keys, folder, lang)
-            keys = list(dict.fromkeys(args.block))
-        records = sync.load_records(checked.doc, checked.problems)
-        checked.problems.raise_if_errors()
-        sync.mark(checked.doc, records, lang, keys)
-        sync.write_records(records, checked.doc, write.write_text)
-        print(f"marked {len(keys)} block{'s' * (len(keys) != 1)} of {lang or 'every language'} "
-              f"in sync: wrote {records.file}")
+        count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text)
+        print(f"marked {count} block{'s' * (count != 1)} of {lang or 'every language'} in "
+              f"sync: wrote {file}")
     return 0
-
-
-def _check_block_keys(wanted: list[str], keys: list[str], folder: Path, lang: str | None) -> None:
-    import difflib
-    for key in wanted:
-        if key not in keys:
-            close = difflib.get_close_matches(key, keys, n=3)
-            hint = f"did you mean {', '.join(close)}?" if close else \
-                "blocks are named SECTION/N, SECTION/title, title, abstract, keywords"
-            raise SetupError(f"sync: {folder} has no block {key!r}"
-                             f"{f' in {lang}' if lang else ''} ({hint})")
 
 
 COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync}

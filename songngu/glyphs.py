@@ -13,6 +13,7 @@ decomposes it, and a combining mark left over after NFC must itself be in the fo
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,7 +115,6 @@ def check_template(doc: Document, shared: Loaded, templates: Path,
     if not known:
         raise SetupError(f"no templates in {display_path(templates)}: pass --templates with the "
                          f"project's templates folder")
-    import difflib
     close = difflib.get_close_matches(doc.template, known, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
     problems.error(shared.file, shared.key_line(("template",)),

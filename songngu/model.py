@@ -444,16 +444,25 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
     style = data.get("style", "ieee")
     if "style" in data:
         _check_style(check, style)
+    template = data.get("template", "journal")
+    if not re.fullmatch(r"[\w-]+", template):
+        check.error(("template",), f"template: expected the name of a folder of templates/ "
+                                   f"such as 'journal', found {template!r}")
+        template = "journal"
     refs_name = data.get("references")
     references_file = folder / refs_name if refs_name else _default_references(folder)
-    if refs_name and not references_file.is_file():
+    if refs_name and not references_file.resolve().is_relative_to(folder.resolve()):
+        check.error(("references",), f"references: expected a file inside the document's "
+                                     f"folder, found {refs_name!r}")
+        references_file = None
+    elif refs_name and not references_file.is_file():
         check.error(("references",), f"references: expected a file of references in {folder}, "
                                      f"found no file {refs_name!r}")
         references_file = None
     doc = Document(
         id=folder.name, folder=folder, languages=languages, journal=journal,
         first_page=first_page, doi=data.get("doi", ""), dates=dates, authors=authors,
-        tables=tables, figures=figures, texts={}, template=data.get("template", "journal"),
+        tables=tables, figures=figures, texts={}, template=template,
         style=style, references_file=references_file, unreadable=unreadable,
     )
     for lang, loaded in texts.items():

@@ -46,10 +46,9 @@ def numbers_in(spans: list[Span], lang: str) -> Counter:
     for token in ROMAN.findall(text):
         if (value := _roman_value(token)) is not None:
             values[Decimal(value)] += 1
-    for name, month in _month_names(lang).items():
-        count = len(re.findall(rf"\b{re.escape(name)}\b", text))
-        if count:
-            values[Decimal(month)] += count
+    names, pattern = _month_pattern(lang)
+    for name in pattern.findall(text) if names else ():
+        values[Decimal(names[name])] += 1
     return values
 
 
@@ -208,6 +207,14 @@ def _number_value(token: str, lang: str) -> Decimal:
 @lru_cache(maxsize=None)
 def _separators(lang: str) -> tuple[str, str]:
     return get_decimal_symbol(lang), get_group_symbol(lang)
+
+
+@lru_cache(maxsize=None)
+def _month_pattern(lang: str) -> tuple[dict[str, int], re.Pattern]:
+    """The month names of a language and one pattern that finds any of them, longest first."""
+    names = _month_names(lang)
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return names, re.compile(rf"\b(?:{alternatives})\b")
 
 
 @lru_cache(maxsize=None)

@@ -136,7 +136,10 @@ def finish(path: Path, facts: PdfFacts) -> None:
         stream.Type = pikepdf.Name.Metadata
         stream.Subtype = pikepdf.Name.XML
         pdf.Root.Metadata = stream
-        # deterministic_id: the file identifier is a digest of the content, not of the clock.
+        # Both parts of the file identifier become a digest of the finished content: the one
+        # WeasyPrint wrote digests its own output, which holds a random id for PDF/X-4.
+        if "/ID" in pdf.trailer:
+            del pdf.trailer.ID
         pdf.save(path, deterministic_id=True)
 
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
+                    TemplateNotFound)
 from markupsafe import Markup, escape
 
 from . import i18n
@@ -127,16 +128,30 @@ def language_view(resolved: Resolved, lang: str, templates: Path) -> LanguageVie
                         env.filters["day"], _translations(folder, lang))
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    try:
+        # Our own file names: the compiled code depends on this module's Environment options.
+        return FileSystemBytecodeCache(pattern="songngu-%s.cache")
+    except (OSError, RuntimeError):  # no private temporary folder: compile every time
+        return None
+
+
+_COMPILED = _bytecode_cache()
+"""Compiled templates, kept by Jinja2 in the user's temporary folder and checked against each
+template's source: a build loads them instead of compiling every template again."""
+
+
 def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=_COMPILED)
     translations = _translations(folder, lang)
     env.install_gettext_translations(translations, newstyle=True)
     env.filters["md"] = lambda markup: _markup_html(markup, resolved, translations)
     env.filters["day"] = lambda day: i18n.format_day(day, lang)
     env.filters["cell"] = lambda value, column: i18n.format_cell(value, column.kind,
                                                                  column.pattern, lang)
+    env.filters["plain"] = lambda markup: plain_text(resolved.spans.get(markup, [])) or markup
     env.filters["css_string"] = _css_string
     env.globals["language_name"] = i18n.language_name
     return env

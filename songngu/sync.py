@@ -13,6 +13,7 @@ the content, so it travels with it in git.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Callable
 
 import yaml
 
-from .errors import Problems, display_path
+from .errors import Problems, SetupError, display_path
 from .load import Loaded, load_yaml
 from .model import Document, Text, Where, block_name, iter_sections
 
@@ -259,13 +260,14 @@ def report_findings(doc: Document, records: Records, report) -> Status:
         for lang in stale:
             unit = present[lang]
             if sources - {lang}:
-                why = f"was changed in {_places(present, sorted(sources - {lang}))}"
+                why = f"was changed in {_places(present, sorted(sources - {lang}))} since " \
+                      f"the languages were last marked in sync"
             else:
-                why = "is behind its counterparts, changed before the last sync"
+                why = "has not followed a change made in another language before the last " \
+                      "sync"
             report(unit.where.file, unit.where.line,
-                   f"stale translation: {unit.what} {why} since the languages were last marked "
-                   f"in sync; update it, then run: python build.py sync --lang {lang} --block "
-                   f"{key}")
+                   f"stale translation: {unit.what} {why}; update it, then run: python build.py "
+                   f"sync --lang {lang} --block {key}")
         if not stale and len(present) > 1 and changed == set(present):
             first, *others = present.values()
             how = "changed in every language since the last sync" \
@@ -305,3 +307,24 @@ def mark(doc: Document, records: Records, lang: str | None, keys: list[str]) -> 
 def block_keys(doc: Document, lang: str | None) -> list[str]:
     """Every unit key of a language (or of any language), in reading order."""
     return [key for key, present in all_units(doc).items() if lang is None or lang in present]
+
+
+def mark_and_write(doc: Document, lang: str | None, blocks: list[str] | None,
+                   write: Callable[[Path, str], None]) -> tuple[int, Path]:
+    """The ``sync`` command: mark ``blocks`` (all of ``lang``'s when None) in sync and write
+    ``sync.yaml``; return how many were marked and the file."""
+    known = block_keys(doc, lang)
+    for key in blocks or ():
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else \
+                "blocks are named SECTION/N, SECTION/title, title, abstract, keywords, …"
+            raise SetupError(f"sync: {display_path(doc.folder)} has no block {key!r}"
+                             f"{f' in {lang}' if lang else ''} ({hint})")
+    keys = list(dict.fromkeys(blocks)) if blocks else known
+    problems = Problems()
+    records = load_records(doc, problems)
+    problems.raise_if_errors()
+    mark(doc, records, lang, keys)
+    write_records(records, doc, write)
+    return len(keys), records.file

@@ -33,7 +33,7 @@ class Visit:
     errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     executable = chromium_executable()
     from playwright.sync_api import sync_playwright

@@ -381,7 +381,8 @@ def test_parse_locator_errors(text, message):
      ["refs.yaml:4: malformed date in 'accessed' of reference 'a': expected YYYY, YYYY-MM, "
       "YYYY-MM-DD or {date-parts: [[YYYY, M, D]]}, found {'date-parts': [[2021, 13, 10]]}"]),
     ("- id: a\n  type: book\n  title: A\n  issued: 2021-02-30\n",
-     ["refs.yaml:4: expected a valid value, found '2021-02-30' (day is out of range for month)"]),
+     ["refs.yaml:4: malformed date in 'issued' of reference 'a': expected YYYY, YYYY-MM, "
+      "YYYY-MM-DD or {date-parts: [[YYYY, M, D]]}, found '2021-02-30'"]),
     ("- type: book\n  title: A\n",
      ["refs.yaml:1: reference without 'id' (the key it is cited by, e.g. 'id: vu2007')"]),
     ("- id: vu 2007\n  type: book\n  title: A\n",
@@ -406,8 +407,9 @@ def test_parse_locator_errors(text, message):
      ["refs.yaml:1: expected a list of references (each starting with '- id:'), "
       "found a mapping"]),
     ("- id: a\n  type: book\n  title: [unclosed\n",
-     ["refs.yaml:4: YAML syntax error, column 1: expected ',' or ']', but got '<stream end>' "
-      "while parsing a flow sequence"]),
+     ["refs.yaml:4: YAML syntax error at column 1: expected ',' or ']', but got '<stream end>', "
+      "while parsing a flow sequence that starts on line 3; text that starts with '[' or '{' "
+      "must be in quotation marks"]),
 ])
 def test_load_errors(tmp_path, monkeypatch, text, messages):
     references, problems = load(tmp_path, monkeypatch, text)

@@ -1,13 +1,14 @@
 """Handouts as a teacher prints them: the A5 copy, its sheets, crop marks, and the parallel text.
 
 Everything is built with build.py as a user builds it, and read back with independent readers:
-pypdf (page sizes and boxes), pdfplumber (colours, where each word sits) and poppler's
-pdftotext (the text). Which source page lands where on the sheets is tested on synthetic PDFs
-in test_impose.py; here, that the real handout goes through it.
+pypdf (page sizes and boxes), poppler's pdftotext (the text; with -bbox, where each word sits)
+and pdfplumber (colours and drawn lines). Which source page lands where on the sheets is tested
+on synthetic PDFs in test_impose.py; here, that the real handout goes through it.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,7 +30,10 @@ MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
 A4_LANDSCAPE = (297 * MM, 210 * MM)
 A4_PORTRAIT = (210 * MM, 297 * MM)
-HYPHENS = "\u2010\u00ad-"  # hyphen-minus (last, for character classes), the hyphen WeasyPrint adds at a break, soft hyphen
+HYPHENS = "\u2010\u00ad-"  # the hyphen WeasyPrint adds at a break, soft hyphen, hyphen-minus
+FOOT = 12 * MM
+"""The strip at the foot of a page where the page number is centred, straddling the columns of
+the parallel text (the bottom margin of handout.css is 16 mm)."""
 
 
 def build(out: Path, *args: str) -> str:
@@ -64,6 +68,58 @@ def normalise(text: str) -> str:
     return re.sub(rf"[\s{HYPHENS}]+", "", unicodedata.normalize("NFC", text))
 
 
+@dataclass
+class Page:
+    width: float
+    height: float
+    words: list[dict]
+    """Each word's text and box: x0, x1, top, bottom (points from the top left corner)."""
+
+
+def pages_of(pdf: Path) -> list[Page]:
+    """Every page with its words, as poppler lays them out."""
+    pages = []
+    for width, height, body in re.findall(
+            r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>',
+            pdftotext(pdf, "-bbox"), re.S):
+        words = [{"text": html.unescape(text), "x0": float(x0), "top": float(y0),
+                  "x1": float(x1), "bottom": float(y1)}
+                 for x0, y0, x1, y1, text in re.findall(
+                     r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" '
+                     r'yMax="([-\d.]+)">([^<]*)</word>', body)]
+        pages.append(Page(float(width), float(height), words))
+    return pages
+
+
+def lines_of(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into lines, top to bottom, each left to right (a superscript joins the
+    line it is raised from)."""
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: w["top"]):
+        if lines and abs(word["top"] - lines[-1][0]["top"]) < 3:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def running(lines: list[str], index: int, heading: str) -> list[str]:
+    """The lines of a page (``index`` 0-based) without its running heading and page number."""
+    number = str(index + 1)
+    while lines and lines[0] in (heading, number):
+        lines = lines[1:]
+    while lines and lines[-1] == number:
+        lines = lines[:-1]
+    return lines
+
+
+def body_text(text: str, heading: str) -> str:
+    """pdftotext's pages, normalised, without the running heading and the page numbers."""
+    return "".join(normalise("".join(running([ln for ln in page.split("\n") if ln.strip()],
+                                             index, heading)))
+                   for index, page in enumerate(text.split("\f")))
+
+
 # --- the single-language handout ---------------------------------------------------------------
 
 def test_handout_and_booklet_are_written_besides_the_usual_outputs(vi_build):
@@ -71,7 +127,7 @@ def test_handout_and_booklet_are_written_besides_the_usual_outputs(vi_build):
     for name in ("asean-japan.pdf", "asean-japan.html", "asean-japan.handout.pdf",
                  "asean-japan.booklet.pdf"):
         assert (out / "vi" / name).is_file(), name
-        assert f"wrote {out / 'vi' / name}" in stdout
+        assert f"{out / 'vi' / name}" in stdout
     assert not list(out.glob("vi/*up.pdf"))
 
 
@@ -81,9 +137,8 @@ def test_handout_is_the_whole_article_on_a5_numbered_from_1(vi_build):
     pages = sizes(pdf)
     assert len(pages) > 8
     assert all(same_size(size, A5) for size in pages), pages
-    for index in range(len(pages)):
-        lines = pdftotext(pdf, "-f", str(index + 1), "-l", str(index + 1), "-layout").split("\n")
-        assert [line.strip() for line in lines if line.strip()][-1] == str(index + 1)
+    for index, page in enumerate(pages_of(pdf)):
+        assert " ".join(w["text"] for w in lines_of(page.words)[-1]) == str(index + 1)
     doc = check_document(SAMPLE).doc
     title = plain_text(parse_inline(doc.texts["vi"].title))
     text = body_text(pdftotext(pdf), title)  # the running head is the title
@@ -117,21 +172,21 @@ def is_black(color) -> bool:
 
 def test_handout_tables_fit_the_text_width(vi_build):
     out, _ = vi_build
-    with pdfplumber.open(out / "vi" / "asean-japan.handout.pdf") as pdf:
-        text_pages = [p for p in pdf.pages if "Bảng" not in (p.extract_text() or "")]
-        left = min(c["x0"] for p in text_pages for c in p.chars)
-        right = max(c["x1"] for p in text_pages for c in p.chars)  # justified lines end here
-        table_pages = [p for p in pdf.pages if "Bảng" in (p.extract_text() or "")]
-        assert table_pages
-        for page in table_pages:
-            for char in page.chars:
-                assert left - 0.5 <= char["x0"] and char["x1"] <= right + 0.5, \
-                    (page.page_number, char["text"], char["x0"], char["x1"])
+    pages = pages_of(out / "vi" / "asean-japan.handout.pdf")
+    has_table = [any(w["text"] == "Bảng" for w in page.words) for page in pages]
+    text_pages = [page for page, table in zip(pages, has_table) if not table]
+    left = min(w["x0"] for page in text_pages for w in page.words)
+    right = max(w["x1"] for page in text_pages for w in page.words)  # justified lines end here
+    assert any(has_table)
+    for page, table in zip(pages, has_table):
+        for word in page.words if table else []:
+            assert left - 0.5 <= word["x0"] and word["x1"] <= right + 0.5, word
 
 
 def test_booklet_holds_the_handout_pages_in_saddle_stitch_order(vi_build):
     out, _ = vi_build
-    pages = len(PdfReader(out / "vi" / "asean-japan.handout.pdf").pages)
+    handout_pdf = out / "vi" / "asean-japan.handout.pdf"
+    pages = len(PdfReader(handout_pdf).pages)
     booklet = out / "vi" / "asean-japan.booklet.pdf"
     padded = -(-pages // 4) * 4
     assert len(sizes(booklet)) == padded // 2
@@ -146,22 +201,21 @@ def test_booklet_holds_the_handout_pages_in_saddle_stitch_order(vi_build):
     def page_text(page: int) -> str:  # 1-based; "" for the blank padding
         if page > pages:
             return ""
-        handout_pdf = out / "vi" / "asean-japan.handout.pdf"
         return normalise(pdftotext(handout_pdf, "-f", str(page), "-l", str(page)))
 
     # Sheet 1, front: the last page | page 1; back: page 2 | the last but one.
+    assert page_text(1) and page_text(2)
     assert half_text(1, 0) == page_text(padded) and half_text(1, 1) == page_text(1)
     assert half_text(2, 0) == page_text(2) and half_text(2, 1) == page_text(padded - 1)
-    assert page_text(1) and page_text(2)
 
 
 @pytest.mark.parametrize("layout, size, per_side", [("2up", A4_LANDSCAPE, 2),
                                                      ("4up", A4_PORTRAIT, 4)])
-def test_plain_sheets_instead_of_a_booklet(tmp_path, vi_build, layout, size, per_side):
+def test_plain_sheets_instead_of_a_booklet(tmp_path, layout, size, per_side):
     stdout = build(tmp_path, "--lang", "vi", "--handout", "--sheets", layout, "--no-pdf",
                    "--no-html")
     sheets = tmp_path / "vi" / f"asean-japan.{layout}.pdf"
-    assert f"wrote {sheets}" in stdout
+    assert f"{sheets}" in stdout
     assert not (tmp_path / "vi" / "asean-japan.booklet.pdf").exists()
     assert not (tmp_path / "vi" / "asean-japan.pdf").exists()
     pages = len(PdfReader(tmp_path / "vi" / "asean-japan.handout.pdf").pages)
@@ -184,22 +238,20 @@ def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path, sample_copy
           str(sample_copy))
     years_seen: list[str] = []
     pages_with_rows = 0
-    with pdfplumber.open(tmp_path / "vi" / "asean-japan.handout.pdf") as pdf:
-        for page in pdf.pages:
-            words = page.extract_words()
-            years = [w for w in words if re.fullmatch(r"30\d\d", w["text"])]
-            if not years:
-                continue
-            years_seen += [w["text"] for w in years]
-            pages_with_rows += 1
-            first_row = min(w["top"] for w in years)
-            right = max(w["x1"] for w in years)
-            column = [w for w in words if w["x0"] < right and w["top"] < first_row]
-            # Right above this page's rows: the header, or rows of the same table below it.
-            above = [w["text"] for w in column if w["text"] == "Năm"
-                     or not re.fullmatch(r"\d{4}", w["text"])]
-            assert above and above[-1] == "Năm", \
-                f"page {page.page_number}: table rows without the header row above them"
+    for page in pages_of(tmp_path / "vi" / "asean-japan.handout.pdf"):
+        years = [w for w in page.words if re.fullmatch(r"30\d\d", w["text"])]
+        if not years:
+            continue
+        years_seen += [w["text"] for w in years]
+        pages_with_rows += 1
+        first_row = min(w["top"] for w in years)
+        right = max(w["x1"] for w in years)
+        column = sorted((w for w in page.words if w["x0"] < right and w["top"] < first_row),
+                        key=lambda w: w["top"])
+        # Right above this page's rows: the header, or rows of the same table below it.
+        above = [w["text"] for w in column if w["text"] == "Năm"
+                 or not re.fullmatch(r"\d{4}", w["text"])]
+        assert above and above[-1] == "Năm", "table rows without the header row above them"
     assert sorted(years_seen) == [str(3000 + i) for i in range(100)]  # each row once
     assert pages_with_rows >= 3
 
@@ -243,12 +295,10 @@ def test_sheets_place_pages_by_their_trim_box(crop_build, vi_build):
     plain = vi_build[0] / "vi" / "asean-japan.booklet.pdf"
     marked = crop_build / "vi" / "asean-japan.booklet.pdf"
     assert sizes(plain) == sizes(marked)
-    with pdfplumber.open(plain) as a, pdfplumber.open(marked) as b:
-        for side_a, side_b in zip(a.pages[:4], b.pages[:4]):
-            words_a, words_b = side_a.extract_words(), side_b.extract_words()
-            assert words_a and [w["text"] for w in words_a] == [w["text"] for w in words_b]
-            for x, y in zip(words_a, words_b):
-                assert abs(x["x0"] - y["x0"]) < 0.05 and abs(x["top"] - y["top"]) < 0.05, x
+    for side_a, side_b in zip(pages_of(plain), pages_of(marked), strict=True):
+        assert [w["text"] for w in side_a.words] == [w["text"] for w in side_b.words]
+        for a, b in zip(side_a.words, side_b.words):
+            assert abs(a["x0"] - b["x0"]) < 0.05 and abs(a["top"] - b["top"]) < 0.05, (a, b)
 
 
 # --- the parallel handout ----------------------------------------------------------------------
@@ -299,6 +349,10 @@ def pattern(markup: str) -> re.Pattern:
     return re.compile("".join(parts))
 
 
+COLUMNS = (("en", "English"), ("vi", "Tiếng Việt"))
+"""The columns of the parallel text, left to right, with the heading of each."""
+
+
 @dataclass
 class Column:
     """One column of the parallel text, all pages in a row: its characters (normalised), and
@@ -307,97 +361,68 @@ class Column:
     text: str
     where: list[tuple[int, float]]
 
-    def find(self, markup: str, start: int) -> re.Match:
-        match = pattern(markup).search(self.text, start)
-        assert match, f"not found after {self.text[start:start + 80]!r}: {markup[:80]!r}"
-        return match
 
-
-def running(lines: list[str], index: int, heading: str) -> list[str]:
-    """The lines of a page (``index`` 0-based) without its running heading and page number."""
-    number = str(index + 1)
-    while lines and lines[0] in (heading, number):
-        lines = lines[1:]
-    while lines and lines[-1] == number:
-        lines = lines[:-1]
-    return lines
-
-
-def column_span(width: float, which: int) -> tuple[int, int]:
-    """Left and right edge of column ``which`` (0, 1) of a page: its half, less a strip of
-    2 mm beside the middle, where the centred page number sits (the gutter is 5 mm)."""
-    middle, strip = width / 2, 2 * MM
-    return (0, int(middle - strip)) if which == 0 else (int(middle + strip) + 1, int(width))
-
-
-def crop(pdf: Path, which: int) -> list[str]:
-    """pdftotext's arguments that read only column ``which`` of every page."""
-    width, height = sizes(pdf)[0]
-    left, right = column_span(width, which)
-    return ["-x", str(left), "-y", "0", "-W", str(right - left), "-H", str(int(height) + 1)]
-
-
-def column_words(pdf: Path, which: int, heading: str) -> Column:
-    """Read with pdfplumber: each word with its page and its top."""
+def column_words(pages: list[Page], which: int) -> Column:
+    """Column ``which`` (0, 1), from the words' positions: the half of each page a word starts
+    in, above the foot."""
     text, where = [], []
-    with pdfplumber.open(pdf) as document:
-        for index, page in enumerate(document.pages):
-            left, right = column_span(float(page.width), which)
-            part = page.within_bbox((left, 0, right, float(page.height)))
-            lines: dict[float, list[dict]] = {}
-            for word in part.extract_words():
-                line = next((top for top in lines if abs(top - word["top"]) < 3), word["top"])
-                lines.setdefault(line, []).append(word)
-            tops = sorted(lines)
-            kept = running([" ".join(w["text"] for w in lines[t]) for t in tops], index, heading)
-            for top in tops:
-                if " ".join(w["text"] for w in lines[top]) not in kept:
-                    continue
-                for word in lines[top]:
-                    chars = normalise(word["text"])
-                    text.append(chars)
-                    where += [(index, word["top"])] * len(chars)
+    for index, page in enumerate(pages):
+        middle = page.width / 2
+        mine = [w for w in page.words if (w["x0"] >= middle) == bool(which)
+                and w["bottom"] <= page.height - FOOT]
+        lines = lines_of(mine)
+        while lines and " ".join(w["text"] for w in lines[0]) == COLUMNS[which][1]:
+            lines.pop(0)  # the column's heading, repeated on every page
+        for line in lines:
+            for word in line:
+                chars = normalise(word["text"])
+                text.append(chars)
+                where += [(index, word["top"])] * len(chars)
     return Column("".join(text), where)
 
 
-def column_text(pdf: Path, which: int, heading: str) -> str:
-    """Read with pdftotext, cropped to one half of each page."""
-    return body_text(pdftotext(pdf, *crop(pdf, which)), heading)
+def column_text(pdf: Path, which: int) -> str:
+    """Column ``which`` read by pdftotext in its own reading order, cropped to the half of
+    each page above the foot."""
+    width, height = sizes(pdf)[0]
+    left = round(width / 2) * which
+    crop = ["-x", str(left), "-y", "0", "-W", str(round(width / 2)), "-H",
+            str(int(height - FOOT))]
+    return body_text(pdftotext(pdf, *crop), COLUMNS[which][1])
 
 
-def body_text(text: str, heading: str) -> str:
-    """pdftotext's pages, normalised, without the running heading and the page numbers."""
-    return "".join(normalise("".join(running([ln for ln in page.split("\n") if ln.strip()],
-                                             index, heading)))
-                   for index, page in enumerate(text.split("\f")))
+def check_parallel(pdf: Path, pairs: list[Pair]) -> dict[str, dict]:
+    """Every pair appears in full in its column and both start level.
 
-
-def check_parallel(pdf: Path, pairs: list[Pair]) -> dict[str, tuple]:
-    """Every pair appears in full in its column and both start level; where each starts."""
-    texts = {lang: column_text(pdf, i, heading)
-             for i, (lang, heading) in enumerate((("en", "English"), ("vi", "Tiếng Việt")))}
-    columns = {lang: column_words(pdf, i, heading)
-               for i, (lang, heading) in enumerate((("en", "English"), ("vi", "Tiếng Việt")))}
+    Return, for each pair and language, the (page, top) of its first and of its last word.
+    """
+    pages = pages_of(pdf)
+    texts = {lang: column_text(pdf, i) for i, (lang, _) in enumerate(COLUMNS)}
+    columns = {lang: column_words(pages, i) for i, (lang, _) in enumerate(COLUMNS)}
     text_at = {"en": 0, "vi": 0}
     word_at = {"en": 0, "vi": 0}
-    starts = {}
+    placed: dict[str, dict] = {}
     for pair in pairs:
-        placed = {}
-        for lang in ("en", "vi"):
-            markup = getattr(pair, lang)
-            match = pattern(markup).search(texts[lang], text_at[lang])
-            assert match, f"{pair.what}: the {lang} text is not all there: {markup[:70]!r}"
+        placed[pair.what] = {}
+        for lang, _ in COLUMNS:
+            find = pattern(getattr(pair, lang))
+            match = find.search(texts[lang], text_at[lang])
+            assert match, f"{pair.what}: the {lang} text is not all there: " \
+                          f"{getattr(pair, lang)[:70]!r}"
             text_at[lang] = match.end()
-            found = columns[lang].find(markup, word_at[lang])
-            word_at[lang] = found.end()
-            placed[lang] = (columns[lang].where[found.start()],
-                            columns[lang].where[found.end() - 1])
-        (en_page, en_top), (vi_page, vi_top) = placed["en"][0], placed["vi"][0]
+            column = columns[lang]
+            match = find.search(column.text, word_at[lang])
+            assert match, f"{pair.what}: {lang} words out of order after " \
+                          f"{column.text[word_at[lang]:word_at[lang] + 60]!r}"
+            word_at[lang] = match.end()
+            placed[pair.what][lang] = (column.where[match.start()],
+                                       column.where[match.end() - 1])
+        (en_page, en_top), (vi_page, vi_top) = (placed[pair.what][lang][0]
+                                                for lang in ("en", "vi"))
         assert en_page == vi_page and abs(en_top - vi_top) < 0.5, \
             f"{pair.what}: en starts on page {en_page + 1} at {en_top:.1f} pt, vi on page " \
             f"{vi_page + 1} at {vi_top:.1f} pt"
-        starts[pair.what] = placed
-    return starts
+    return placed
 
 
 def test_parallel_handout_is_written_alone_on_a5(parallel_build):
@@ -412,8 +437,8 @@ def test_parallel_handout_is_written_alone_on_a5(parallel_build):
 def test_every_pair_is_all_there_and_starts_level(parallel_build):
     pairs = pairs_of(SAMPLE)
     assert sum(p.what.endswith("(p)") for p in pairs) > 40
-    starts = check_parallel(parallel_build / "en+vi" / "asean-japan.handout.pdf", pairs)
-    assert len({where["en"][0][0] for where in starts.values()}) > 10  # across many pages
+    placed = check_parallel(parallel_build / "en+vi" / "asean-japan.handout.pdf", pairs)
+    assert len({where["en"][0][0] for where in placed.values()}) > 10  # over many pages
 
 
 def test_front_matter_and_references_appear_once(parallel_build):
@@ -438,19 +463,16 @@ def printed_title(markup: str) -> str:
 def test_each_column_carries_its_language(parallel_build):
     pdf = parallel_build / "en+vi" / "asean-japan.handout.pdf"
     # WeasyPrint hyphenates (with U+2010) only where the language allows it: English. The
-    # reference list, given once in English across the page, is left out.
-    ends = {0: [], 1: []}
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages:
-            words = page.extract_words()
-            heading = [w["top"] for w in words if w["text"] == "REFERENCES"]
-            for which in ends:
-                left, right = column_span(float(page.width), which)
-                ends[which] += [w["text"][-1] for w in words if left <= w["x0"] < right
-                                and (not heading or w["top"] < heading[0])]
-            if heading:
-                break
-    assert ends[0].count("\u2010") > 20 and ends[1].count("\u2010") == 0
+    # reference list, given once across the page, is left out.
+    endings: dict[int, list[str]] = {0: [], 1: []}
+    for page in pages_of(pdf):
+        heading = [w["top"] for w in page.words if w["text"] == "REFERENCES"]
+        for word in page.words:
+            if not heading or word["top"] < heading[0]:
+                endings[word["x0"] >= page.width / 2].append(word["text"][-1])
+        if heading:
+            break
+    assert endings[0].count("\u2010") > 20 and endings[1].count("\u2010") == 0
     reader = PdfReader(pdf)
     assert reader.trailer["/Root"]["/Lang"] == "en"
     langs = set()
@@ -476,6 +498,22 @@ WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo l
          "november oscar papa quebec romeo sierra tango uniform victor whiskey xray").split()
 
 
+def blocks(text: dict):
+    """The block lists of every section of a language file, in reading order."""
+    stack = list(reversed(text["sections"]))
+    while stack:
+        section = stack.pop()
+        yield section.get("blocks", [])
+        stack += reversed(section.get("sections", []))
+
+
+def rewrite(folder: Path, texts: dict[str, dict]) -> None:
+    for lang, text in texts.items():
+        (folder / f"{lang}.yaml").write_text(
+            yaml.safe_dump(text, allow_unicode=True, sort_keys=False, width=100),
+            encoding="utf-8")
+
+
 @pytest.mark.parametrize("longer", ["en", "vi"])
 def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, sample_copy, longer):
     other = {"en": "vi", "vi": "en"}[longer]
@@ -487,48 +525,32 @@ def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, sample_copy, long
                                                                blocks(texts[other]))
                   for n in range(len(mine) - 1) if "p" in mine[n] and "p" in mine[n + 1]]
     long, pair = max(candidates, key=lambda c: len(c[1]["p"]))
-    short = len(pair["p"])
     fillers = (FILLER[longer].format(a=a, b=b) for a in WORDS for b in WORDS)
-    while len(long["p"]) < 5 * short:
+    while len(long["p"]) < 5 * len(pair["p"]):
         long["p"] += " " + next(fillers)
-    (sample_copy / f"{longer}.yaml").write_text(
-        yaml.safe_dump(texts[longer], allow_unicode=True, sort_keys=False, width=100),
-        encoding="utf-8")
+    rewrite(sample_copy, {longer: texts[longer]})
     build(tmp_path, "--lang", "en+vi", "--handout", "--no-pdf", "--no-html", "--content",
           str(sample_copy))
     pdf = tmp_path / "en+vi" / "asean-japan.handout.pdf"
 
     pairs = pairs_of(sample_copy)
-    starts = check_parallel(pdf, pairs)  # all there, all level, the next pair included
+    placed = check_parallel(pdf, pairs)  # all there, all level, the next pair included
     planted = next(p for p in pairs if getattr(p, longer) == long["p"])
     after = pairs[pairs.index(planted) + 1]
     assert after.what.endswith("(p)")
-    first, last = starts[planted.what][longer]  # (page, top) of its first and last word
+    first, last = placed[planted.what][longer]  # (page, top) of its first and last word
     assert last[0] > first[0], "the planted paragraph should run onto the next page"
-    assert starts[planted.what][other][1] < last  # its pair ends first…
-    assert starts[after.what][longer][0] > last  # …and the next pair starts below both
+    assert placed[planted.what][other][1] < last  # its pair ends first…
+    assert placed[after.what][longer][0] > last  # …and the next pair starts below both
 
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages[first[0]:last[0] + 1]:
-            half = float(page.width) / 2
-            words = page.extract_words()
-            lowest = max(w["top"] for w in words)
-            for word in words:  # nothing spills across the gutter or off the page
-                if word["top"] == lowest and word["text"] == str(page.page_number):
-                    continue  # the page number, centred below the columns
-                assert word["x1"] <= half or word["x0"] >= half, word
-                assert 0 <= word["x0"] and word["x1"] <= float(page.width), word
-                assert 0 <= word["top"] and word["bottom"] <= float(page.height), word
-            assert not overlapping(words), page.page_number
-
-
-def blocks(text: dict):
-    """The block lists of every section of a language file, in reading order."""
-    stack = list(reversed(text["sections"]))
-    while stack:
-        section = stack.pop()
-        yield section.get("blocks", [])
-        stack += reversed(section.get("sections", []))
+    for index, page in enumerate(pages_of(pdf)[first[0]:last[0] + 1], first[0]):
+        middle = page.width / 2
+        words = [w for w in page.words if w["bottom"] <= page.height - FOOT]
+        assert [w["text"] for w in page.words if w not in words] == [str(index + 1)]
+        for word in words:  # nothing spills across the gutter or off the page
+            assert word["x1"] <= middle or word["x0"] >= middle, word
+            assert 0 <= word["x0"] and word["x1"] <= page.width and 0 <= word["top"], word
+        assert not overlapping(words), index + 1
 
 
 def overlapping(words: list[dict]) -> list[tuple[str, str]]:
@@ -546,6 +568,23 @@ def overlapping(words: list[dict]) -> list[tuple[str, str]]:
             if width > 0 and height > 0 and width * height > 0.3 * smaller:
                 found.append((a["text"], b["text"]))
     return found
+
+
+def test_pairs_start_level_wherever_the_page_breaks(tmp_path, sample_copy):
+    """Many pairs of one to seven lines beside one to five: page breaks fall at every height,
+    including where a row has room for one line only."""
+    sentence = {"en": "Pair {w} line filler words here.", "vi": "Cặp {w} dòng chữ đệm ở đây."}
+    texts = {lang: yaml.safe_load((sample_copy / f"{lang}.yaml").read_text(encoding="utf-8"))
+             for lang in ("en", "vi")}
+    for i in range(72):
+        lines = {"en": 1 + i * 5 % 7, "vi": 1 + i * 3 % 5}
+        for lang in ("en", "vi"):
+            words = sentence[lang].format(w=f"{WORDS[i % 24]} {WORDS[i // 24]}")
+            texts[lang]["sections"][-1]["blocks"].append({"p": " ".join([words] * lines[lang])})
+    rewrite(sample_copy, texts)
+    build(tmp_path, "--lang", "en+vi", "--handout", "--no-pdf", "--no-html", "--content",
+          str(sample_copy))
+    check_parallel(tmp_path / "en+vi" / "asean-japan.handout.pdf", pairs_of(sample_copy))
 
 
 # --- the command line --------------------------------------------------------------------------

@@ -172,7 +172,8 @@ def test_a_new_version_of_the_tool_rebuilds(ws):
     ws.build("--lang", "vi", "--no-pdf")
     upgraded = ("import sys, songngu\nsongngu.__version__ = '99.0.0'\n"
                 "from songngu.cli import main\nsys.exit(main(sys.argv[1:]))\n")
-    result = subprocess.run([sys.executable, "-c", upgraded, *ws.args("--lang", "vi", "--no-pdf")],
+    result = subprocess.run([sys.executable, "-c", upgraded,
+                             *ws.args("--lang", "vi", "--no-pdf")],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert _rebuilt(result, ws, "vi", "html")

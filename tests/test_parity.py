@@ -109,7 +109,8 @@ DRIFTS = {
     "the title": (
         "vi", "title: Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI",
         "title: Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XX",
-        "title: ASEAN–Japan relations in the first", "title: Quan hệ ASEAN – Nhật Bản hai",
+        "title: ASEAN–Japan relations in the first",
+        "title: Quan hệ ASEAN – Nhật Bản hai",
         "title states different numbers: only in en: 21; only in vi: 20"),
 }
 
@@ -179,7 +180,8 @@ def test_parity_findings_are_warnings_and_errors_with_strict(tmp_path, sample_co
         in lenient.stderr
     assert strict.returncode == 1
     assert f"en.yaml:{line}: parity: block 4 (paragraph) of section 'economy'" in strict.stderr
-    assert "1 error: nothing was written" in strict.stderr
+    assert "warning" not in strict.stderr  # the stale translation it causes is an error too
+    assert strict.stderr.endswith("2 errors: nothing was written\n")
 
 
 @pytest.mark.parametrize("en, vi", [

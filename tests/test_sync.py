@@ -67,7 +67,8 @@ def test_the_shipped_sample_is_fully_in_sync():
 def test_a_change_in_one_language_makes_the_other_stale_until_marked(tmp_path):
     folder = _article(tmp_path)
     before = (folder / "sync.yaml").read_text(encoding="utf-8")
-    _edit(folder / "vi.yaml", "Hai khu vực, một thị trường.", "Hai khu vực, chung một thị trường.")
+    _edit(folder / "vi.yaml", "Hai khu vực, một thị trường.",
+          "Hai khu vực, chung một thị trường.")
     result = _run(tmp_path, "check")
     assert result.returncode == 0
     en, vi = _line(folder / "en.yaml", "- p: Two regions"), _line(folder / "vi.yaml", "- p: Hai")
@@ -105,7 +106,8 @@ def test_a_changed_title_makes_the_translated_title_stale(tmp_path):
 
 def test_reflowing_a_paragraph_changes_nothing(tmp_path):
     folder = _article(tmp_path)
-    _edit(folder / "en.yaml", "          In 2000 trade reached 129.5 billion USD [@lee2007, p. 12],",
+    _edit(folder / "en.yaml",
+          "          In 2000 trade reached 129.5 billion USD [@lee2007, p. 12],",
           "          In 2000 trade reached\n          129.5 billion USD   [@lee2007, p. 12],")
     result = _run(tmp_path, "check")
     assert result.stderr == ""
@@ -133,7 +135,8 @@ def test_new_and_missing_blocks_are_counted(tmp_path):
     _edit(folder / "en.yaml", "          - p: Two regions, one market.",
           "          - p: Two regions, one market.\n          - p: A new paragraph.")
     _edit(folder / "vi.yaml", "          - p: Hai khu vực, một thị trường.",
-          "          - p: Hai khu vực, một thị trường.\n          - p: Một đoạn mới.")
+          "          - p: Hai khu vực, một thị trường.\n"
+          "          - p: Một đoạn mới.")
     result = _run(tmp_path, "check")
     assert result.returncode == 0, result.stderr
     assert "not marked in sync: block 2 (paragraph) of section 'background' is new" \
@@ -156,7 +159,8 @@ def test_a_third_language_that_did_not_follow_stays_stale(tmp_path):
     assert [line.split(" ", 1)[0] for line in result.stderr.splitlines()] == [
         f"content/article/vi.yaml:{_line(folder / 'vi.yaml', '- p: Hai')}:",
         f"content/article/fr.yaml:{_line(folder / 'fr.yaml', '- p: Two')}:"]
-    _edit(folder / "vi.yaml", "Hai khu vực, một thị trường.", "Hai khu vực, một thị trường duy nhất.")
+    _edit(folder / "vi.yaml", "Hai khu vực, một thị trường.",
+          "Hai khu vực, một thị trường duy nhất.")
     assert _run(tmp_path, "sync", "--lang", "vi", "--block", "background/1").returncode == 0
     records = yaml.safe_load((folder / "sync.yaml").read_text(encoding="utf-8"))
     assert records["background/1"]["stale"] == ["fr"]
@@ -165,7 +169,8 @@ def test_a_third_language_that_did_not_follow_stays_stale(tmp_path):
         "en: 13 blocks, 13 in sync, 0 stale, 0 missing, 0 changed since the last sync",
         "vi: 13 blocks, 13 in sync, 0 stale, 0 missing, 0 changed since the last sync",
         "fr: 13 blocks, 12 in sync, 1 stale, 0 missing, 0 changed since the last sync"]
-    assert "fr.yaml" in result.stderr and "is behind its counterparts" in result.stderr
+    assert "fr.yaml" in result.stderr and "has not followed a change made in another" \
+        in result.stderr
     _edit(folder / "fr.yaml", "Two regions, one market.", "Deux régions, un marché unique.")
     assert _run(tmp_path, "sync", "--lang", "fr", "--block", "background/1").returncode == 0
     result = _run(tmp_path, "check")
@@ -185,8 +190,9 @@ def test_a_document_without_records_is_not_tracked_until_synced(tmp_path):
         "marked 13 blocks of every language in sync: wrote content/article/sync.yaml"]
     text = (tmp_path / "content" / "article" / "sync.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Translation sync records")
-    assert yaml.safe_load(text)["title"] == {"en": sync.fingerprint("Trade between two regions"),
-                                              "vi": sync.fingerprint("Thương mại giữa hai khu vực")}
+    assert yaml.safe_load(text)["title"] == {
+        "en": sync.fingerprint("Trade between two regions"),
+        "vi": sync.fingerprint("Thương mại giữa hai khu vực")}
 
 
 def test_marking_an_unknown_block_is_one_line_with_a_suggestion(tmp_path):

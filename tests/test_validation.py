@@ -8,7 +8,6 @@ so the messages name ``content/article/<file>:<line>``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import unicodedata
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from conftest import ROOT, SAMPLE, pdftotext, run_build
 
 from songngu.errors import Problems
+from songngu.glyphs import FontSet, check_glyphs, template_fonts
 from songngu.load import load_yaml_text
 
 INVALID = ROOT / "tests" / "fixtures" / "invalid"
@@ -63,10 +63,11 @@ def test_each_mistake_is_reported_word_for_word_with_file_and_line(tmp_path, fix
     assert "Traceback" not in result.stderr
 
 
-def test_a_build_reports_the_same_problems_and_writes_nothing(tmp_path):
-    _document(tmp_path, "problems-in-three-files")
+@pytest.mark.parametrize("fixture", ["problems-in-three-files", "undrawable-character"])
+def test_a_build_reports_the_same_problems_and_writes_nothing(tmp_path, fixture):
+    _document(tmp_path, fixture)
     result = run_build("--content", "content/article", *SETUP, "--out", "out", cwd=tmp_path)
-    expected = (INVALID / "problems-in-three-files" / "expected.txt").read_text()
+    expected = (INVALID / fixture / "expected.txt").read_text(encoding="utf-8")
     assert result.returncode == 1
     assert result.stderr == expected
     assert not (tmp_path / "out").exists()
@@ -82,6 +83,51 @@ def test_messages_not_tracebacks_unless_debug(tmp_path):
     assert debug.stderr.splitlines()[0] == message
     assert "Traceback (most recent call last):" in debug.stderr
     assert "songngu/pipeline.py" in debug.stderr and "ContentError" in debug.stderr
+
+
+# --------------------------------------------------------------------------- fonts
+
+def _fonts(*maps: set[int]) -> FontSet:
+    return FontSet(tuple(Path(f"Face-{i}.ttf") for i in range(len(maps))),
+                   tuple(frozenset(m) for m in maps))
+
+
+def test_a_precomposed_letter_draws_from_its_parts_and_a_mark_needs_its_glyph():
+    parts = {ord(c) for c in "abdeinqtx "} | {0x0302, 0x0301}
+    fonts = _fonts(parts)
+    assert fonts.lacking("ế") == []  # U+1EBF = e + U+0302 + U+0301
+    assert fonts.lacking("\u0303") == [Path("Face-0.ttf")]  # q̃ stays q + U+0303 after NFC
+    assert fonts.lacking("\u200b") == []  # laid out without a glyph
+    problems = Problems()
+    loaded = load_yaml_text("title: x\nabstract: >-\n  q\u0303 and ế\n", Path("vi.yaml"),
+                            problems)
+    check_glyphs([loaded], fonts, problems)
+    assert [str(p) for p in problems.items] == [
+        "vi.yaml:3: expected characters the shipped fonts can draw, found '\u0303' (U+0303 "
+        "COMBINING TILDE), which none of them has: replace it, or ship a font that has it"]
+
+
+def test_a_character_one_face_lacks_names_that_face():
+    problems = Problems()
+    loaded = load_yaml_text("title: Bold ☃\n", Path("en.yaml"), problems)
+    check_glyphs([loaded], _fonts({ord(c) for c in "Bold ☃"}, {ord(c) for c in "Bold "}),
+                 problems)
+    assert [str(p) for p in problems.items] == [
+        "en.yaml:1: expected characters the shipped fonts can draw, found '☃' (U+2603 "
+        "SNOWMAN), which Face-1.ttf lacks: replace it, or ship a font that has it"]
+
+
+def test_the_shipped_fonts_draw_every_vietnamese_letter():
+    fonts = template_fonts(ROOT / "templates" / "journal", ROOT / "fonts")
+    assert [p.name for p in fonts.files] == [
+        "LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
+        "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf"]
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+    tones = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+    for letter in letters + letters.upper():
+        for tone in tones:
+            composed = unicodedata.normalize("NFC", letter + tone)
+            assert all(fonts.lacking(c) == [] for c in composed), composed
 
 
 # --------------------------------------------------------------------------- Unicode NFC
