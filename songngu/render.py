@@ -38,13 +38,9 @@ CORRESPONDING = N_("Corresponding author.")
 class RenderOptions:
     """What changes the page besides the content."""
 
-    last_page: int | None = None
-    """The last page number of the PDF, known only after layout; None on a first pass."""
     medium: str = "journal"
     """``journal`` (A4 journal page) or ``handout`` (A5 reading copy)."""
     crop_marks: bool = False
-    page_refs: bool = True
-    """Add the page number to references to sections (PDF only)."""
 
 
 def template_dir(templates: Path, name: str) -> Path:
@@ -82,7 +78,6 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages
                          if other != lang],
         language_name=i18n.language_name(lang),
-        last_page=options.last_page or doc.first_page,
         stylesheet=stylesheet(folder, options.medium,
                               *(PRINT_SHOP if options.crop_marks else ())),
     )
