@@ -13,8 +13,10 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__, handout, pipeline, progress, sync, write
+from . import __version__, progress, schedule
 from .errors import ContentError, SetupError
+from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, BuildOptions, HandoutOptions,
+                      Project, find_documents)
 
 COMMANDS = ("build", "check", "sync")
 
@@ -67,15 +69,15 @@ def _parser() -> argparse.ArgumentParser:
                              "errors")
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the PDF")
     parser.add_argument("--no-html", dest="html", action="store_false", help="skip the HTML")
-    parser.add_argument("--pdf-variant", choices=write.PDF_VARIANTS,
-                        default=write.DEFAULT_PDF_VARIANT, metavar="VARIANT",
-                        help=f"PDF standard to follow (default: {write.DEFAULT_PDF_VARIANT}, "
+    parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
+                        default=DEFAULT_PDF_VARIANT, metavar="VARIANT",
+                        help=f"PDF standard to follow (default: {DEFAULT_PDF_VARIANT}, "
                              f"tagged and accessible); pdf/a-3b for archives, with the YAML "
-                             f"sources attached; one of: {', '.join(write.PDF_VARIANTS)}")
+                             f"sources attached; one of: {', '.join(PDF_VARIANTS)}")
     parser.add_argument("--handout", action="store_true",
                         help="also write an A5 handout (<doc>.handout.pdf) and its print sheets; "
                              "with --lang en+vi, English and Vietnamese side by side")
-    parser.add_argument("--sheets", choices=handout.SHEETS,
+    parser.add_argument("--sheets", choices=SHEETS,
                         help="print sheets of the handout: booklet (default; A4, fold and "
                              "staple), 2up (two A5 pages per A4 side) or 4up (four per side)")
     parser.add_argument("--crop-marks", action="store_true",
@@ -100,32 +102,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    project = pipeline.Project(args.content, args.templates, args.fonts, args.out)
+    project = Project(args.content, args.templates, args.fonts, args.out)
     project.check()
-    options = pipeline.BuildOptions(
+    options = BuildOptions(
         strict=args.strict, pdf=args.pdf, html=args.html, pdf_variant=args.pdf_variant,
-        handout=handout.HandoutOptions(args.sheets or "booklet", args.crop_marks)
+        handout=HandoutOptions(args.sheets or "booklet", args.crop_marks)
         if args.handout else None)
     return COMMAND_FUNCTIONS[args.command](args, project, options)
 
 
-def _build(args: argparse.Namespace, project: pipeline.Project,
-           options: pipeline.BuildOptions) -> int:
+def _build(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
     if args.watch:
         from . import watch  # the file watcher and the preview server: --watch only
 
         return watch.run(project, args.lang, options, port=args.port, workers=args.jobs)
     started = time.perf_counter()
-    written = pipeline.build(pipeline.find_documents(project.content), project, args.lang,
-                             options, progress.Console(), force=args.force, workers=args.jobs)
+    written = schedule.build(find_documents(project.content), project, args.lang, options,
+                             progress.Console(), force=args.force, workers=args.jobs)
     elapsed = time.perf_counter() - started
     print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
     return 0
 
 
-def _check(args: argparse.Namespace, project: pipeline.Project,
-           options: pipeline.BuildOptions) -> int:
-    for folder in pipeline.find_documents(project.content):
+def _check(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
+    from . import pipeline  # the content stages: a build imports them only when it has work
+
+    for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, args.strict, project)
         pipeline.resolve_document(checked, args.strict)
         _print_problems(checked.problems.items)
@@ -135,13 +137,13 @@ def _check(args: argparse.Namespace, project: pipeline.Project,
     return 0
 
 
-def _sync(args: argparse.Namespace, project: pipeline.Project,
-          options: pipeline.BuildOptions) -> int:
+def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
     """Mark blocks in sync: ``sync --lang vi --block introduction/2`` (or ``--all``)."""
+    from . import pipeline, sync, write
     if bool(args.all) == bool(args.block):
         raise SetupError("sync: say which blocks to mark in sync: --block SECTION/N (repeatable) "
                          "or --all")
-    for folder in pipeline.find_documents(project.content):
+    for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, False, project)
         lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
                                                                            checked.doc)[0]

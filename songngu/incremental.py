@@ -34,8 +34,6 @@ import yaml
 
 import songngu
 
-from . import write
-
 STATE_FILE = ".songngu-state.json"
 SHARED_FILE = "document.yaml"
 BODY_KEYS = frozenset({"sections", "tables", "figures"})
@@ -128,6 +126,7 @@ class State:
 
     def record(self, doc_id: str, output: str, key: str, files: list[Path]) -> None:
         """Remember a successful build; saved at once, so an interrupted batch keeps it."""
+        from . import write  # after the build: planning one needs no writer
         self.entries[f"{doc_id}/{output}"] = {"key": key,
                                               "files": {str(f): _stamp(f) for f in files}}
         write.write_text(self.file, json.dumps(self.entries, indent=1, sort_keys=True))

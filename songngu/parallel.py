@@ -1,13 +1,14 @@
 """Run build jobs in worker processes, as many at once as there are cores.
 
 A job is a function ``job(report) -> result``, pickled to a worker (a ``functools.partial`` of
-a module-level function over the checked and resolved document). Workers are forked as soon as
-a build knows it has work, and each warms up at once (imports WeasyPrint) while the parent
-process checks and resolves the content: a build's own work then costs no time beside
-WeasyPrint's. A worker sends back its reports as they come, then the job's result or error;
-the parent prints the reports and hands each result to the job's ``on_done``. A job's error
-comes back as the same kind of error: a content error with all its problems, a setup error with
-its message, anything else as :class:`JobFailed` with the worker's traceback.
+a module-level function over plain data: the PDF jobs of :mod:`songngu.layout`). Workers are
+forked as soon as a build knows it has work, and each warms up at once (imports WeasyPrint)
+while the parent process checks the content and renders the pages: a build's own work then
+costs next to no time beside WeasyPrint's. A worker sends back its reports as they come, then
+the job's result or error; the parent prints the reports and hands each result to the job's
+``on_done``. A job's error comes back as the same kind of error: a content error with all its
+problems, a setup error with its message, anything else as :class:`JobFailed` with the
+worker's traceback.
 
 A worker ends with ``os._exit``: it must not run the parent's exit handlers or flush the
 parent's buffers a second time. It stops at SIGTERM like at Ctrl-C, removing its temporary

@@ -1,9 +1,10 @@
 """Finish a rendered PDF: printed page labels and the document's metadata in every language.
 
-PDF file written by WeasyPrint + :class:`PdfFacts` → the same file, rewritten in place with
-pikepdf. WeasyPrint writes the pages, the structure tree (tags), the outline, the links and
-any attachments; it knows neither the printed page numbers nor the document's other
-languages. This stage adds, keeping everything WeasyPrint wrote:
+the PDF WeasyPrint is writing + :class:`PdfFacts` → the same PDF with them added, through
+WeasyPrint's ``finisher`` hook, just before the file is written (no second pass over the file).
+WeasyPrint writes the pages, the structure tree (tags), the outline, the links and any
+attachments; it knows neither the printed page numbers nor the document's other languages.
+This stage adds, keeping everything WeasyPrint wrote:
 
 - page labels, so that a viewer's page box shows the printed numbers ("100", not "1");
 - the document information (title, authors, subject = the abstract, keywords, creator,
@@ -21,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from . import __version__
-from .inline import plain_text
-from .model import Document
-from .resolve import Resolved
+
+if TYPE_CHECKING:  # a build's worker process lays out PDFs without the content stages
+    from .model import Document
+    from .resolve import Resolved
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -97,6 +99,8 @@ def document_date(doc: Document) -> dt.date | None:
 
 def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
     """The metadata of the PDF of ``lang``, in plain text (markup, citations removed)."""
+    from .inline import plain_text
+
     doc = resolved.doc
     langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
 
@@ -119,45 +123,54 @@ def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
     )
 
 
-def finish(path: Path, facts: PdfFacts) -> None:
-    """Add page labels and metadata to the PDF at ``path``, rewriting it in place."""
-    import pikepdf  # only a build that writes a PDF pays for it
+def finish(document, pdf, facts: PdfFacts) -> None:
+    """Add page labels and metadata to ``pdf`` (a pydyf PDF) before WeasyPrint writes it.
 
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
-            0, pikepdf.Dictionary(S=pikepdf.Name.D, St=facts.first_page)]))
-        pdf.Root.Lang = pikepdf.String(facts.lang)
-        if "/Outlines" in pdf.Root:
-            pdf.Root.PageMode = pikepdf.Name.UseOutlines
-        if not facts.variant.startswith("pdf/a-4"):  # PDF/A-4 forbids the information dict
-            _set_info(pdf, facts)
-        existing = bytes(pdf.Root.Metadata.read_bytes()) if "/Metadata" in pdf.Root else None
-        stream = pikepdf.Stream(pdf, xmp_packet(existing, facts))
-        stream.Type = pikepdf.Name.Metadata
-        stream.Subtype = pikepdf.Name.XML
-        pdf.Root.Metadata = stream
-        # Both parts of the file identifier become a digest of the finished content: the one
-        # WeasyPrint wrote digests its own output, which holds a random id for PDF/X-4.
-        if "/ID" in pdf.trailer:
-            del pdf.trailer.ID
-        pdf.save(path, deterministic_id=True)
+    Called by WeasyPrint as ``finisher(document, pdf)``: give it
+    ``functools.partial(finish, facts=facts)``.
+    """
+    import pydyf  # WeasyPrint's PDF writer, loaded with it
+
+    catalog = pdf.catalog
+    catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+        0, pydyf.Dictionary({"S": "/D", "St": facts.first_page})])})
+    catalog["Lang"] = pydyf.String(facts.lang)
+    if "Outlines" in catalog:
+        catalog["PageMode"] = "/UseOutlines"
+    if not facts.variant.startswith("pdf/a-4"):  # PDF/A-4 forbids the information dict
+        _set_info(pdf.info, facts)
+    metadata = _metadata_stream(pdf)
+    existing = b"".join(metadata.stream) if metadata.stream else None
+    metadata.stream = [xmp_packet(existing, facts)]
 
 
-def _set_info(pdf, facts: PdfFacts) -> None:
-    import pikepdf
+def _metadata_stream(pdf):
+    """The catalog's XMP stream, which WeasyPrint wrote for its variant; made if missing."""
+    import pydyf
 
-    info = pdf.docinfo
-    fields = {"/Title": facts.title, "/Author": ", ".join(facts.authors),
-              "/Subject": facts.abstracts[facts.lang], "/Keywords": ", ".join(facts.keywords),
-              "/Creator": f"songngu {__version__}"}
+    reference = pdf.catalog.get("Metadata")
+    if reference is not None:
+        return pdf.objects[int(reference.split()[0])]
+    stream = pydyf.Stream([], {"Type": "/Metadata", "Subtype": "/XML"})
+    pdf.add_object(stream)
+    pdf.catalog["Metadata"] = stream.reference
+    return stream
+
+
+def _set_info(info, facts: PdfFacts) -> None:
+    import pydyf
+
+    fields = {"Title": facts.title, "Author": ", ".join(facts.authors),
+              "Subject": facts.abstracts[facts.lang], "Keywords": ", ".join(facts.keywords),
+              "Creator": f"songngu {__version__}"}
     if facts.date is not None:
-        fields["/CreationDate"] = fields["/ModDate"] = f"D:{facts.date:%Y%m%d}"
-    for key in ("/CreationDate", "/ModDate"):
+        fields["CreationDate"] = fields["ModDate"] = f"D:{facts.date:%Y%m%d}"
+    for key in ("CreationDate", "ModDate"):
         if key in info and key not in fields:  # dates WeasyPrint took from the clock
             del info[key]
     for key, value in fields.items():
         if value:
-            info[key] = pikepdf.String(value)
+            info[key] = pydyf.String(value)
         elif key in info:
             del info[key]
 

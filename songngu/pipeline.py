@@ -2,47 +2,26 @@
 
 content folder → load (YAML, NFC, line map) → model (typed, validated) → parity (languages
 agree) → resolve (numbers, citations, cross-references) → render (Jinja2 → HTML) → write
-(WeasyPrint → PDF; HTML beside it). Problems from every stage before rendering are gathered
-and reported together; nothing is rendered while there is an error.
+(the HTML file; the PDF jobs of :mod:`songngu.layout`, which lay out WeasyPrint's PDF from
+that very HTML). Problems from every stage before rendering are gathered and reported
+together; nothing is rendered while there is an error.
 
-A build first compares each output's inputs with those of the last build (incremental): what
-is up to date is left alone. A document with work to do is checked and resolved once; each of
-its languages is then rendered as a job of its own, side by side on the machine's cores
-(parallel), its HTML first, then its PDF, laid out in a single pass.
+Which outputs need building, and which process lays out each PDF, is decided by
+:mod:`songngu.schedule`.
 """
 
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import (citations, glyphs, handout, incremental, model, parallel, parity, pdfmeta,
-               progress, render, resolve, sync, write)
-from .errors import ContentError, Problem, Problems, SetupError, display_path
+from . import citations, glyphs, handout, layout, model, parity, pdfmeta, progress, render, \
+    resolve, sync, write
+from .errors import ContentError, Problems, display_path
 from .load import Loaded, load_yaml
-
-SHARED_FILE = "document.yaml"
-
-
-@dataclass
-class Project:
-    """The folders a build reads from and writes to."""
-
-    content: Path
-    templates: Path
-    fonts: Path
-    out: Path
-
-    def check(self) -> None:
-        for name, folder in (("content", self.content), ("templates", self.templates),
-                             ("fonts", self.fonts)):
-            if not folder.is_dir():
-                raise SetupError(f"{name} folder {folder} does not exist: run from the project "
-                                 f"folder or pass --{name} PATH")
+from .project import SHARED_FILE, BuildOptions, Project, job_languages
 
 
 @dataclass
@@ -55,26 +34,6 @@ class Checked:
     sources: list[Path] = field(default_factory=list)
     translation: sync.Status | None = None
     """Each block's translation state in each language (in sync, stale, missing, …)."""
-
-
-@dataclass
-class BuildOptions:
-    strict: bool = False
-    pdf: bool = True
-    html: bool = True
-    pdf_variant: str = write.DEFAULT_PDF_VARIANT
-    handout: handout.HandoutOptions | None = None
-    """Also write the A5 handout and its print sheets (see :mod:`songngu.handout`)."""
-
-
-def find_documents(content: Path) -> list[Path]:
-    """The document folders of a content folder (or the folder itself if it is one)."""
-    if (content / SHARED_FILE).is_file():
-        return [content]
-    folders = sorted(p.parent for p in content.glob(f"*/{SHARED_FILE}"))
-    if not folders:
-        raise SetupError(f"no document in {content}: expected {content}/<name>/{SHARED_FILE}")
-    return folders
 
 
 def check_document(folder: Path, strict: bool = False,
@@ -130,13 +89,6 @@ def resolve_document(checked: Checked, strict: bool = False) -> resolve.Resolved
     return resolved
 
 
-def build_language(checked: Checked, resolved: resolve.Resolved, lang: str, project: Project,
-                   options: BuildOptions, report: Callable[[object], None]) -> list[Path]:
-    """Render and write one language's HTML page, then its PDF; return the files written."""
-    html, written = write_page(checked, resolved, lang, project, options, report)
-    return written + write_pdf(checked, resolved, lang, html, project, options, report)
-
-
 def write_page(checked: Checked, resolved: resolve.Resolved, lang: str, project: Project,
                options: BuildOptions, report: Callable[[object], None]) -> tuple[str, list[Path]]:
     """Render one language's page, once; write it as the HTML file (unless ``--no-html``).
@@ -156,145 +108,35 @@ def write_page(checked: Checked, resolved: resolve.Resolved, lang: str, project:
     return html, [target]
 
 
-def write_pdf(checked: Checked, resolved: resolve.Resolved, lang: str, html: str,
-              project: Project, options: BuildOptions,
-              report: Callable[[object], None]) -> list[Path]:
-    """Lay out a language's page as its PDF (unless ``--no-pdf``)."""
-    if not options.pdf:
-        return []
-    doc = checked.doc
-    target = project.out / lang / f"{doc.id}.pdf"
-    with progress.step(report, target, "laying out") as done:
-        settings = write.PdfSettings(options.pdf_variant, pdfmeta.document_date(doc),
-                                     _source_files(checked))
-        pdf = _render_pdf(html, doc, _assets(project, doc), settings)
-        pdf.write(target, finish=partial(
-            pdfmeta.finish, facts=pdfmeta.facts_for(resolved, lang, options.pdf_variant)))
-        last = doc.first_page + pdf.page_count - 1
-        done.text = f"{pdf.page_count} pages, {doc.first_page}–{last}"
-    return [target]
+def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, project: Project,
+                   options: BuildOptions, report: Callable[[object], None]
+                   ) -> tuple[list[Path], list[layout.JournalPdf | layout.HandoutPdf]]:
+    """Do an output's share of the work that needs the content: render its pages and write
+    the HTML; return the files written and the PDFs still to lay out (see :mod:`songngu.layout`).
 
-
-def build(folders: list[Path], project: Project, lang_choice: str, options: BuildOptions,
-          report: Callable[[object], None], force: bool = False,
-          workers: int | None = None) -> list[Path]:
-    """Build the documents in ``folders`` in the chosen languages; return the files written.
-
-    What was built from the very same inputs is kept, unless ``force``. Each document with
-    work to do is checked and resolved once, here; each of its languages is then a job for the
-    worker processes, ``workers`` at a time (one per core by default). The workers start
-    first, and import WeasyPrint while the content is checked; a single HTML page, with no PDF
-    to wait for, is written here.
+    ``output`` is a language, or two joined by ``+`` (a parallel handout, its only output).
     """
-    state = incremental.State(project.out)
-    plans = [_plan(folder, project, lang_choice, options, state, force, report)
-             for folder in folders]
-    report(progress.Planned(sum(_numbered_outputs(output, options)
-                                for plan in plans for output in plan.todo or [])))
-    jobs = sum(len(plan.todo) if plan.todo is not None else 1 for plan in plans)
-    written: list[Path] = []
-    renders_pdf = options.pdf or options.handout is not None
-    pool = None
-    if jobs > 1 or (jobs and renders_pdf):
-        pool = parallel.Pool(min(jobs, workers or parallel.usable_cores()), report,
-                             write.load_renderer if renders_pdf else None)
-    with pool or nullcontext():
-        for plan in plans:
-            if plan.todo == []:
-                continue
-            checked, resolved = _prepare(plan.folder, project, options, report)
-            doc = checked.doc
-            todo = plan.todo
-            if todo is None:  # document.yaml could not be read when planning; it can now
-                todo = job_languages(lang_choice, doc.languages, doc.id)
-                plan.keys = incremental.language_keys(
-                    plan.folder, doc.languages, todo, project.templates, project.fonts,
-                    project.out, options)
-            for output in todo:
-                record = partial(_record, state, doc.id, output, plan.keys[output], written)
-                if pool is None:
-                    record([], build_output(checked, resolved, output, project, options, report))
-                    continue
-                # The page is written here, at once (while the worker may still be warming
-                # up); the worker lays it out.
-                page, files = (None, []) if "+" in output else \
-                    write_page(checked, resolved, output, project, options, report)
-                pool.submit(partial(build_output, checked, resolved, output, project, options,
-                                    page=page), partial(record, files))
-    return written
-
-
-def build_document(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
-                   report: Callable[[object], None], force: bool = False) -> list[Path]:
-    """Build one document in the chosen languages (see :func:`build`)."""
-    return build([folder], project, lang_choice, options, report, force)
-
-
-def build_output(checked: Checked, resolved: resolve.Resolved, output: str, project: Project,
-                 options: BuildOptions, report: Callable[[object], None],
-                 page: str | None = None) -> list[Path]:
-    """One job: a language's page and PDF (and handout), or a parallel handout (``en+vi``).
-
-    ``page``: the language's page, already rendered and written (see :func:`write_page`).
-    """
-    side_by_side = output.split("+")
-    if len(side_by_side) > 1:  # en+vi: the parallel handout is the only output
-        return handout.build_parallel(checked, resolved, side_by_side, project,
-                                      options.handout or handout.HandoutOptions(), report)
-    written = []
-    if page is None:
-        page, written = write_page(checked, resolved, output, project, options, report)
-    written += write_pdf(checked, resolved, output, page, project, options, report)
+    langs = output.split("+")
+    if len(langs) > 1:
+        html = handout.render_parallel(resolved, langs, project.templates,
+                                       options.handout or handout.HandoutOptions())
+        return [], [_handout_job(checked, resolved, html, output, project, options)]
+    html, written = write_page(checked, resolved, output, project, options, report)
+    jobs = []
+    if options.pdf:
+        jobs.append(layout.JournalPdf(
+            html, project.out / output / f"{checked.doc.id}.pdf", _assets(project, checked.doc),
+            _pdf_settings(checked, options), pdfmeta.facts_for(resolved, output,
+                                                               options.pdf_variant),
+            _source(checked)))
     if options.handout:
-        written += handout.build_handout(checked, resolved, output, project, options.handout,
-                                         report)
-    return written
+        html = handout.render_handout(resolved, output, project.templates, options.handout)
+        jobs.append(_handout_job(checked, resolved, html, output, project, options))
+    return written, jobs
 
 
-def job_languages(choice: str, languages: list[str], doc_id: str) -> list[str]:
-    """What ``--lang`` asks of a document: languages built one by one, or one ``en+vi`` job."""
-    side_by_side = handout.parallel_languages(choice, languages)
-    if side_by_side:
-        return ["+".join(side_by_side)]
-    if choice == "all":
-        return list(languages)
-    if choice not in languages:
-        raise SetupError(f"--lang {choice}: {doc_id} has the languages "
-                         f"{', '.join(languages)} (or use --lang all)")
-    return [choice]
-
-
-def select_languages(choice: str, doc: model.Document) -> list[str]:
-    """``all`` or one of the document's languages."""
-    return job_languages(choice, doc.languages, doc.id)
-
-
-@dataclass
-class _Plan:
-    folder: Path
-    todo: list[str] | None
-    """The jobs (see :func:`job_languages`) whose outputs are out of date; None: cannot tell
-    before the checks (document.yaml does not list its languages readably)."""
-    keys: dict[str, str]
-
-
-def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
-          state: incremental.State, force: bool, report) -> _Plan:
-    languages = incremental.listed_languages(folder)
-    if languages is None:
-        return _Plan(folder, None, {})
-    outputs = job_languages(lang_choice, languages, folder.name)
-    keys = incremental.language_keys(folder, languages, outputs, project.templates,
-                                     project.fonts, project.out, options)
-    current = {output: None if force else state.current(folder.name, output, keys[output])
-               for output in outputs}
-    kept = [str(path) for files in current.values() if files for path in files]
-    if kept:
-        report(progress.UpToDate(tuple(kept)))
-    return _Plan(folder, [output for output, files in current.items() if not files], keys)
-
-
-def _prepare(folder: Path, project: Project, options: BuildOptions, report):
+def check_and_resolve(folder: Path, project: Project, options: BuildOptions,
+                      report: Callable[[object], None]):
     """The stages every language of a document shares: check and resolve, once."""
     started = time.perf_counter()
     checked = check_document(folder, options.strict, project)
@@ -305,28 +147,33 @@ def _prepare(folder: Path, project: Project, options: BuildOptions, report):
     return checked, resolved
 
 
-def _numbered_outputs(output: str, options: BuildOptions) -> int:
-    """How many files of a job report their progress (the handouts report on their own)."""
-    return 0 if "+" in output else options.html + options.pdf
+def select_languages(choice: str, doc: model.Document) -> list[str]:
+    """``all`` or one of the document's languages."""
+    return job_languages(choice, doc.languages, doc.id)
 
 
-def _record(state: incremental.State, doc_id: str, output: str, key: str,
-            written: list[Path], pages: list[Path], files: list[Path]) -> None:
-    state.record(doc_id, output, key, pages + files)
-    written.extend(pages + files)
+def _handout_job(checked: Checked, resolved: resolve.Resolved, html: str, output: str,
+                 project: Project, options: BuildOptions) -> layout.HandoutPdf:
+    handout_options = options.handout or handout.HandoutOptions()
+    facts = pdfmeta.facts_for(resolved, output.split("+")[0], options.pdf_variant)
+    return layout.HandoutPdf(
+        html, project.out / output / f"{checked.doc.id}.handout.pdf",
+        _assets(project, checked.doc), _pdf_settings(checked, options),
+        replace(facts, first_page=1), handout_options.sheets,
+        handout_options.crop_marks, _source(checked))
+
+
+def _pdf_settings(checked: Checked, options: BuildOptions) -> write.PdfSettings:
+    return write.PdfSettings(options.pdf_variant, pdfmeta.document_date(checked.doc),
+                             _source_files(checked))
+
+
+def _source(checked: Checked) -> str:
+    return display_path(checked.doc.folder / SHARED_FILE)
 
 
 def _assets(project: Project, doc: model.Document) -> write.Assets:
     return write.Assets(fonts=project.fonts, media=doc.folder)
-
-
-def _render_pdf(html: str, doc: model.Document, assets: write.Assets,
-                settings: write.PdfSettings) -> write.RenderedPdf:
-    try:
-        return write.render_pdf(html, assets, settings)
-    except write.ForbiddenResource as exc:  # the checks let through what the page refers to
-        raise ContentError([Problem(display_path(doc.folder / SHARED_FILE), 0,
-                                    str(exc))]) from None
 
 
 def _asset_names(fonts: Path, doc: model.Document) -> list[str]:

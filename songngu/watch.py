@@ -28,8 +28,10 @@ from urllib.parse import urlsplit
 
 import watchfiles
 
-from . import incremental, parallel, pipeline, progress, write
+from . import incremental, parallel, progress, schedule, write
+from . import pipeline  # noqa: F401  (imported once, here: every rebuild is forked warm)
 from .errors import ContentError, SetupError, display_path
+from .project import BuildOptions, Project, find_documents
 
 EVENTS_PATH = "/_songngu/events"
 LIVE_RELOAD = b"""<script>
@@ -41,7 +43,7 @@ new EventSource("%s").addEventListener("reload", function (event) {
 """ % EVENTS_PATH.encode()
 
 
-def run(project: pipeline.Project, lang_choice: str, options: pipeline.BuildOptions,
+def run(project: Project, lang_choice: str, options: BuildOptions,
         port: int = 8000, workers: int | None = None) -> int:
     """Build, serve the preview and rebuild on every change until Ctrl-C (exit status 130)."""
     console = progress.Console()
@@ -224,14 +226,14 @@ class _Announcer:
 
 
 def _build(project, lang_choice, options, workers, report) -> list[Path]:
-    folders = pipeline.find_documents(project.content)  # a new document joins at once
-    return pipeline.build(folders, project, lang_choice, options, report, workers=workers)
+    folders = find_documents(project.content)  # a new document joins at once
+    return schedule.build(folders, project, lang_choice, options, report, workers=workers)
 
 
-def _pages(project: pipeline.Project, lang_choice: str) -> list[str]:
+def _pages(project: Project, lang_choice: str) -> list[str]:
     """The URL paths of the HTML pages the build will write."""
     pages = []
-    for folder in pipeline.find_documents(project.content):
+    for folder in find_documents(project.content):
         languages = incremental.listed_languages(folder) or []
         chosen = languages if lang_choice == "all" else [lang_choice]
         pages += [f"/{lang}/{folder.name}.html" for lang in chosen if "+" not in lang]

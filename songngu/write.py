@@ -24,16 +24,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import SetupError
+from .project import DEFAULT_PDF_VARIANT
 
 VIRTUAL_ROOT = "/songngu-document/"
 """Base URL path of a page while it renders; maps to the allowed folders below."""
 
-DEFAULT_PDF_VARIANT = "pdf/ua-1"
-PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b",
-                "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f",
-                "pdf/a-4u", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
-"""WeasyPrint's PDF variants but its ``debug`` one; listed here so that the command line
-needs no WeasyPrint import (a test compares the list with WeasyPrint's)."""
 SOURCE_VARIANTS = frozenset({"pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "pdf/a-4f"})
 """The variants that may embed files of any type: they carry the document's YAML sources."""
 
@@ -128,13 +123,12 @@ class RenderedPdf:
     def page_count(self) -> int:
         return len(self._document.pages)
 
-    def write(self, target: Path, finish=None) -> None:
-        """Write the PDF atomically; ``finish(path)`` may post-process the temporary file."""
+    def write(self, target: Path, finisher=None) -> None:
+        """Write the PDF atomically; ``finisher(document, pdf)`` may add to the PDF before it is
+        written (WeasyPrint's hook: ``pdf`` is its pydyf object)."""
         with atomic_path(target) as tmp:
             with _source_date_epoch(self._clock), _language_tags(self._document.metadata.lang):
-                self._document.write_pdf(tmp, **self._options)
-            if finish is not None:
-                finish(tmp)
+                self._document.write_pdf(tmp, finisher=finisher, **self._options)
 
 
 def load_renderer() -> None:
@@ -161,6 +155,10 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     # The article's date, not the clock: PDF/X would otherwise stamp the time of the build.
     document.metadata.created = document.metadata.modified = clock.date().isoformat()
     options = {"pdf_variant": settings.variant, "pdf_tags": True, **pdf_options}
+    if settings.variant == "pdf/ua-2":
+        # PDF 2.0 requires a file identifier; WeasyPrint writes one (a digest of the whole
+        # file, which costs a second pass over it) for PDF/A and PDF/X but not for PDF/UA-2.
+        options.setdefault("pdf_identifier", True)
     if settings.variant in SOURCE_VARIANTS and settings.sources:
         options["attachments"] = [
             weasyprint.Attachment(string=path.read_bytes(), name=name, url_fetcher=fetcher,

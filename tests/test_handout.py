@@ -25,6 +25,7 @@ from songngu import handout, impose
 from songngu.inline import parse_inline, plain_text
 from songngu.model import iter_sections
 from songngu.pipeline import check_document
+from songngu.project import SHEETS
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -224,7 +225,7 @@ def test_plain_sheets_instead_of_a_booklet(tmp_path, layout, size, per_side):
 
 
 def test_layouts_offered_are_those_of_the_imposition():
-    assert set(handout.SHEETS) == set(impose.LAYOUTS)
+    assert set(SHEETS) == set(impose.LAYOUTS)
 
 
 def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path, sample_copy):

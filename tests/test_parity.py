@@ -16,6 +16,7 @@ from conftest import ROOT, SAMPLE, run_build
 
 from songngu import pipeline
 from songngu.errors import display_path
+from songngu.project import Project
 from songngu.inline import parse_inline
 from songngu.parity import numbers_in
 
@@ -59,7 +60,7 @@ def _assert_one_finding(folder: Path, en_needle: str, vi_needle: str, message: s
 
 
 def test_the_shipped_sample_reports_no_finding():
-    project = pipeline.Project(ROOT / "content", ROOT / "templates", ROOT / "fonts",
+    project = Project(ROOT / "content", ROOT / "templates", ROOT / "fonts",
                                ROOT / "build")
     checked = pipeline.check_document(SAMPLE, strict=True, project=project)
     pipeline.resolve_document(checked, strict=True)

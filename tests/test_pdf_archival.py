@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -22,7 +23,7 @@ from pypdf import PdfReader
 
 from conftest import ROOT, SAMPLE, run_build
 
-from songngu import pdfmeta, write
+from songngu import pdfmeta, project, write
 from songngu.inline import parse_inline, plain_text
 
 OTHER = {"en": "vi", "vi": "en"}
@@ -264,13 +265,13 @@ def test_the_command_line_offers_exactly_weasyprints_variants():
     from weasyprint.pdf import VARIANTS
 
     # WeasyPrint 70's "debug" variant fails (its function takes other arguments): left out.
-    assert set(write.PDF_VARIANTS) == set(VARIANTS) - {"debug"}
-    assert write.DEFAULT_PDF_VARIANT == "pdf/ua-1"
+    assert set(project.PDF_VARIANTS) == set(VARIANTS) - {"debug"}
+    assert project.DEFAULT_PDF_VARIANT == "pdf/ua-1"
     result = run_build("--pdf-variant", "pdf/a-9z", "check")
     assert result.returncode == 2 and "pdf/a-3b" in result.stderr
 
 
-@pytest.mark.parametrize("variant", write.PDF_VARIANTS)
+@pytest.mark.parametrize("variant", project.PDF_VARIANTS)
 def test_every_variant_writes_a_clean_labelled_pdf(tmp_path, variant):
     """A short page in each variant, through the same writer and finisher as a build."""
     html = ('<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Thử</title>'
@@ -288,7 +289,7 @@ def test_every_variant_writes_a_clean_labelled_pdf(tmp_path, variant):
     target, again = tmp_path / "out.pdf", tmp_path / "again.pdf"
     for path in (target, again):  # laid out and written twice: nothing random may differ
         write.render_pdf(html, assets, settings).write(
-            path, finish=lambda tmp: pdfmeta.finish(tmp, facts))
+            path, finisher=partial(pdfmeta.finish, facts=facts))
     assert target.read_bytes() == again.read_bytes()
     result = _qpdf_check(target)
     assert result.returncode == 0 and "WARNING" not in result.stdout + result.stderr, result

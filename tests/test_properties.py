@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLE
 
-from songngu import pipeline, sync, write
+from songngu import pipeline, schedule, sync, write
 from songngu.errors import ContentError
+from songngu.project import BuildOptions, Project
 
 BASE = ROOT / "tests" / "fixtures" / "invalid" / "_base"
 FILES = ("document.yaml", "en.yaml", "vi.yaml", "references.yaml", "sync.yaml")
@@ -109,11 +110,11 @@ def _mutated(original: Path, workdir: Path, name: str, mutate) -> Path:
     return folder
 
 
-def _project(workdir: Path) -> pipeline.Project:
-    return pipeline.Project(workdir, ROOT / "templates", ROOT / "fonts", workdir / "out")
+def _project(workdir: Path) -> Project:
+    return Project(workdir, ROOT / "templates", ROOT / "fonts", workdir / "out")
 
 
-def _check(folder: Path, project: pipeline.Project) -> None:
+def _check(folder: Path, project: Project) -> None:
     """The check stage as ``python build.py check`` runs it."""
     try:
         checked = pipeline.check_document(folder, project=project)
@@ -151,8 +152,8 @@ def test_a_mutated_document_builds_or_fails_with_a_content_error(originals, muta
         folder = _mutated(originals["base"], workdir, *mutation)
         project = _project(workdir)
         try:
-            written = pipeline.build_document(folder, project, "all", pipeline.BuildOptions(),
-                                              lambda item: None)
+            written = schedule.build([folder], project, "all", BuildOptions(),
+                                     lambda item: None)
         except ContentError:
             assert not project.out.exists() or not any(project.out.rglob("*.pdf"))
         else:

@@ -8,6 +8,10 @@ slows both sides alike):
 * ``python build.py --lang vi --force`` against bare WeasyPrint rendering the very HTML that
   build wrote, from its folder (``weasyprint.HTML(filename=…, base_url=…).write_pdf(…)`` with
   the same PDF variant); the median of the per-run ratios (target: at most 1.05);
+* the same without ``--force``, after an edit of one paragraph of vi.yaml (what an editor
+  does): the build plans before it forks its workers;
+* bare WeasyPrint again, with the garbage collector set as the build's workers set it (see
+  songngu.schedule): the build's own overhead, without the gain of that setting;
 * ``--lang all --force`` (both languages, PDF and HTML) against ``--lang vi --force``
   (target: at most 1.3);
 * a build with nothing to do (target: well under half a second);
@@ -44,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_large import make_batch, make_large  # noqa: E402
 
-from songngu import write  # noqa: E402
+from songngu import project  # noqa: E402
 
 MEASURE = """\
 import json, resource, subprocess, sys, time
@@ -58,9 +62,12 @@ print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
 """
 
 BARE = """\
-import sys
+import gc, sys
 import weasyprint
-html, base, target, variant = sys.argv[1:]
+html, base, target, variant, tuned = sys.argv[1:]
+if tuned == "tuned":
+    gc.freeze()
+    gc.set_threshold(20_000, *gc.get_threshold()[1:])
 weasyprint.HTML(filename=html, base_url=base).write_pdf(target, pdf_variant=variant,
                                                          pdf_tags=True)
 """
@@ -91,19 +98,32 @@ def pages_written(stdout: str) -> int:
 def against_weasyprint(work: Path, runs: int) -> dict:
     """--lang vi, bare WeasyPrint on the same HTML, --lang all: alternating, ``runs`` times."""
     out = work / "out"
+    content = work / "content"
+    shutil.copytree(ROOT / "content", content)
     measure(*build("--lang", "all", "--out", str(out), "--force"))  # outputs, fonts, state
+    measure(*build("--lang", "vi", "--content", str(content), "--out", str(work / "edited")))
     html = out / "vi" / "asean-japan.html"
     bare = [sys.executable, "-c", BARE, str(html), f"{html.parent}/", str(work / "bare.pdf"),
-            write.DEFAULT_PDF_VARIANT]
-    commands = {"vi": build("--lang", "vi", "--out", str(out), "--force"), "bare": bare,
+            project.DEFAULT_PDF_VARIANT]
+    commands = {"vi": build("--lang", "vi", "--out", str(out), "--force"),
+                "bare": [*bare, "plain"], "tuned": [*bare, "tuned"],
+                "edit": build("--lang", "vi", "--content", str(content), "--out",
+                              str(work / "edited")),
                 "all": build("--lang", "all", "--out", str(out), "--force")}
+    vi_text = content / "asean-japan" / "vi.yaml"
+    original = vi_text.read_text(encoding="utf-8")
     order = list(commands)
     results = {name: [] for name in commands}
     for run in range(runs):
-        for name in order[run % 3:] + order[:run % 3]:  # each goes first in turn
+        shift = run % len(order)
+        for name in order[shift:] + order[:shift]:  # each goes first in turn
+            if name == "edit":  # a word of the introduction changes: vi is built again
+                vi_text.write_text(original.replace("Nhật Bản", f"Nhật Bản ({run + 1})", 1),
+                                   encoding="utf-8")
             results[name].append(measure(*commands[name]))
-            print(f"  run {run + 1}/{runs} {name:4}: {results[name][-1]['wall']:.2f} s",
+            print(f"  run {run + 1}/{runs} {name:5}: {results[name][-1]['wall']:.2f} s",
                   file=sys.stderr)
+    assert all("laying out" in r["stdout"] for r in results["edit"]), results["edit"][0]
     return results
 
 
@@ -201,20 +221,27 @@ def main() -> None:
 
 def report(results, idle, watched, scaled, runs) -> None:
     vi, bare, both = results["vi"], results["bare"], results["all"]
-    ratios = [a["wall"] / b["wall"] for a, b in zip(vi, bare)]
+
+    def ratio(runs: list[dict], base: list[dict] = bare) -> float:
+        return statistics.median(a["wall"] / b["wall"] for a, b in zip(runs, base))
+
+    def line(label: str, runs: list[dict], note: str = "") -> None:
+        print(f"  {label:42} {median(runs):6.2f} s  [{median(runs, 'cpu'):.2f} s]  {note}")
+
     print(f"\nmedians of {runs} runs (wall; CPU in brackets)")
-    print(f"  build.py --lang vi --force         {median(vi):6.2f} s  [{median(vi, 'cpu'):.2f} s]")
-    print(f"  bare WeasyPrint, the same HTML     {median(bare):6.2f} s  "
-          f"[{median(bare, 'cpu'):.2f} s]  (pdf_variant={write.DEFAULT_PDF_VARIANT!r}, "
-          f"pdf_tags=True)")
-    print(f"  ratio build / WeasyPrint           {statistics.median(ratios):6.3f}    "
-          f"(target ≤ 1.05; ratio of the medians {median(vi) / median(bare):.3f}; "
-          f"CPU {median(vi, 'cpu') / median(bare, 'cpu'):.3f})")
-    print(f"  build.py --lang all --force        {median(both):6.2f} s  "
-          f"[{median(both, 'cpu'):.2f} s]  = {median(both) / median(vi):.2f} × --lang vi "
-          f"(target ≤ 1.3)")
-    print(f"  nothing to do (--lang vi)          {median(idle):6.2f} s  "
-          f"[{median(idle, 'cpu'):.2f} s]  (target well under 0.5 s)")
+    line("build.py --lang vi --force", vi)
+    line("bare WeasyPrint, the same HTML", bare,
+         f"(pdf_variant={project.DEFAULT_PDF_VARIANT!r}, pdf_tags=True)")
+    print(f"  {'ratio build / WeasyPrint':42} {ratio(vi):6.3f}    (target ≤ 1.05; ratio of the "
+          f"medians {median(vi) / median(bare):.3f}; CPU "
+          f"{median(vi, 'cpu') / median(bare, 'cpu'):.3f})")
+    line("build.py --lang vi, after an edit of vi.yaml", results["edit"],
+         f"ratio to bare WeasyPrint {ratio(results['edit']):.3f}")
+    line("bare WeasyPrint, collector as in workers", results["tuned"],
+         f"ratio build / it {ratio(vi, results['tuned']):.3f}")
+    line("build.py --lang all --force", both,
+         f"= {median(both) / median(vi):.2f} × --lang vi (target ≤ 1.3)")
+    line("nothing to do (--lang vi)", idle, "(target well under 0.5 s)")
     if watched:
         to_html, to_pdf = watched
         print(f"  watch: save → HTML written         {statistics.median(to_html):6.2f} s  "

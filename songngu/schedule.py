@@ -1,0 +1,136 @@
+"""Schedule a build: which outputs are out of date, and which process makes each.
+
+document folders + ``--lang`` + options → the files written. Each output's inputs are compared
+with those of the last build (:mod:`songngu.incremental`): what is up to date is left alone,
+and a build with nothing to do imports no stage at all. When there is a PDF to make, the
+worker processes (:mod:`songngu.parallel`) are forked first, while this process has imported
+only what planning needs (with ``--force``, before planning: everything is made again). Each
+worker starts importing WeasyPrint at once, the slow part of a build, while this process
+imports the content stages, checks and resolves each document once and renders its pages
+(:mod:`songngu.pipeline`). A worker gets a page as plain data and lays out its PDF
+(:mod:`songngu.layout`), one output per core at a time; the HTML is written here without
+waiting for it.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import parallel, progress
+from .project import BuildOptions, Project, job_languages
+
+if TYPE_CHECKING:
+    from . import incremental
+
+
+def build(folders: list[Path], project: Project, lang_choice: str, options: BuildOptions,
+          report: progress.Report, force: bool = False,
+          workers: int | None = None) -> list[Path]:
+    """Build the documents in ``folders`` in the chosen languages; return the files written.
+
+    What was built from the very same inputs is kept, unless ``force``. PDFs are laid out by
+    ``workers`` processes at a time (one per core by default).
+    """
+    cores = workers or parallel.usable_cores()
+    written: list[Path] = []
+    with ExitStack() as stack:
+        pool = None
+        if force and options.lays_out:
+            # Everything is made again: the workers need not wait for the plan.
+            most = len(folders) * (cores if lang_choice == "all" else 1)
+            pool = stack.enter_context(_pool(min(most, cores), report))
+        from . import incremental  # (PyYAML) after that fork, for the same reason
+
+        state = incremental.State(project.out)
+        plans = [_plan(folder, project, lang_choice, options, state, force, report)
+                 for folder in folders]
+        report(progress.Planned(sum(_numbered_outputs(output, options)
+                                    for plan in plans for output in plan.todo or [])))
+        jobs = sum(len(plan.todo) if plan.todo is not None else 1 for plan in plans)
+        if not jobs:
+            return []
+        if pool is None and options.lays_out:
+            pool = stack.enter_context(_pool(min(jobs, cores), report))
+        # Imported now, once the workers are on their way: they need none of it.
+        from . import layout, pipeline
+
+        for plan in plans:
+            if plan.todo == []:
+                continue
+            checked, resolved = pipeline.check_and_resolve(plan.folder, project, options, report)
+            doc = checked.doc
+            if plan.todo is None:  # document.yaml could not be read when planning; it can now
+                plan.todo = job_languages(lang_choice, doc.languages, doc.id)
+                plan.keys = incremental.language_keys(
+                    plan.folder, doc.languages, plan.todo, project.templates, project.fonts,
+                    project.out, options)
+            for output in plan.todo:
+                record = partial(_record, state, doc.id, output, plan.keys[output], written)
+                files, pdfs = pipeline.prepare_output(checked, resolved, output, project,
+                                                      options, report)
+                if pool is None or not pdfs:
+                    record(files, [])
+                else:
+                    pool.submit(partial(layout.run, pdfs), partial(record, files))
+    return written
+
+
+def _pool(workers: int, report: progress.Report) -> parallel.Pool:
+    return parallel.Pool(workers, report, _warm_up)
+
+
+def _warm_up() -> None:
+    """A worker's first task, while this process checks the content: import WeasyPrint (the
+    slow part) and the layout stage, then set the garbage collector for layout."""
+    from . import layout, write  # noqa: F401  (layout: the jobs to come are its)
+
+    write.load_renderer()
+    # Laying out allocates millions of short-lived objects: with Python's default threshold
+    # (700) the collector runs about 150 times on the sample, some 4% of its layout time.
+    # Every 20,000 allocations it runs a few times; what was imported is set aside (frozen),
+    # never to be scanned again.
+    gc.freeze()
+    gc.set_threshold(20_000, *gc.get_threshold()[1:])
+
+
+@dataclass
+class _Plan:
+    folder: Path
+    todo: list[str] | None
+    """The jobs (see :func:`~songngu.project.job_languages`) whose outputs are out of date;
+    None: cannot tell before the checks (document.yaml does not list its languages readably)."""
+    keys: dict[str, str]
+
+
+def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
+          state: incremental.State, force: bool, report: progress.Report) -> _Plan:
+    from . import incremental
+
+    languages = incremental.listed_languages(folder)
+    if languages is None:
+        return _Plan(folder, None, {})
+    outputs = job_languages(lang_choice, languages, folder.name)
+    keys = incremental.language_keys(folder, languages, outputs, project.templates,
+                                     project.fonts, project.out, options)
+    current = {output: None if force else state.current(folder.name, output, keys[output])
+               for output in outputs}
+    kept = [str(path) for files in current.values() if files for path in files]
+    if kept:
+        report(progress.UpToDate(tuple(kept)))
+    return _Plan(folder, [output for output, files in current.items() if not files], keys)
+
+
+def _numbered_outputs(output: str, options: BuildOptions) -> int:
+    """How many files of a job report their progress (the handouts report on their own)."""
+    return 0 if "+" in output else options.html + options.pdf
+
+
+def _record(state: incremental.State, doc_id: str, output: str, key: str,
+            written: list[Path], pages: list[Path], files: list[Path]) -> None:
+    state.record(doc_id, output, key, pages + files)
+    written.extend(pages + files)
