@@ -153,6 +153,28 @@ def test_handout_is_the_whole_article_on_a5_numbered_from_1(vi_build):
                     assert normalise(plain_text(parse_inline(piece))) in text, piece[:60]
 
 
+def test_handout_carries_the_documents_metadata_with_labels_from_1(vi_build):
+    out, _ = vi_build
+    reader = PdfReader(out / "vi" / "asean-japan.handout.pdf")
+    doc = check_document(SAMPLE).doc
+    titles = {lang: plain_text(parse_inline(doc.texts[lang].title)) for lang in ("vi", "en")}
+    assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
+    assert reader.metadata.title == titles["vi"]
+    assert reader.xmp_metadata.dc_title == {"x-default": titles["vi"], **titles}
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, PDF/UA-1 like the journal's
+
+
+def test_handout_follows_the_pdf_variant(tmp_path):
+    build(tmp_path, "--lang", "en", "--handout", "--sheets", "4up", "--no-html", "--pdf-variant",
+          "pdf/a-3b")
+    reader = PdfReader(tmp_path / "en" / "asean-japan.handout.pdf")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfaid:part="3"|<pdfaid:part>3<', xmp)  # the PDF/A-3 claim
+    assert set(reader.attachments) >= {"document.yaml", "en.yaml", "vi.yaml"}
+    assert reader.page_labels[0] == "1" and reader.trailer["/Root"]["/Lang"] == "en"
+
+
 def test_handout_prints_in_black_only(vi_build):
     out, _ = vi_build
     with pdfplumber.open(out / "vi" / "asean-japan.handout.pdf") as pdf:

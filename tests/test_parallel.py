@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from functools import partial
 
 import pytest
+from pypdf import PdfReader
 
+from conftest import ROOT, SAMPLE
 from songngu.errors import ContentError, Problem, SetupError
 from songngu.parallel import JobFailed, Pool
 
@@ -79,3 +83,56 @@ def test_a_job_that_cannot_be_sent_runs_in_the_parent():
     with Pool(1, print) as pool:
         pool.submit(lambda report: os.getpid(), results.append)
     assert results == [os.getpid()]
+
+
+# --------------------------------------------------------------------------- what travels
+
+STAGES = ("yaml", "jinja2", "markdown_it", "citeproc", "babel", "lxml", "fontTools",
+          "songngu.pipeline", "songngu.model", "songngu.render", "songngu.citations")
+"""What a build imports to check and render content: none of it may be needed to lay out."""
+
+UNPICKLE_AND_RUN = """\
+import pickle, sys
+job = pickle.loads(sys.stdin.buffer.read())
+loaded = sorted(name for name in {stages!r} if name in sys.modules)
+print("loaded by the job:", loaded)
+print("wrote:", [str(path) for path in job(print)])
+"""
+
+
+def test_a_pdf_job_is_plain_data_that_a_fresh_process_lays_out(tmp_path):
+    """The job a worker gets needs none of the content stages: a worker forked before they are
+    imported can run it, and lays out the very page the build wrote as HTML."""
+    import pickle
+
+    from songngu import layout, pipeline
+    from songngu.project import BuildOptions, HandoutOptions, Project
+
+    project = Project(ROOT / "content", ROOT / "templates", ROOT / "fonts", tmp_path)
+    options = BuildOptions(handout=HandoutOptions("2up"))
+    checked, resolved = pipeline.check_and_resolve(SAMPLE, project, options, lambda item: None)
+    files, jobs = pipeline.prepare_output(checked, resolved, "vi", project, options,
+                                          lambda item: None)
+    assert files == [tmp_path / "vi" / "asean-japan.html"]
+    assert [type(job) for job in jobs] == [layout.JournalPdf, layout.HandoutPdf]
+    assert jobs[0].html == files[0].read_text(encoding="utf-8")
+
+    run = subprocess.run([sys.executable, "-c", UNPICKLE_AND_RUN.format(stages=STAGES)],
+                         input=pickle.dumps(partial(layout.run, jobs)), cwd=tmp_path,
+                         capture_output=True, timeout=300)
+    assert run.returncode == 0, run.stderr.decode()
+    out = run.stdout.decode()
+    assert "loaded by the job: []" in out
+    written = [tmp_path / "vi" / f"asean-japan.{kind}.pdf" for kind in ("handout", "2up")]
+    assert f"wrote: {[str(tmp_path / 'vi' / 'asean-japan.pdf'), *map(str, written)]}" in out
+    assert PdfReader(tmp_path / "vi" / "asean-japan.pdf").page_labels[0] == "100"
+
+
+def test_the_command_line_loads_no_stage_before_it_forks():
+    """``build.py`` starts its workers before it imports any stage: its own imports are light."""
+    probe = (f"import sys\nimport songngu.cli\n"
+             f"print(sorted(name for name in {STAGES + ('weasyprint',)!r} if name in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
