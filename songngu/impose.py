@@ -12,9 +12,16 @@ Layouts (see :func:`impose`):
 
 Each source page is placed at its trim size (its TrimBox if it has one, else its MediaBox),
 clipped to that box (so bleed and crop marks do not spill onto the neighbouring page), scaled
-down only if it does not fit its half or cell, and centred there. Pages are merged as vectors
-with pypdf, so the text on the sheets stays selectable and extractable. Padding is left truly
-blank: nothing is drawn there.
+down only if it does not fit its half or cell, and centred there. Padding is left truly blank:
+nothing is drawn there.
+
+Each source page becomes a Form XObject: its content stream bytes as they are, its resources
+copied into the output with pypdf's clone machinery (so a font all pages share is written once),
+its /BBox the trim box (which does the clipping). A sheet's content stream only draws its pages:
+``q <matrix> cm /Pn Do Q`` each. Nothing is parsed or rewritten, which keeps imposing a handout
+to a fraction of a second; the pages stay vectors, their text selectable and extractable.
+Annotations (links and any other) are not carried onto the sheets: they belong to the source's
+pages and mean nothing on paper.
 """
 
 from __future__ import annotations
@@ -25,7 +32,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, NameObject, RectangleObject
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+    StreamObject,
+)
 
 __all__ = ["LAYOUTS", "booklet_order", "impose"]
 
@@ -91,8 +105,8 @@ def _trim_box(page: PageObject) -> RectangleObject:
     return page.trimbox if "/TrimBox" in page else page.mediabox
 
 
-def _place(sheet: PageObject, page: PageObject, cell: Cell) -> None:
-    """Merge ``page`` onto ``sheet``: trim box centred in ``cell``, scaled down only if needed.
+def _placement(page: PageObject, cell: Cell) -> Transformation:
+    """The matrix that puts ``page``'s trim box centred in ``cell``, scaled down only if needed.
 
     A page's /Rotate is honoured: it is placed the way a viewer shows it.
     """
@@ -105,25 +119,73 @@ def _place(sheet: PageObject, page: PageObject, cell: Cell) -> None:
         width, height = height, width
     cx, cy, cw, ch = cell
     scale = min(1.0, cw / width, ch / height)
-    # pypdf clips the merged content to the page's CropBox: make that the trim box, so
-    # bleed and printer's marks outside it are cut off instead of drawn on the next cell.
-    page[NameObject("/CropBox")] = RectangleObject(box)
-    # Link annotations point into the source's page tree; they mean nothing on a print sheet
-    # and would drag copies of source pages into the output.
-    if "/Annots" in page:
-        kept = [a for a in page["/Annots"] if a.get_object().get("/Subtype") != "/Link"]
-        if kept:
-            page[NameObject("/Annots")] = ArrayObject(kept)
-        else:
-            del page["/Annots"]
-    ctm = (
+    return (
         Transformation()
         .translate(-float(box.left + box.right) / 2, -float(box.bottom + box.top) / 2)
         .rotate(-turn)
         .scale(scale, scale)
         .translate(cx + cw / 2, cy + ch / 2)
     )
-    sheet.merge_transformed_page(page, ctm)
+
+
+def _page_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """``page`` as a Form XObject in ``writer``, clipped to its trim box.
+
+    Only the page's content and resources go in: not its annotations, whose links point into
+    the source's page tree and would drag copies of source pages into the output.
+    """
+    form = _content_copy(writer, page)
+    resources = page.raw_get("/Resources") if "/Resources" in page else DictionaryObject()
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            # The form is clipped to its /BBox: the trim box, so bleed and printer's marks
+            # outside it are cut off instead of drawn on the next cell.
+            NameObject("/BBox"): RectangleObject(_trim_box(page)),
+            # Cloning maps each source object to one output object, so fonts and images
+            # shared by the pages are written once, whichever page brings them in first.
+            NameObject("/Resources"): resources.clone(writer),
+        }
+    )
+    return writer._add_object(form)  # no public way to add a new stream object
+
+
+def _content_copy(writer: PdfWriter, page: PageObject) -> StreamObject:
+    """A new stream in ``writer`` holding ``page``'s content, for the page's form to own."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if isinstance(contents, StreamObject):
+        # The usual case (WeasyPrint writes one stream): its encoded bytes and filters as they
+        # are, nothing decoded. A fresh copy (force_duplicate), because the form's dictionary
+        # entries are added to it.
+        return contents.clone(writer, force_duplicate=True)
+    # Several streams (or none): one stream of their decoded bytes, each ending a line so
+    # that no operator or operand runs into the next stream's.
+    data = b"".join(part.get_object().get_data() + b"\n" for part in contents or ())
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream.flate_encode()
+
+
+Placed = tuple[str, IndirectObject, Transformation]  # form's resource name, the form, its matrix
+
+
+def _draw(sheet: PageObject, placed: list[Placed]) -> None:
+    """Give ``sheet`` a content stream drawing each form with its matrix, and resources naming
+    the forms."""
+    ops = "".join(f"q {_matrix(ctm)} cm {name} Do Q\n" for name, _, ctm in placed)
+    content = DecodedStreamObject()
+    content.set_data(ops.encode("ascii"))
+    forms = DictionaryObject({NameObject(name): form for name, form, _ in placed})
+    sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
+    sheet.replace_contents(content.flate_encode())
+
+
+def _matrix(ctm: Transformation) -> str:
+    """The six numbers of a ``cm`` operator, fixed-point (PDF numbers have no exponent)."""
+    numbers = (f"{value:.6f}".rstrip("0").rstrip(".") for value in ctm.ctm)
+    return " ".join("0" if number == "-0" else number for number in numbers)
 
 
 def impose(src: Path, dst: Path, layout: str = "booklet") -> int:
@@ -142,13 +204,19 @@ def impose(src: Path, dst: Path, layout: str = "booklet") -> int:
 
     sheet_w, sheet_h, cells = LAYOUTS[layout]
     writer = PdfWriter()
+    forms: dict[int, IndirectObject] = {}  # source page index → its form, made once
     for slots in _slots(page_count, layout):
         sheet = writer.add_blank_page(sheet_w, sheet_h)  # no /Contents: blank means blank
+        placed: list[Placed] = []
         for index, cell in zip(slots, cells):
-            if index is not None:
-                _place(sheet, reader.pages[index], cell)
-        if "/Contents" in sheet:
-            sheet.compress_content_streams()
+            if index is None:
+                continue
+            page = reader.pages[index]
+            if index not in forms:
+                forms[index] = _page_form(writer, page)
+            placed.append((f"/P{index + 1}", forms[index], _placement(page, cell)))
+        if placed:
+            _draw(sheet, placed)
     title = (reader.metadata or {}).get("/Title")
     if title:
         writer.add_metadata({"/Title": str(title)})

@@ -90,10 +90,10 @@ def _warm_up() -> None:
     from . import layout, write  # noqa: F401  (layout: the jobs to come are its)
 
     write.load_renderer()
-    # Laying out allocates millions of short-lived objects: with Python's default threshold
-    # (700) the collector runs about 150 times on the sample, some 4% of its layout time.
-    # Every 20,000 allocations it runs a few times; what was imported is set aside (frozen),
-    # never to be scanned again.
+    # Laying out makes millions of short-lived objects: with Python's default threshold (700
+    # more objects than at the last collection) the collector runs about 150 times on the
+    # sample, some 4% of its layout time; with 20,000 it runs 4 times. What was imported is
+    # set aside (frozen), never to be scanned again.
     gc.freeze()
     gc.set_threshold(20_000, *gc.get_threshold()[1:])
 

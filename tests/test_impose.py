@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject
 
 from songngu import impose as impose_module
 from songngu.impose import booklet_order, impose
@@ -337,6 +338,46 @@ def test_text_stays_extractable_and_links_are_dropped(sources, tmp_path):
     assert all("/Annots" not in page for page in reader.pages)
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
     assert len(fonts.strip().splitlines()) == 3  # header, rule, one embedded font shared by all sides
+
+
+def test_sheets_draw_whole_pages_as_forms_and_write_shared_fonts_once(sources, tmp_path):
+    """Each page goes onto its sheet as a Form XObject holding the page's own content stream, and
+    what the pages share (their font) is written once: not a copy per page or per sheet. Merging
+    pages into the sheets' content instead is what made imposing slow."""
+    src, out = sources[8], tmp_path / "booklet.pdf"
+    impose(src, out)
+    source_pages = PdfReader(src).pages
+    for side, halves in zip(PdfReader(out).pages, BOOKLETS[8], strict=True):
+        names = [f"/{label}" for label in halves]
+        ops = side.get_contents().get_data().decode()
+        assert re.fullmatch(r"(q( -?[\d.]+){6} cm /P\d+ Do Q\n){2}", ops), ops
+        assert re.findall(r"/P\d+", ops) == names  # left half first, then right
+        forms = side["/Resources"]["/XObject"]
+        assert sorted(forms) == sorted(names)
+        for name in names:
+            form, page = forms[name], source_pages[int(name[2:]) - 1]
+            assert form["/Type"] == "/XObject" and form["/Subtype"] == "/Form"
+            assert [float(v) for v in form["/BBox"]] == [float(v) for v in page.trimbox]
+            assert form.get_data() == page["/Contents"].get_data()  # the page's content as it is
+    fonts = font_objects(src)
+    assert fonts[0] >= 1 and fonts[1] >= 1
+    assert font_objects(out) == fonts
+
+
+def font_objects(pdf: Path) -> tuple[int, int]:
+    """How many font dictionaries and embedded font programs the file holds (every object,
+    used or not)."""
+    reader = PdfReader(pdf)
+    objects = [reader.get_object(number) for number in range(1, reader.trailer["/Size"])]
+    dicts = [obj for obj in objects if isinstance(obj, DictionaryObject)]
+    programs = {
+        obj.raw_get(key).idnum
+        for obj in dicts
+        if obj.get("/Type") == "/FontDescriptor"
+        for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        if key in obj
+    }
+    return sum(obj.get("/Type") == "/Font" for obj in dicts), len(programs)
 
 
 def test_overwrites_atomically_and_leaves_no_temp_files(sources, tmp_path):
