@@ -23,8 +23,8 @@ BLEED_MM = 3
 
 
 @dataclass(frozen=True)
-class JournalPdf:
-    """A language's journal PDF, laid out from the page the build has written as HTML."""
+class _PagePdf:
+    """A rendered page and what its PDF needs besides."""
 
     html: str
     target: Path
@@ -33,6 +33,11 @@ class JournalPdf:
     facts: pdfmeta.PdfFacts
     source: str
     """The document's shared file, as shown to the user: where a refused resource is reported."""
+
+
+@dataclass(frozen=True)
+class JournalPdf(_PagePdf):
+    """A language's journal PDF, laid out from the page the build has written as HTML."""
 
     def run(self, report: progress.Report) -> list[Path]:
         with progress.step(report, self.target, "laying out") as done:
@@ -44,20 +49,16 @@ class JournalPdf:
 
 
 @dataclass(frozen=True)
-class HandoutPdf:
-    """An A5 handout (one language, or two side by side) and its print sheets."""
+class HandoutPdf(_PagePdf):
+    """An A5 handout (one language, or two side by side) and its print sheets.
 
-    html: str
-    target: Path
-    """``<out>/<lang>/<doc>.handout.pdf``; the sheets are written beside it."""
-    assets: write.Assets
-    settings: write.PdfSettings
-    facts: pdfmeta.PdfFacts
-    """Numbered from 1: a handout does not carry the journal's page numbers."""
+    ``target`` is ``<out>/<lang>/<doc>.handout.pdf``, the sheets are written beside it; the
+    ``facts`` number its pages from 1: a handout does not carry the journal's page numbers.
+    """
+
     sheets: str
     """An imposition layout of :mod:`songngu.impose`: ``booklet``, ``2up`` or ``4up``."""
     crop_marks: bool
-    source: str
 
     def run(self, report: progress.Report) -> list[Path]:
         started = time.perf_counter()

@@ -118,9 +118,7 @@ def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, pr
     """
     langs = output.split("+")
     if len(langs) > 1:
-        html = handout.render_parallel(resolved, langs, project.templates,
-                                       options.handout or handout.HandoutOptions())
-        return [], [_handout_job(checked, resolved, html, output, project, options)]
+        return [], [_handout_job(checked, resolved, langs, project, options)]
     html, written = write_page(checked, resolved, output, project, options, report)
     jobs = []
     if options.pdf:
@@ -130,8 +128,7 @@ def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, pr
                                                                options.pdf_variant),
             _source(checked)))
     if options.handout:
-        html = handout.render_handout(resolved, output, project.templates, options.handout)
-        jobs.append(_handout_job(checked, resolved, html, output, project, options))
+        jobs.append(_handout_job(checked, resolved, langs, project, options))
     return written, jobs
 
 
@@ -152,15 +149,19 @@ def select_languages(choice: str, doc: model.Document) -> list[str]:
     return job_languages(choice, doc.languages, doc.id)
 
 
-def _handout_job(checked: Checked, resolved: resolve.Resolved, html: str, output: str,
+def _handout_job(checked: Checked, resolved: resolve.Resolved, langs: list[str],
                  project: Project, options: BuildOptions) -> layout.HandoutPdf:
-    handout_options = options.handout or handout.HandoutOptions()
-    facts = pdfmeta.facts_for(resolved, output.split("+")[0], options.pdf_variant)
+    """The A5 handout of one language, or of two side by side, rendered and ready to lay out."""
+    settings = options.handout or handout.HandoutOptions()
+    if len(langs) > 1:
+        html = handout.render_parallel(resolved, langs, project.templates, settings)
+    else:
+        html = handout.render_handout(resolved, langs[0], project.templates, settings)
+    facts = pdfmeta.facts_for(resolved, langs[0], options.pdf_variant)
     return layout.HandoutPdf(
-        html, project.out / output / f"{checked.doc.id}.handout.pdf",
+        html, project.out / "+".join(langs) / f"{checked.doc.id}.handout.pdf",
         _assets(project, checked.doc), _pdf_settings(checked, options),
-        replace(facts, first_page=1), handout_options.sheets,
-        handout_options.crop_marks, _source(checked))
+        replace(facts, first_page=1), _source(checked), settings.sheets, settings.crop_marks)
 
 
 def _pdf_settings(checked: Checked, options: BuildOptions) -> write.PdfSettings:

@@ -223,27 +223,22 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_that_says_what_to_d
     assert blocker.read_text() == "a file, not a folder"
 
 
-def test_a_missing_template_is_one_line_that_says_what_to_do(tmp_path):
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    (templates / "journal" / "article.html.j2").unlink()
-    line = _one_line_error(run_build("--lang", "vi", "--templates", str(templates), "--out",
+@pytest.mark.parametrize("folder, missing, expected", [
+    ("templates", "journal/article.html.j2",
+     "error: template 'journal' not found: expected {folder}/journal/article.html.j2 (set "
+     "'template:' in document.yaml to a folder of {folder})"),
+    ("fonts", "LiberationSerif-Bold.ttf",
+     "error: font LiberationSerif-Bold.ttf (loaded by templates/journal/journal.css) is missing "
+     "from {folder}: restore it, or pass --fonts with the folder that holds it"),
+])
+def test_a_missing_template_or_font_is_one_line_that_says_what_to_do(tmp_path, folder,
+                                                                       missing, expected):
+    copy = tmp_path / folder
+    shutil.copytree(ROOT / folder, copy)
+    (copy / missing).unlink()
+    line = _one_line_error(run_build("--lang", "vi", f"--{folder}", str(copy), "--out",
                                      str(tmp_path / "out")))
-    assert line == f"error: template 'journal' not found: expected " \
-                   f"{templates / 'journal' / 'article.html.j2'} (set 'template:' in " \
-                   f"document.yaml to a folder of {templates})"
-    assert not (tmp_path / "out").exists()
-
-
-def test_a_missing_font_is_one_line_that_says_what_to_do(tmp_path):
-    fonts = tmp_path / "fonts"
-    shutil.copytree(ROOT / "fonts", fonts)
-    (fonts / "LiberationSerif-Bold.ttf").unlink()
-    line = _one_line_error(run_build("--lang", "vi", "--fonts", str(fonts), "--out",
-                                     str(tmp_path / "out")))
-    assert line == f"error: font LiberationSerif-Bold.ttf (loaded by " \
-                   f"templates/journal/journal.css) is missing from {fonts}: restore it, or " \
-                   f"pass --fonts with the folder that holds it"
+    assert line == expected.format(folder=copy)
     assert not (tmp_path / "out").exists()
 
 
