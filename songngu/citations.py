@@ -508,6 +508,38 @@ def _bib_name(parts, decode) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Formatting
 
+@dataclass(frozen=True)
+class CitedRun:
+    """One cited item of a cluster as printed, or a compressed run of them (``[3]–[5]``)."""
+
+    keys: tuple[str, ...]
+    text: str
+    """The first item as the formatter printed it."""
+    last: str = ""
+    """The last item of a compressed run; empty for one item."""
+
+
+@dataclass(frozen=True)
+class FormattedCluster:
+    """A citation cluster as printed: ``head`` run ``between[0]`` run … ``tail``."""
+
+    head: str
+    groups: list[CitedRun]
+    between: list[str]
+    tail: str
+
+
+@dataclass(frozen=True)
+class FormattedEntry:
+    """One entry of the reference list as the formatter printed it."""
+
+    key: str
+    number: int
+    label: str
+    """``[1]`` when the style sets the number in a margin of its own, else empty."""
+    text: str
+
+
 _OPEN, _SEP, _CLOSE = "\x1e", "\x1f", "\x1d"   # marks one cited item in citeproc's output
 _ITEM_RE = re.compile(f"{_OPEN}([^{_SEP}]*){_SEP}(.*?){_CLOSE}", re.S)
 
@@ -516,8 +548,11 @@ class Bibliography:
     """The citations and reference list of one document in one language and style."""
 
     def __init__(self, references: dict[str, Reference], style: str | Path = "ieee",
-                 lang: str = "en"):
+                 lang: str = "en", output: Any = None):
+        """``output``: a citeproc-py formatter; HTML by default. Any other formatter gets the
+        records' text as written (HTML escaping is the HTML formatter's business only)."""
         from citeproc import CitationStylesStyle
+        from citeproc import formatter as formatters
         from citeproc.source.json import CiteProcJSON
 
         self.references = references
@@ -533,8 +568,11 @@ class Bibliography:
             self._label = (first.get("prefix", ""), first.get("suffix", ""))
         self._quote_inside = (root.get_locale_option("punctuation-in-quote") or "").lower() \
             == "true"
+        self._html = output is None
+        self._output = formatters.html if output is None else output
         # citeproc-py's HTML formatter escapes its own terms but not the records' text
-        self._source = CiteProcJSON([_escaped(r.data) for r in references.values()])
+        prepare = _escaped if self._html else _without_marks
+        self._source = CiteProcJSON([prepare(r.data) for r in references.values()])
         self._by_csl_key = {key.lower(): key for key in references}
         self._bib = None
 
@@ -542,14 +580,18 @@ class Bibliography:
         """Format every citation cluster of the document, in document order: one HTML string
         per cluster. Numbers follow the order of first citation; every item links to its entry.
         Raises ValueError for keys that are not among the references."""
+        return [self._cluster_html(cluster) for cluster in self.cite_parts(clusters)]
+
+    def cite_parts(self, clusters: list[list[CiteItem]]) -> list[FormattedCluster]:
+        """Format every citation cluster, in document order, as its parts: the text around
+        the cited items and each item (or compressed run of items) with its keys."""
         from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
-        from citeproc import formatter
 
         unknown = sorted({item.key for cluster in clusters for item in cluster
                           if item.key.lower() not in self._by_csl_key})
         if unknown:
             raise ValueError("no reference with id " + ", ".join(map(repr, unknown)))
-        bib = CitationStylesBibliography(self._style, self._source, formatter.html)
+        bib = CitationStylesBibliography(self._style, self._source, self._output)
         citations = []
         for cluster in clusters:
             items = []
@@ -567,11 +609,16 @@ class Bibliography:
         for citation, cluster in zip(citations, clusters):
             text = str(bib.cite(citation, lambda item: None)) if cluster else ""
             pinpointed = {item.key for item in cluster if item.locator}
-            out.append(self._finish_cluster(text, numbers, pinpointed))
+            out.append(self._split_cluster(text, numbers, pinpointed))
         return out
 
     def entries(self) -> list[tuple[str, str]]:
         """(key, html) for the reference list in the style's order, only cited references."""
+        return [(entry.key, self._entry_html(entry)) for entry in self.entry_parts()]
+
+    def entry_parts(self) -> list[FormattedEntry]:
+        """The reference list in the style's order, only cited references, each with its
+        label (``[1]``) apart when the style sets it in a margin of its own."""
         if self._bib is None:
             return []
         out = []
@@ -580,8 +627,14 @@ class Bibliography:
             if not rendered:
                 continue
             key = self._by_csl_key[item.key]
-            out.append((key, self._finish_entry(str(rendered[0]), self.references[key].data,
-                                                item.number)))
+            text, label = self._quotes(str(rendered[0])), ""
+            if self._label:
+                shown = f"{self._label[0]}{item.number}{self._label[1]}"
+                if self._html:
+                    shown = html.escape(shown, quote=False)
+                if text.startswith(shown):
+                    text, label = text[len(shown):].lstrip(), shown
+            out.append(FormattedEntry(key, item.number, label, text))
         return out
 
     def uncited(self) -> list[str]:
@@ -591,36 +644,61 @@ class Bibliography:
 
     # post-processing of citeproc's HTML
 
-    def _finish_cluster(self, text: str, numbers: dict[str, int], pinpointed: set[str]) -> str:
+    def _split_cluster(self, text: str, numbers: dict[str, int],
+                       pinpointed: set[str]) -> FormattedCluster:
         pieces = _ITEM_RE.split(text)     # head, key, item, between, key, item, …, tail
-        head, tail = pieces[0], pieces[-1]
         keys, items, between = pieces[1:-1:3], pieces[2:-1:3], pieces[3:-1:3]
-        links = [f'<a href="#ref-{html.escape(k)}">{t}</a>' for k, t in zip(keys, items)]
+        groups = [CitedRun((key,), item) for key, item in zip(keys, items)]
         if self.numeric:
-            links, between = _compress(links, between, [
+            groups, between = _compress(groups, between, [
                 None if k in pinpointed else numbers[k.lower()] for k in keys])
-        body = links[0] if links else ""
-        for sep, link in zip(between, links[1:]):
-            body += sep + link
-        return self._quotes(head + body + tail)
+        return FormattedCluster(self._quotes(pieces[0]), groups,
+                                [self._quotes(b) for b in between], self._quotes(pieces[-1]))
 
-    def _finish_entry(self, text: str, data: dict, number: int) -> str:
-        text = self._quotes(text)
+    @staticmethod
+    def _cluster_html(cluster: FormattedCluster) -> str:
+        def link(key: str, text: str) -> str:
+            return f'<a href="#ref-{html.escape(key)}">{text}</a>'
+
+        links = [link(run.keys[0], run.text) if not run.last else
+                 link(run.keys[0], run.text) + "\u2013" + link(run.keys[-1], run.last)
+                 for run in cluster.groups]
+        body = links[0] if links else ""
+        for sep, one in zip(cluster.between, links[1:]):
+            body += sep + one
+        return cluster.head + body + cluster.tail
+
+    def _entry_html(self, entry: FormattedEntry) -> str:
+        text, data = entry.text, self.references[entry.key].data
         if data.get("DOI"):
             doi = html.escape(data["DOI"], quote=False)
             text = _link(text, rf"(?:https?://(?:dx\.)?doi\.org/)?{re.escape(doi)}",
                          "https://doi.org/" + data["DOI"])
         if data.get("URL"):
             text = _link(text, re.escape(html.escape(data["URL"], quote=False)), data["URL"])
-        if self._label:
-            label = html.escape(f"{self._label[0]}{number}{self._label[1]}", quote=False)
-            if text.startswith(label):
-                text = (f'<span class="csl-left-margin">{label}</span> '
-                        f'<span class="csl-right-inline">{text[len(label):].lstrip()}</span>')
+        if entry.label:
+            text = (f'<span class="csl-left-margin">{entry.label}</span> '
+                    f'<span class="csl-right-inline">{text}</span>')
         return text
 
     def _quotes(self, text: str) -> str:
         return re.sub(r"”([.,])", r"\1”", text) if self._quote_inside else text
+
+
+_MARKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_marks(data: dict) -> dict:
+    """A record with the control characters that mark items and styles taken out."""
+    def clean(value):
+        if isinstance(value, str):
+            return _MARKS.sub("", value)
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+    return {key: value if key in ("id", "type") else clean(value) for key, value in data.items()}
 
 
 def _escaped(data: dict) -> dict:
@@ -636,21 +714,22 @@ def _escaped(data: dict) -> dict:
     return {key: value if key in ("id", "type") else escape(value) for key, value in data.items()}
 
 
-def _compress(links: list[str], between: list[str], numbers: list[int | None]):
+def _compress(runs: list[CitedRun], between: list[str], numbers: list[int | None]):
     """Runs of three or more consecutive numbers → first–last; None (pinpoint) breaks a run."""
-    out_links, out_between = [], []
+    out_runs, out_between = [], []
     i = 0
-    while i < len(links):
+    while i < len(runs):
         j = i
-        while j + 1 < len(links) and numbers[j] is not None and numbers[j + 1] == numbers[j] + 1:
+        while j + 1 < len(runs) and numbers[j] is not None and numbers[j + 1] == numbers[j] + 1:
             j += 1
         if j - i < 2:
             j = i
-        out_links.append(links[i] if j == i else links[i] + "\u2013" + links[j])
-        if j + 1 < len(links):
+        out_runs.append(runs[i] if j == i else CitedRun(
+            tuple(run.keys[0] for run in runs[i:j + 1]), runs[i].text, runs[j].text))
+        if j + 1 < len(runs):
             out_between.append(between[j])
         i = j + 1
-    return out_links, out_between
+    return out_runs, out_between
 
 
 def _link(text: str, pattern: str, href: str) -> str:

@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"PDF standard to follow (default: {DEFAULT_PDF_VARIANT}, "
                              f"tagged and accessible); pdf/a-3b for archives, with the YAML "
                              f"sources attached; one of: {', '.join(PDF_VARIANTS)}")
+    parser.add_argument("--jats", action="store_true",
+                        help="also write the JATS XML for deposit (build/jats/<doc>.xml); "
+                             "'jats: true' in document.yaml does so in every full build")
     parser.add_argument("--handout", action="store_true",
                         help="also write an A5 handout (<doc>.handout.pdf) and its print sheets; "
                              "with --lang en+vi, English and Vietnamese side by side")
@@ -118,7 +121,8 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
         return watch.run(project, args.lang, options, port=args.port, workers=args.jobs)
     started = time.perf_counter()
     written = schedule.build(find_documents(project.content), project, args.lang, options,
-                             progress.Console(), force=args.force, workers=args.jobs)
+                             progress.Console(), force=args.force, workers=args.jobs,
+                             jats=args.jats)
     elapsed = time.perf_counter() - started
     print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
     return 0

@@ -128,6 +128,9 @@ class Journal:
     eissn: str = ""
     volume: str = ""
     issue: str = ""
+    id: str = ""
+    """The journal's id at its publisher or an indexer (JATS ``journal-id``)."""
+    publisher: str = ""
 
 
 @dataclass
@@ -169,6 +172,10 @@ class Document:
     style: str = "ieee"
     references_file: Path | None = None
     source_files: list[Path] = field(default_factory=list)
+    jats: bool = False
+    """Every full build also writes the JATS XML (``jats: true``)."""
+    article_type: str = "research-article"
+    """JATS ``article-type``: research-article, review-article, editorial, …"""
     unreadable: set[str] = field(default_factory=set)
     """Lists of document.yaml (``authors``, ``tables``, ``figures``) that had errors: the
     language files are not checked against them, so one mistake is reported once."""
@@ -184,10 +191,12 @@ _SHARED_FIELDS = {
     "references": (str, False), "journal": (dict, True), "first_page": (int, False),
     "doi": (str, False), "dates": (dict, False), "authors": (list, True),
     "tables": (dict, False), "figures": (dict, False),
+    "jats": (bool, False), "article_type": (str, False),
 }
 _JOURNAL_FIELDS = {"name": (str, True), "url": (str, False), "email": (str, False),
                    "issn": (str, False), "eissn": (str, False), "volume": ((str, int), False),
-                   "issue": ((str, int), False)}
+                   "issue": ((str, int), False), "id": (str, False),
+                   "publisher": (str, False)}
 _AUTHOR_FIELDS = {"id": (str, True), "email": (str, False), "corresponding": (bool, False),
                   "affiliations": (list, False), "orcid": (str, False)}
 _DATE_NAMES = ("received", "revised", "accepted", "published")
@@ -464,6 +473,7 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
         first_page=first_page, doi=data.get("doi", ""), dates=dates, authors=authors,
         tables=tables, figures=figures, texts={}, template=template,
         style=style, references_file=references_file, unreadable=unreadable,
+        jats=data.get("jats", False), article_type=data.get("article_type", "research-article"),
     )
     for lang, loaded in texts.items():
         doc.texts[lang] = build_text(lang, loaded, doc, problems)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import citations, glyphs, handout, layout, model, parity, pdfmeta, progress, render, \
-    resolve, sync, write
+from . import citations, glyphs, handout, layout, model, pagecount, parity, pdfmeta, progress, \
+    render, resolve, scholarly, sync, write
 from .errors import ContentError, Problems, display_path
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project, job_languages
@@ -90,26 +90,53 @@ def resolve_document(checked: Checked, strict: bool = False) -> resolve.Resolved
 
 
 def write_page(checked: Checked, resolved: resolve.Resolved, lang: str, project: Project,
-               options: BuildOptions, report: Callable[[object], None]) -> tuple[str, list[Path]]:
+               options: BuildOptions, report: Callable[[object], None],
+               pages_of: PagesOf | None = None) -> tuple[str, list[Path]]:
     """Render one language's page, once; write it as the HTML file (unless ``--no-html``).
 
     The PDF is laid out from this very page, in one pass: the running header's last page is a
-    CSS target-counter, which WeasyPrint fills in once the pages are laid out.
+    CSS target-counter, which WeasyPrint fills in once the pages are laid out. The file
+    written also names its last page for indexers when ``pages_of`` knows the page count of
+    a PDF laid out from this very page (see :mod:`songngu.pagecount`).
     """
     doc = checked.doc
-    html = render.render_html(resolved, lang, project.templates)
+    html = layout_page(resolved, lang, project)
     if not options.html:
         return html, []
-    out_dir = project.out / lang
-    target = out_dir / f"{doc.id}.html"
+    target = project.out / lang / f"{doc.id}.html"
+    count = pages_of(lang, pagecount.layout_digest(html)) if pages_of else None
     with progress.step(report, target, "writing the page"):
-        write.write_text(target, html)
-        write.copy_assets(out_dir, _assets(project, doc), _asset_names(project.fonts, doc))
+        write.write_text(target, html if count is None else
+                         _page_with_pages(resolved, lang, project, count))
+        write.copy_assets(target.parent, _assets(project, doc), _asset_names(project.fonts, doc))
     return html, [target]
 
 
+PagesOf = Callable[[str, str], "int | None"]
+"""(language, digest of its laid-out page) → the page count of its PDF, if known."""
+
+
+def layout_page(resolved: resolve.Resolved, lang: str, project: Project) -> str:
+    """The page of ``lang`` as its PDF is laid out from: its metadata names no last page."""
+    metadata = scholarly.page_metadata(resolved, lang, pagecount.Pages(resolved.doc.first_page))
+    return render.render_html(resolved, lang, project.templates, scholarly=metadata)
+
+
+def finish_page(resolved: resolve.Resolved, lang: str, project: Project, count: int) -> None:
+    """Write the page of ``lang`` again, now that its PDF has ``count`` pages."""
+    target = project.out / lang / f"{resolved.doc.id}.html"
+    write.write_text(target, _page_with_pages(resolved, lang, project, count))
+
+
+def _page_with_pages(resolved: resolve.Resolved, lang: str, project: Project, count: int) -> str:
+    first = resolved.doc.first_page
+    metadata = scholarly.page_metadata(resolved, lang, pagecount.Pages(first, first + count - 1))
+    return render.render_html(resolved, lang, project.templates, scholarly=metadata)
+
+
 def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, project: Project,
-                   options: BuildOptions, report: Callable[[object], None]
+                   options: BuildOptions, report: Callable[[object], None],
+                   pages_of: PagesOf | None = None
                    ) -> tuple[list[Path], list[layout.JournalPdf | layout.HandoutPdf]]:
     """Do an output's share of the work that needs the content: render its pages and write
     the HTML; return the files written and the PDFs still to lay out (see :mod:`songngu.layout`).
@@ -119,7 +146,7 @@ def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, pr
     langs = output.split("+")
     if len(langs) > 1:
         return [], [_handout_job(checked, resolved, langs, project, options)]
-    html, written = write_page(checked, resolved, output, project, options, report)
+    html, written = write_page(checked, resolved, output, project, options, report, pages_of)
     jobs = []
     if options.pdf:
         jobs.append(layout.JournalPdf(

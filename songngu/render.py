@@ -52,8 +52,9 @@ def template_dir(templates: Path, name: str) -> Path:
 
 
 def render_html(resolved: Resolved, lang: str, templates: Path,
-                options: RenderOptions = RenderOptions()) -> str:
-    """The complete HTML page of ``lang``."""
+                options: RenderOptions = RenderOptions(), scholarly=None) -> str:
+    """The complete HTML page of ``lang``; ``scholarly``: its metadata for indexers
+    (:class:`songngu.scholarly.PageMetadata`), written into its head."""
     doc = resolved.doc
     folder = template_dir(templates, doc.template)
     env = _environment(folder, lang, resolved.texts[lang])
@@ -72,7 +73,7 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
         raise SetupError(f"template file {exc.name} not found in {folder}") from None
     text = doc.texts[lang]
     return template.render(
-        doc=doc, text=text, lang=lang, fronts=fronts, options=options,
+        doc=doc, text=text, lang=lang, fronts=fronts, options=options, scholarly=scholarly,
         numbers=resolved.texts[lang].numbers, references=resolved.texts[lang].references,
         title_plain=plain_text(resolved.texts[lang].spans.get(text.title, [])) or text.title,
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages

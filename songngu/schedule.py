@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import parallel, progress
+from . import deposit, pagecount, parallel, progress
 from .project import BuildOptions, Project, job_languages
 
 if TYPE_CHECKING:
@@ -30,14 +30,17 @@ if TYPE_CHECKING:
 
 def build(folders: list[Path], project: Project, lang_choice: str, options: BuildOptions,
           report: progress.Report, force: bool = False,
-          workers: int | None = None) -> list[Path]:
+          workers: int | None = None, jats: bool = False) -> list[Path]:
     """Build the documents in ``folders`` in the chosen languages; return the files written.
 
     What was built from the very same inputs is kept, unless ``force``. PDFs are laid out by
-    ``workers`` processes at a time (one per core by default).
+    ``workers`` processes at a time (one per core by default). The JATS file of a document
+    (with ``jats``, or when its document.yaml asks for it in a build of every language) is
+    written once its PDFs are laid out: it prints their page range.
     """
     cores = workers or parallel.usable_cores()
     written: list[Path] = []
+    deposits: list[tuple] = []
     with ExitStack() as stack:
         pool = None
         if force and options.lays_out:
@@ -47,7 +50,7 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
         from . import incremental  # (PyYAML) after that fork, for the same reason
 
         state = incremental.State(project.out)
-        plans = [_plan(folder, project, lang_choice, options, state, force, report)
+        plans = [_plan(folder, project, lang_choice, options, state, force, report, jats)
                  for folder in folders]
         report(progress.Planned(sum(_numbered_outputs(output, options)
                                     for plan in plans for output in plan.todo or [])))
@@ -66,18 +69,76 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
             doc = checked.doc
             if plan.todo is None:  # document.yaml could not be read when planning; it can now
                 plan.todo = job_languages(lang_choice, doc.languages, doc.id)
-                plan.keys = incremental.language_keys(
-                    plan.folder, doc.languages, plan.todo, project.templates, project.fonts,
-                    project.out, options)
+                plan.keys = _keys(plan.folder, doc.languages, plan.todo, project, options)
+                if jats or (doc.jats and lang_choice == "all"):
+                    plan.todo.append(deposit.OUTPUT)
+                    plan.keys.update(_keys(plan.folder, doc.languages, [deposit.OUTPUT],
+                                           project, options))
+            pages_of = partial(pagecount.known, state, doc.id)
             for output in plan.todo:
                 record = partial(_record, state, doc.id, output, plan.keys[output], written)
+                if output == deposit.OUTPUT:
+                    deposits.append((checked, resolved, record))
+                    continue
                 files, pdfs = pipeline.prepare_output(checked, resolved, output, project,
-                                                      options, report)
+                                                      options, report, pages_of)
+                record = partial(_laid_out, state, doc.id, output, pdfs, record,
+                                 partial(pipeline.finish_page, resolved, output, project)
+                                 if options.html else None)
                 if pool is None or not pdfs:
                     record(files, [])
                 else:
                     pool.submit(partial(layout.run, pdfs), partial(record, files))
+    # The PDFs are laid out: their page counts are known.
+    for checked, resolved, record in deposits:
+        files, complete = _write_deposit(checked, resolved, project, state, report)
+        if complete:
+            record(files, [])
+        else:  # written without its last page: made again by the next build
+            written.extend(files)
     return written
+
+
+def _write_deposit(checked, resolved, project: Project, state: incremental.State,
+                   report: progress.Report) -> tuple[list[Path], bool]:
+    from . import pipeline
+
+    doc = checked.doc
+    first = doc.languages[0]
+    page = pipeline.layout_page(resolved, first, project)
+    count = pagecount.known(state, doc.id, first, pagecount.layout_digest(page))
+    pages = pagecount.Pages(doc.first_page,
+                            None if count is None else doc.first_page + count - 1)
+    for problem in deposit.missing(checked, project.out, pages).items:
+        report(problem)
+    files = deposit.write(checked, resolved, project.templates, project.out, pages, report)
+    return files, count is not None
+
+
+def _keys(folder: Path, languages: list[str], outputs: list[str], project: Project,
+          options: BuildOptions) -> dict[str, str]:
+    """The inputs' key of each output; the JATS file's covers every language in full."""
+    from . import incremental
+
+    jobs = ["+".join(languages) if output == deposit.OUTPUT else output for output in outputs]
+    keys = incremental.language_keys(folder, languages, jobs, project.templates, project.fonts,
+                                     project.out, options)
+    return {output: keys[job] for output, job in zip(outputs, jobs)}
+
+
+def _laid_out(state: incremental.State, doc_id: str, output: str, pdfs: list, record,
+              finish_page, pages: list[Path], files: list[Path]) -> None:
+    """After an output's PDFs are laid out: keep the journal PDF's page count, name its last
+    page on the HTML page, then record the output as built."""
+    from . import layout
+
+    for job in pdfs:
+        if isinstance(job, layout.JournalPdf) and job.target in files:
+            count = pagecount.remember(state, doc_id, output, pagecount.layout_digest(job.html),
+                                       job.target)
+            if finish_page is not None:
+                finish_page(count)
+    record(pages, files)
 
 
 def _pool(workers: int, report: progress.Report) -> parallel.Pool:
@@ -108,15 +169,17 @@ class _Plan:
 
 
 def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
-          state: incremental.State, force: bool, report: progress.Report) -> _Plan:
+          state: incremental.State, force: bool, report: progress.Report,
+          jats: bool = False) -> _Plan:
     from . import incremental
 
     languages = incremental.listed_languages(folder)
     if languages is None:
         return _Plan(folder, None, {})
     outputs = job_languages(lang_choice, languages, folder.name)
-    keys = incremental.language_keys(folder, languages, outputs, project.templates,
-                                     project.fonts, project.out, options)
+    if deposit.wanted(folder, lang_choice, jats):
+        outputs.append(deposit.OUTPUT)
+    keys = _keys(folder, languages, outputs, project, options)
     current = {output: None if force else state.current(folder.name, output, keys[output])
                for output in outputs}
     kept = [str(path) for files in current.values() if files for path in files]
@@ -127,6 +190,8 @@ def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOption
 
 def _numbered_outputs(output: str, options: BuildOptions) -> int:
     """How many files of a job report their progress (the handouts report on their own)."""
+    if output == deposit.OUTPUT:
+        return 1
     return 0 if "+" in output else options.html + options.pdf
 
 

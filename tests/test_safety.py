@@ -7,6 +7,7 @@ text typed in YAML is shown as text on the PDF page and in the HTML source, neve
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -205,8 +206,9 @@ class _Elements(HTMLParser):
     def __init__(self):
         super().__init__()
         self.scripts, self.handlers, self.imgs = [], [], []
+        self.data_scripts: list[str] = []
         self.meta: dict[str, str] = {}
-        self._in_script = False
+        self._in_script = self._in_data = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -215,11 +217,14 @@ class _Elements(HTMLParser):
             self.imgs.append(attrs.get("src"))
         if tag == "meta" and "name" in attrs:
             self.meta[attrs["name"]] = attrs.get("content")
-        self._in_script = tag == "script"
+        self._in_data = tag == "script" and attrs.get("type") == "application/ld+json"
+        self._in_script = tag == "script" and not self._in_data
 
     def handle_data(self, data):
         if self._in_script:
             self.scripts.append(data)
+        elif self._in_data:
+            self.data_scripts.append(data)
 
 
 def test_markup_typed_in_yaml_is_shown_literally_never_run(sample_copy, tmp_path):
@@ -255,6 +260,11 @@ def test_markup_typed_in_yaml_is_shown_literally_never_run(sample_copy, tmp_path
         elements = _Elements()
         elements.feed(source)
         assert not [s for s in elements.scripts if "alert" in s]
+        # The JSON-LD for indexers holds the name as data, with no "<" that could end it.
+        data = "".join(elements.data_scripts)  # the parser may hand it over in pieces
+        assert json.loads(data)["isPartOf"]["isPartOf"]["isPartOf"]["name"] == \
+            "TNU </style><script>alert(1)</script>"
+        assert "<" not in data
         assert elements.handlers == []
         assert "x" not in elements.imgs
         assert INJECTED["paragraph"] in elements.meta["description"]
