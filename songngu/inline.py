@@ -3,7 +3,8 @@
 markup text → list[:class:`Span`]. Markdown emphasis, strong emphasis and links come from
 markdown-it-py; two rules are added to its inline parser: citations and cross-references in
 Pandoc's bracket syntax (``[@vu2007, p. 111]``, ``[@a; @b]``, ``[@tbl:trade]``) and
-superscripts (``21^st^``). Raw HTML is not recognised, so ``<script>`` stays literal text.
+superscripts (``21^st^``) and subscripts (``H~2~O``). Raw HTML is not recognised, so ``<script>``
+stays literal text.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Span:
     """One piece of inline content."""
 
     kind: str
-    """text, em, strong, sup, link, code, cite or xref."""
+    """text, em, strong, sup, sub, link, code, cite or xref."""
     text: str = ""
     children: list["Span"] = field(default_factory=list)
     href: str = ""
@@ -60,8 +61,8 @@ def parse_inline(markup: str) -> list[Span]:
             if token.meta.get("error"):
                 raise InlineSyntaxError(token.meta["error"])
             current.append(token.meta["span"])
-        elif token.type == "sup":
-            current.append(Span("sup", children=[Span("text", token.content)]))
+        elif token.type in ("sup", "sub"):
+            current.append(Span(token.type, children=[Span("text", token.content)]))
         elif token.type == "code_inline":
             current.append(Span("code", token.content))
         elif token.type in ("softbreak", "hardbreak"):
@@ -104,24 +105,27 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "entity", "newline",
                                     "backticks"])
     md.inline.ruler.before("link", "citation", _citation_rule)
-    md.inline.ruler.before("emphasis", "sup", _sup_rule)
+    md.inline.ruler.before("emphasis", "sup", _script_rule("^", "sup"))
+    md.inline.ruler.before("emphasis", "sub", _script_rule("~", "sub"))
     return md
 
 
-def _sup_rule(state: StateInline, silent: bool) -> bool:
-    """``^text^`` with no spaces inside, as in Pandoc."""
-    start = state.pos
-    if state.src[start] != "^":
-        return False
-    end = state.src.find("^", start + 1)
-    content = state.src[start + 1:end] if end > 0 else ""
-    if not content or any(ch.isspace() for ch in content):
-        return False
-    if not silent:
-        token = state.push("sup", "sup", 0)
-        token.content = content
-    state.pos = end + 1
-    return True
+def _script_rule(mark: str, kind: str):
+    """``^text^`` (superscript) or ``~text~`` (subscript) with no spaces inside, as in Pandoc."""
+    def rule(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if state.src[start] != mark:
+            return False
+        end = state.src.find(mark, start + 1)
+        content = state.src[start + 1:end] if end > 0 else ""
+        if not content or any(ch.isspace() for ch in content):
+            return False
+        if not silent:
+            token = state.push(kind, kind, 0)
+            token.content = content
+        state.pos = end + 1
+        return True
+    return rule
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:

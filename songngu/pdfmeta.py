@@ -11,7 +11,12 @@ This stage adds, keeping everything WeasyPrint wrote:
   dates), equal to the XMP packet as PDF/A requires;
 - an XMP packet that carries the title and the abstract in every language of the document
   (``dc:title`` and ``dc:description`` are language alternatives), the languages, keywords
-  and DOI, next to the conformance claim (PDF/UA, PDF/A, PDF/X) WeasyPrint wrote.
+  and DOI, next to the conformance claim (PDF/UA, PDF/A, PDF/X) WeasyPrint wrote;
+- the journal's facts in PRISM terms, as publishers' PDFs carry them for indexers and
+  reference managers (``prism:doi``, ``prism:publicationName``, ``prism:issn``,
+  ``prism:eIssn``, ``prism:volume``, ``prism:number``, ``prism:startingPage``,
+  ``prism:endingPage`` of the printed pages, ``prism:coverDate``), with the PDF/A extension
+  schema that declares them (PDF/A allows no XMP property its schemas do not define).
 
 Every date is the article's own date and every identifier is derived from the content, so
 building the same content twice gives the same bytes.
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
@@ -42,6 +47,10 @@ NS = {
     "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
     "pdfx": "http://ns.adobe.com/pdfx/1.3/",
     "pdfxid": "http://www.npes.org/pdfx/ns/id/",
+    "prism": "http://prismstandard.org/namespaces/basic/3.0/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
 }
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
@@ -59,8 +68,27 @@ def _q(name: str) -> str:
 OWN_PROPERTIES = {_q(name) for name in (
     "dc:title", "dc:creator", "dc:description", "dc:subject", "dc:language", "dc:identifier",
     "pdf:Keywords", "xmp:CreatorTool", "xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate",
-    "xmpMM:DocumentID", "xmpMM:InstanceID")}
+    "xmpMM:DocumentID", "xmpMM:InstanceID", "pdfaExtension:schemas")} | {
+    _q(f"prism:{name}") for name in ("doi", "url", "publicationName", "issn", "eIssn",
+                                     "volume", "number", "startingPage", "endingPage",
+                                     "pageRange", "coverDate")}
 """XMP properties this stage writes; WeasyPrint's values of them are replaced."""
+
+PRISM_PROPERTIES = {
+    "doi": ("Text", "Digital Object Identifier of the article"),
+    "url": ("URI", "Resolvable URL of the article (its DOI)"),
+    "publicationName": ("Text", "Name of the journal"),
+    "issn": ("Text", "ISSN of the print journal"),
+    "eIssn": ("Text", "ISSN of the electronic journal"),
+    "volume": ("Text", "Volume of the journal"),
+    "number": ("Text", "Issue of the journal"),
+    "startingPage": ("Text", "First printed page of the article"),
+    "endingPage": ("Text", "Last printed page of the article"),
+    "pageRange": ("Text", "Printed pages of the article"),
+    "coverDate": ("Date", "Publication date of the article"),
+}
+"""The PRISM properties written, with their XMP value type and meaning: the PDF/A extension
+schema declares exactly these."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +112,16 @@ class PdfFacts:
     doi: str = ""
     variant: str = ""
     """The PDF variant WeasyPrint wrote (``pdf/ua-1``, ``pdf/a-3b``, …)."""
+    journal: str = ""
+    issn: str = ""
+    eissn: str = ""
+    volume: str = ""
+    issue: str = ""
+    journal_pages: bool = True
+    """Whether the pages are the journal's printed pages (not a handout's 1…n): only those
+    are named as the article's page range."""
+    last_page: int | None = None
+    """The last printed page, set when the laid-out pages are counted."""
 
     @property
     def title(self) -> str:
@@ -120,6 +158,11 @@ def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
         identifier=doc.doi or doc.id,
         doi=doc.doi,
         variant=variant,
+        journal=text.journal_name or doc.journal.name,
+        issn=doc.journal.issn,
+        eissn=doc.journal.eissn,
+        volume=doc.journal.volume,
+        issue=doc.journal.issue,
     )
 
 
@@ -131,6 +174,7 @@ def finish(document, pdf, facts: PdfFacts) -> None:
     """
     import pydyf  # WeasyPrint's PDF writer, loaded with it
 
+    facts = replace(facts, last_page=facts.first_page + len(document.pages) - 1)
     catalog = pdf.catalog
     catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
         0, pydyf.Dictionary({"S": "/D", "St": facts.first_page})])})
@@ -204,12 +248,45 @@ def xmp_packet(existing: bytes | None, facts: PdfFacts) -> bytes:
     if facts.date is not None:
         for name in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
             ET.SubElement(own, _q(name)).text = facts.date.isoformat()
+    _prism(rdf, facts)
     # A stable id per document and language instead of WeasyPrint's random one (PDF/X-4).
     document_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{facts.identifier}#{facts.lang}")
     ET.SubElement(own, _q("xmpMM:DocumentID")).text = f"uuid:{document_id}"
     ET.SubElement(own, _q("xmpMM:InstanceID")).text = f"uuid:{document_id}"
     return XPACKET_BEGIN + ET.tostring(root, encoding="utf-8", xml_declaration=False) + \
         XPACKET_END
+
+
+def _prism(rdf: ET.Element, facts: PdfFacts) -> None:
+    """The journal's facts as PRISM properties, and the extension schema declaring them."""
+    values = {"doi": facts.doi, "url": f"https://doi.org/{facts.doi}" if facts.doi else "",
+              "publicationName": facts.journal, "issn": facts.issn, "eIssn": facts.eissn,
+              "volume": facts.volume, "number": facts.issue,
+              "coverDate": facts.date.isoformat() if facts.date is not None else ""}
+    if facts.journal_pages:
+        values["startingPage"] = str(facts.first_page)
+        if facts.last_page is not None:
+            values["endingPage"] = str(facts.last_page)
+            values["pageRange"] = f"{facts.first_page}-{facts.last_page}"
+    values = {name: value for name, value in values.items() if value}
+    if not values:
+        return
+    own = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
+    for name, value in values.items():
+        ET.SubElement(own, _q(f"prism:{name}")).text = value
+    schemas = ET.SubElement(ET.SubElement(own, _q("pdfaExtension:schemas")), _q("rdf:Bag"))
+    schema = ET.SubElement(schemas, _q("rdf:li"), {_q("rdf:parseType"): "Resource"})
+    ET.SubElement(schema, _q("pdfaSchema:schema")).text = "PRISM Basic Metadata"
+    ET.SubElement(schema, _q("pdfaSchema:namespaceURI")).text = NS["prism"]
+    ET.SubElement(schema, _q("pdfaSchema:prefix")).text = "prism"
+    properties = ET.SubElement(ET.SubElement(schema, _q("pdfaSchema:property")), _q("rdf:Seq"))
+    for name in values:
+        kind, meaning = PRISM_PROPERTIES[name]
+        item = ET.SubElement(properties, _q("rdf:li"), {_q("rdf:parseType"): "Resource"})
+        ET.SubElement(item, _q("pdfaProperty:name")).text = name
+        ET.SubElement(item, _q("pdfaProperty:valueType")).text = kind
+        ET.SubElement(item, _q("pdfaProperty:category")).text = "external"
+        ET.SubElement(item, _q("pdfaProperty:description")).text = meaning
 
 
 def _parse_xmp(existing: bytes | None) -> ET.Element:

@@ -188,7 +188,8 @@ def _handout_job(checked: Checked, resolved: resolve.Resolved, langs: list[str],
     return layout.HandoutPdf(
         html, project.out / "+".join(langs) / f"{checked.doc.id}.handout.pdf",
         _assets(project, checked.doc), _pdf_settings(checked, options),
-        replace(facts, first_page=1), _source(checked), settings.sheets, settings.crop_marks)
+        replace(facts, first_page=1, journal_pages=False), _source(checked), settings.sheets,
+        settings.crop_marks)
 
 
 def _pdf_settings(checked: Checked, options: BuildOptions) -> write.PdfSettings:

@@ -172,8 +172,8 @@ def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
         return str(escape(span.text))
     if span.kind == "code":
         return f"<code>{escape(span.text)}</code>"
-    if span.kind in ("em", "strong", "sup"):
-        tag = {"em": "em", "strong": "strong", "sup": "sup"}[span.kind]
+    if span.kind in ("em", "strong", "sup", "sub"):
+        tag = span.kind
         return f"<{tag}>{inner}</{tag}>"
     if span.kind == "link":
         return f'<a href="{escape(span.href)}">{inner}</a>'
