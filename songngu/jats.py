@@ -211,6 +211,9 @@ class _Writer:
         self.text = tree.text
         self.gettext = translations.gettext
         self.prefix = prefix
+        self.linking = True
+        """False while writing where JATS allows no links (``kwd``): links and references
+        are written as their text."""
 
     def id(self, kind: str, target: str) -> str:
         return f"{self.prefix}{ANCHORS[kind]}-{target}"
@@ -218,8 +221,12 @@ class _Writer:
     def ref_id(self, number: int) -> str:
         return f"{self.prefix}ref-{number}"
 
-    def inline(self, parent: etree._Element, markup: str) -> etree._Element:
-        _inline(parent, self.tree.inline(markup), self)
+    def inline(self, parent: etree._Element, markup: str, linking: bool = True) -> etree._Element:
+        self.linking = linking
+        try:
+            _inline(parent, self.tree.inline(markup), self)
+        finally:
+            self.linking = True
         return parent
 
     # front stub of a translation
@@ -248,7 +255,7 @@ class _Writer:
             return
         group = _sub(parent, "kwd-group", {XML_LANG: self.tree.lang, "kwd-group-type": "author"})
         for keyword in self.text.keywords:
-            self.inline(_sub(group, "kwd"), keyword)
+            self.inline(_sub(group, "kwd"), keyword, linking=False)
 
     # body
 
@@ -354,6 +361,9 @@ def _write_styled(parent, node: Styled, writer) -> None:
 
 
 def _write_link(parent, node: Link, writer) -> None:
+    if not writer.linking:
+        _inline(parent, node.children, writer)
+        return
     _inline(_sub(parent, "ext-link", {"ext-link-type": "uri", HREF: node.href}), node.children,
             writer)
 
@@ -363,6 +373,9 @@ def _write_citation(parent, node: Citation, writer) -> None:
 
 
 def _write_cite_ref(parent, node: CiteRef, writer) -> None:
+    if not writer.linking:
+        _inline(parent, node.children, writer)
+        return
     numbers = {entry.key: entry.number for entry in writer.tree.references}
     rids = " ".join(writer.ref_id(numbers[key]) for key in node.keys if key in numbers)
     _inline(_sub(parent, "xref", {"ref-type": "bibr", "rid": rids}), node.children, writer)
@@ -370,6 +383,9 @@ def _write_cite_ref(parent, node: CiteRef, writer) -> None:
 
 def _write_cross_ref(parent, node: CrossRef, writer) -> None:
     label = writer.gettext(XREF_LABELS[node.kind]) % {"num": node.number}
+    if not writer.linking:
+        _append_text(parent, label)
+        return
     _text(parent, "xref", label, {"ref-type": REF_TYPES[node.kind],
                                   "rid": writer.id(node.kind, node.target)})
 

@@ -643,3 +643,40 @@ def test_citeproc_styles_become_nodes_without_html():
     assert nodes == [doctree.Styled("emphasis", [doctree.Text("Title "), doctree.Styled(
         "strong", [doctree.Text("bold <b>")])]), doctree.Text(" tail")]
     assert doctree.plain(nodes) == "Title bold <b> tail"
+
+
+def test_a_one_language_article_with_links_and_citations_anywhere_validates(tmp_path, schema,
+                                                                            capsys):
+    folder = tmp_path / "content" / "solo"
+    folder.mkdir(parents=True)
+    (folder / "document.yaml").write_text(
+        "# A sample article written for the tests.\nlanguages: [en]\n"
+        "journal: {name: Solo Journal, eissn: 2222-3333}\n"
+        "authors:\n  - {id: a, corresponding: true}\n  - {id: b, affiliations: [x]}\n",
+        encoding="utf-8")
+    (folder / "en.yaml").write_text(
+        'title: "A title with a [link](https://example.org), *style* and [@r1]"\n'
+        'authors: {a: Ann Example, b: Bob Example}\naffiliations: {x: Example Institute}\n'
+        'abstract: "A citation [@r1] and a [link](https://example.org/a?b=1&c=2)."\n'
+        'keywords: ["with [link](https://example.org)", "cited [@r1]", "H~2~O"]\n'
+        'sections:\n  - id: 1st\n    title: A section whose id starts with a digit\n'
+        '    blocks:\n      - p: "See [@sec:1st], `code` and **bold *nested***."\n',
+        encoding="utf-8")
+    (folder / "references.yaml").write_text(
+        "- id: r1\n  type: article-journal\n  author: [{family: Doe, given: Jane, "
+        "non-dropping-particle: van}]\n  title: A study\n  container-title: Some Journal\n"
+        "  issued: 2001\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert build("--content", str(folder), "--out", str(out), "--jats", "--no-pdf") == 0
+    tree = etree.parse(str(out / "jats" / "solo.xml"))
+    assert_valid(schema, tree)
+    assert tree.find("sub-article") is None
+    # JATS allows no links in keywords: they keep their text.
+    assert ["".join(k.itertext()) for k in tree.iter("kwd")] == ["with link", "cited [1]",
+                                                                 "H2O"]
+    assert tree.find(".//article-title/xref").get("rid") == "ref-1"
+    assert tree.find(".//sec").get("id") == "sec-1st"
+    name = tree.find(".//ref/element-citation/person-group/name")
+    assert (name.findtext("surname"), name.findtext("given-names")) == ("van Doe", "Jane")
+    err = capsys.readouterr().err
+    assert "no 'doi'" in err and "no 'published' date" in err and "no 'issn'" not in err
