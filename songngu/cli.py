@@ -134,6 +134,10 @@ def _check(args: argparse.Namespace, project: Project, options: BuildOptions) ->
     for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, args.strict, project)
         pipeline.resolve_document(checked, args.strict)
+        if args.jats:
+            from . import deposit  # what a JATS deposit still lacks
+
+            checked.problems.extend(deposit.missing(checked, project.out, None))
         _print_problems(checked.problems.items)
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
         for line in checked.translation.lines():

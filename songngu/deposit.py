@@ -10,6 +10,7 @@ last page). A build writes the JATS when ``--jats`` asks for it, or when documen
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,9 @@ def write(checked: Any, resolved: Any, templates: Path, out: Path, pages: Any,
 
 
 def missing(checked: Any, out: Path, pages: Any) -> Problems:
-    """What a deposit needs that the document does not give: warnings naming the output."""
+    """What a deposit needs that the document does not give: warnings naming the output.
+
+    ``pages`` None: the page range is not asked about (``check --jats``)."""
     from .load import load_yaml
 
     doc = checked.doc
@@ -82,6 +85,19 @@ def missing(checked: Any, out: Path, pages: Any) -> Problems:
     if not doc.doi:
         warn(1, f"no 'doi': {xml} needs one for <article-id pub-id-type=\"doi\">, as do the "
                 f"article pages (citation_doi) and the PDF's XMP (prism:doi)")
+    elif not DOI.match(doc.doi):
+        warn(line("doi"), f"doi: expected a DOI such as 10.34238/tnu-jst.4151, found "
+                          f"{doc.doi!r}: {xml} would deposit it as it is")
+    for name, issn in (("issn", doc.journal.issn), ("eissn", doc.journal.eissn)):
+        if issn and not issn_valid(issn):
+            warn(line("journal", name), f"journal: {name}: {issn!r} is not a valid ISSN "
+                                        f"(NNNN-NNNC, C the check digit): {xml} needs a "
+                                        f"valid one")
+    for author in doc.authors:
+        if author.orcid and not orcid_valid(author.orcid):
+            warn(line("authors"), f"authors: the ORCID of {author.id!r}, {author.orcid!r}, is "
+                                  f"not valid (0000-0000-0000-000X, X the check digit): {xml} "
+                                  f"needs a valid one for <contrib-id>")
     if not (doc.journal.issn or doc.journal.eissn):
         warn(line("journal"), f"journal: no 'issn' or 'eissn': {xml} needs one (JATS requires "
                               f"<issn> in <journal-meta>), as does citation_issn")
@@ -103,13 +119,40 @@ def missing(checked: Any, out: Path, pages: Any) -> Problems:
                                                                _first(text)).line,
                                      f"affiliations: no name of {aff!r} in this language: "
                                      f"{xml} needs one for its <aff> in {lang}")
-    if pages.last is None:
+    if pages is not None and pages.last is None:
         first = doc.languages[0]
         warn(line("first_page") if "first_page" in (shared.data or {}) else 1,
              f"{xml}: no <lpage>: the {first} PDF has not been laid out from this content; "
              f"build it in the same run (python build.py --lang {first} --jats, without "
              f"--no-pdf)")
     return problems
+
+
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def issn_valid(issn: str) -> bool:
+    """An ISSN with its check digit right (ISO 3297)."""
+    match = re.fullmatch(r"(\d{4})-?(\d{3})([\dXx])", issn.strip())
+    if not match:
+        return False
+    digits = match.group(1) + match.group(2)
+    total = sum(int(d) * w for d, w in zip(digits, range(8, 1, -1)))
+    check = (11 - total % 11) % 11
+    return match.group(3).upper() == ("X" if check == 10 else str(check))
+
+
+def orcid_valid(orcid: str) -> bool:
+    """An ORCID iD (bare or as its URL) with its check digit right (ISO 7064 11,2)."""
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?orcid\.org/", "", orcid.strip())
+    if not re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", bare):
+        return False
+    digits = bare.replace("-", "")
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
 
 
 def _first(text: Any):

@@ -291,6 +291,16 @@ class TextTree:
                                  _linked(marked_nodes(part.text), record), record))
         return entries
 
+    @property
+    def numbers(self) -> dict[str, str]:
+        """``table:id``, ``figure:id``, ``section:id`` → the number shown."""
+        return self._resolved.numbers
+
+    @cached_property
+    def entry_numbers(self) -> dict[str, int]:
+        """Reference key → its position in the reference list."""
+        return {entry.key: entry.number for entry in self.references}
+
     def inline(self, markup: str) -> list[Node]:
         """The nodes of a piece of this language's markup (a title, a paragraph, a cell)."""
         if markup not in self._cache:
@@ -299,8 +309,7 @@ class TextTree:
                 self._cache[markup] = [Text(markup)] if markup else []
             else:
                 _, clusters = self._bibliography
-                context = _Context(clusters, self._resolved.numbers,
-                                   {e.key: e.number for e in self.references})
+                context = _Context(clusters, self._resolved.numbers, self.entry_numbers)
                 self._cache[markup] = convert(spans, context)
         return self._cache[markup]
 

@@ -293,7 +293,7 @@ class _Writer:
         data: TableData = self.doc.tables[block.text]
         words = self.text.tables[block.text]
         wrap = _sub(parent, "table-wrap", {"id": self.id("table", block.text)})
-        number = self.tree._resolved.numbers.get(f"table:{block.text}", "")
+        number = self.tree.numbers.get(f"table:{block.text}", "")
         _text(wrap, "label", self.gettext(XREF_LABELS["table"]) % {"num": number})
         self.inline(_sub(_sub(wrap, "caption"), "title"), words.caption)
         table = _sub(wrap, "table")
@@ -313,7 +313,7 @@ class _Writer:
         data = self.doc.figures[block.text]
         words = self.text.figures[block.text]
         fig = _sub(parent, "fig", {"id": self.id("figure", block.text)})
-        number = self.tree._resolved.numbers.get(f"figure:{block.text}", "")
+        number = self.tree.numbers.get(f"figure:{block.text}", "")
         _text(fig, "label", self.gettext(XREF_LABELS["figure"]) % {"num": number})
         self.inline(_sub(_sub(fig, "caption"), "p"), words.caption)
         graphic = _sub(fig, "graphic", {HREF: figure_href(self.doc, data.file)})
@@ -376,7 +376,7 @@ def _write_cite_ref(parent, node: CiteRef, writer) -> None:
     if not writer.linking:
         _inline(parent, node.children, writer)
         return
-    numbers = {entry.key: entry.number for entry in writer.tree.references}
+    numbers = writer.tree.entry_numbers
     rids = " ".join(writer.ref_id(numbers[key]) for key in node.keys if key in numbers)
     _inline(_sub(parent, "xref", {"ref-type": "bibr", "rid": rids}), node.children, writer)
 

@@ -618,6 +618,23 @@ def test_missing_deposit_data_is_a_warning_naming_the_output(tmp_path, capsys, f
     assert re.search(r"document\.yaml:\d+: warning: .*no <lpage>", err), err
 
 
+def test_check_reports_malformed_identifiers_a_deposit_would_carry(tmp_path, capsys, french):
+    shared = SHARED.replace("doi: 10.5555/jds.2024.031", "doi: jds.2024.031") \
+        .replace("issn: 1234-5679", "issn: 1234-5678") \
+        .replace("orcid: 0000-0002-1825-0097", "orcid: 0000-0002-1825-0098")
+    folder = write_article(tmp_path / "content" / "delta", shared)
+    assert build("check", "--content", str(folder), "--out", str(tmp_path / "out"), "--jats",
+                 templates=french) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"document\.yaml:11: warning: doi: expected a DOI such as "
+                     r"10\.34238/tnu-jst\.4151, found 'jds\.2024\.031'", err), err
+    assert re.search(r"document\.yaml:7: warning: journal: issn: '1234-5678' is not a valid "
+                     r"ISSN", err), err
+    assert re.search(r"document\.yaml:\d+: warning: authors: the ORCID of 'lan', "
+                     r"'0000-0002-1825-0098', is not valid", err), err
+    assert "no <lpage>" not in err and not (tmp_path / "out").exists()
+
+
 def test_document_yaml_can_ask_for_jats_in_full_builds(tmp_path, french):
     folder = write_article(tmp_path / "content" / "delta", SHARED + "jats: true\n")
     out = tmp_path / "out"
@@ -651,7 +668,7 @@ def test_a_one_language_article_with_links_and_citations_anywhere_validates(tmp_
     folder.mkdir(parents=True)
     (folder / "document.yaml").write_text(
         "# A sample article written for the tests.\nlanguages: [en]\n"
-        "journal: {name: Solo Journal, eissn: 2222-3333}\n"
+        "journal: {name: Solo Journal, eissn: 2222-3339}\n"
         "authors:\n  - {id: a, corresponding: true}\n  - {id: b, affiliations: [x]}\n",
         encoding="utf-8")
     (folder / "en.yaml").write_text(
