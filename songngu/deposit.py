@@ -74,6 +74,7 @@ def missing(checked: Any, out: Path, pages: Any) -> Problems:
     problems = Problems()
     shared_file = doc.folder / SHARED_FILE
     shared = load_yaml(shared_file, Problems())
+    given = shared.data if shared is not None and isinstance(shared.data, dict) else {}
     xml = display_path(target(out, doc.id))
 
     def line(*path: str) -> int:
@@ -104,7 +105,7 @@ def missing(checked: Any, out: Path, pages: Any) -> Problems:
     if not doc.journal.publisher:
         warn(line("journal"), f"journal: no 'publisher': {xml} needs one for <publisher-name>")
     if "published" not in doc.dates:
-        warn(line("dates") if "dates" in (shared.data or {}) else 1,
+        warn(line("dates") if "dates" in given else 1,
              f"dates: no 'published' date: {xml} needs one for <pub-date>, as does "
              f"citation_publication_date")
     for lang, text in doc.texts.items():
@@ -121,7 +122,7 @@ def missing(checked: Any, out: Path, pages: Any) -> Problems:
                                      f"{xml} needs one for its <aff> in {lang}")
     if pages is not None and pages.last is None:
         first = doc.languages[0]
-        warn(line("first_page") if "first_page" in (shared.data or {}) else 1,
+        warn(line("first_page") if "first_page" in given else 1,
              f"{xml}: no <lpage>: the {first} PDF has not been laid out from this content; "
              f"build it in the same run (python build.py --lang {first} --jats, without "
              f"--no-pdf)")

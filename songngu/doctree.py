@@ -336,8 +336,9 @@ def _link_first(nodes: list[Node], pattern: re.Pattern, href: str) -> list[Node]
         if isinstance(node, Text):
             match = pattern.search(node.text)
             if match:
-                pieces = [Text(node.text[:match.start()]), Link(href, [Text(match.group(0))]),
-                          Text(node.text[match.end():])]
+                pieces: list[Node] = [Text(node.text[:match.start()]),
+                                      Link(href, [Text(match.group(0))]),
+                                      Text(node.text[match.end():])]
                 return nodes[:i] + [p for p in pieces if not isinstance(p, Text) or p.text] \
                     + nodes[i + 1:]
         elif isinstance(node, Styled):

@@ -248,7 +248,7 @@ def test_article_pages_carry_the_tags_indexers_read(sample):
                         ("vi", "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI")):
         tags, scripts = _head(sample / lang / "asean-japan.html")
 
-        def one(name: str) -> str:
+        def one(name: str, tags=tags) -> str:
             assert len(tags[name]) == 1, name
             return tags[name][0].get("content")
 
