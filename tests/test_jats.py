@@ -76,8 +76,9 @@ def assert_valid(schema: etree.XMLSchema, tree) -> None:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
+    """Every document of content/ built with its JATS (the sample among them)."""
     out = tmp_path_factory.mktemp("jats-sample")
-    assert build("--content", str(SAMPLE), "--out", str(out), "--jats") == 0
+    assert build("--content", str(ROOT / "content"), "--out", str(out), "--jats") == 0
     return out
 
 
@@ -88,8 +89,18 @@ def sample_xml(sample) -> etree._ElementTree:
 
 # --------------------------------------------------------------------------- the sample
 
-def test_the_sample_validates_against_the_jats_1_3_schema(schema, sample_xml):
-    assert_valid(schema, sample_xml)
+def test_every_shipped_document_validates_against_the_jats_1_3_schema(schema, sample):
+    documents = sorted(p.parent.name for p in (ROOT / "content").glob("*/document.yaml"))
+    files = sorted((sample / "jats").glob("*.xml"))
+    assert [f.stem for f in files] == documents
+    for file in files:
+        tree = etree.parse(str(file))
+        assert_valid(schema, tree)
+        ids, rids = _ids_and_rids(tree)
+        assert len(ids) == len(set(ids)) and set(rids) <= set(ids), file
+
+
+def test_the_sample_is_jats_1_3_journal_publishing(sample_xml):
     root = sample_xml.getroot()
     assert root.get("dtd-version") == "1.3"
     assert root.get("article-type") == "research-article"
