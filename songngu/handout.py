@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import render
+from . import breaks, render
 from .inline import plain_text
 from .model import Section
 from .project import HandoutOptions
@@ -73,7 +73,9 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     views = [render.language_view(resolved, lang, templates) for lang in langs]
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    references = [resolved.texts[lang].references for lang in langs]
+    env.filters["url_text"] = breaks.url_html
+    references = [[(key, breaks.breakable_links(entry))
+                   for key, entry in resolved.texts[lang].references] for lang in langs]
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
     return env.get_template("parallel.html.j2").render(

@@ -191,7 +191,10 @@ def xmp_packet(existing: bytes | None, facts: PdfFacts) -> bytes:
         if not len(description) and set(description.attrib) <= {_q("rdf:about")}:
             rdf.remove(description)
     own = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
-    _alternatives(own, "dc:title", facts.titles, facts.lang)
+    # One title: viewers (pdf.js among them) join every entry of dc:title into the title they
+    # show. The other languages' titles are kept as alternate titles (PRISM).
+    _alternatives(own, "dc:title", {facts.lang: facts.titles[facts.lang]}, facts.lang,
+                  default_only=True)
     _array(own, "dc:creator", "rdf:Seq", facts.authors)
     _alternatives(own, "dc:description", facts.abstracts, facts.lang)
     _array(own, "dc:subject", "rdf:Bag", facts.keywords)
@@ -223,12 +226,14 @@ def _parse_xmp(existing: bytes | None) -> ET.Element:
     return ET.Element(_q("x:xmpmeta"))
 
 
-def _alternatives(parent: ET.Element, name: str, texts: dict[str, str], lang: str) -> None:
+def _alternatives(parent: ET.Element, name: str, texts: dict[str, str], lang: str,
+                  default_only: bool = False) -> None:
     """A language alternative: the default (the PDF's language) first, then each language."""
     if not texts.get(lang):
         return
     alt = ET.SubElement(ET.SubElement(parent, _q(name)), _q("rdf:Alt"))
-    for key, text in [("x-default", texts[lang]), *texts.items()]:
+    entries = [("x-default", texts[lang])] + ([] if default_only else list(texts.items()))
+    for key, text in entries:
         if text:
             ET.SubElement(alt, _q("rdf:li"), {XML_LANG: key}).text = text
 

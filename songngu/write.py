@@ -123,6 +123,12 @@ class RenderedPdf:
     def page_count(self) -> int:
         return len(self._document.pages)
 
+    def findings(self, first_label: int = 1) -> list:
+        """What a typesetter would fix on these pages (:mod:`songngu.pagecheck`)."""
+        from . import pagecheck
+
+        return pagecheck.check(self._document, first_label)
+
     def write(self, target: Path, finisher=None) -> None:
         """Write the PDF atomically; ``finisher(document, pdf)`` may add to the PDF before it is
         written (WeasyPrint's hook: ``pdf`` is its pydyf object)."""
@@ -137,8 +143,9 @@ def load_renderer() -> None:
 
 
 def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
-               **pdf_options) -> RenderedPdf:
-    """Lay out an HTML page with WeasyPrint, reading only from ``assets``."""
+               print_css: str = "", **pdf_options) -> RenderedPdf:
+    """Lay out an HTML page with WeasyPrint, reading only from ``assets``; ``print_css`` is
+    added after the page's own styles."""
     # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
     # import time (about a second).
     import weasyprint
@@ -147,8 +154,11 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
 
     fetcher = _fetcher_class()(assets)
     try:
-        document = weasyprint.HTML(string=html, base_url=f"file://{VIRTUAL_ROOT}",
-                                   url_fetcher=fetcher).render()
+        base_url = f"file://{VIRTUAL_ROOT}"
+        sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher)] \
+            if print_css else []
+        document = weasyprint.HTML(string=html, base_url=base_url,
+                                   url_fetcher=fetcher).render(stylesheets=sheets)
     except FatalURLFetchingError as exc:
         raise ForbiddenResource(str(exc)) from None
     clock = _clock(settings.date)

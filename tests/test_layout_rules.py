@@ -1,0 +1,243 @@
+"""Pages that hold: the typesetter's rules, each on a document made to break it.
+
+The document is the sample with what the sample never met: a front matter longer than a page
+(a long abstract), a 60-row table, web addresses too long for a line, and runs that must stay
+on one line (``R² = 0.89``, ``ĐH2021-TN04-07``, ``12 km``). It is built once with the CLI, in
+process, and read back with pdftotext and pdfplumber; the layout report the build prints is
+checked too.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+
+from conftest import SAMPLE, pdftotext
+from songngu import cli
+
+LONG_URL = ("https://www.jpf.example.org/japanese/survey/2021/overseas-institutions/"
+            "report-on-japanese-language-education-abroad-final-edition.html")
+KEEP = ["R² = 0.89", "ĐH2021-TN04-07", "12 km"]
+ROWS = 60
+
+
+def _table_paragraph(lang: str) -> str:
+    runs = ", ".join(KEEP)
+    if lang == "vi":
+        return (f"Số liệu mẫu kiểm tra cách ngắt dòng ({runs}) được lặp lại nhiều lần để "
+                f"mỗi cụm rơi vào một vị trí khác nhau trên dòng. ") * 6
+    return (f"Sample figures that test line breaking ({runs}) are repeated so that each run "
+            f"falls at a different place on the line. ") * 6
+
+
+def _make_breaking_document(folder: Path) -> None:
+    """Turn a copy of the sample into a document that breaks every rule it can."""
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["tables"]["long"] = {
+        "columns": [{"kind": "year"}, {"kind": "number", "pattern": "#,##0.0"},
+                    {"kind": "number", "pattern": "#,##0.0"}],
+        "rows": [[1950 + i, 10 + i * 1.5, 200 - i * 2.25] for i in range(ROWS)],
+    }
+    (folder / "document.yaml").write_text(yaml.safe_dump(shared, allow_unicode=True),
+                                          encoding="utf-8")
+    refs = yaml.safe_load((folder / "references.yaml").read_text(encoding="utf-8"))
+    refs.append({"id": "jpf2021", "type": "webpage", "title": "Survey on Japanese-language "
+                 "education abroad", "author": [{"literal": "The Japan Foundation"}],
+                 "issued": {"date-parts": [[2021]]}, "URL": LONG_URL,
+                 "accessed": {"date-parts": [[2021, 3, 10]]}})
+    (folder / "references.yaml").write_text(yaml.safe_dump(refs, allow_unicode=True),
+                                            encoding="utf-8")
+    for lang in ("en", "vi"):
+        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        # A little longer than the sample's: both title blocks no longer fit on page 1.
+        text["abstract"] += " " + text["abstract"][:len(text["abstract"]) // 2].rsplit(" ", 1)[0] + "."
+        caption = "Sample series, 1950–2009" if lang == "en" else "Chuỗi số liệu mẫu, 1950–2009"
+        headers = ["Year", "Series A", "Series B"] if lang == "en" else \
+            ["Năm", "Chuỗi A", "Chuỗi B"]
+        text["tables"]["long"] = {"caption": caption, "columns": headers}
+        blocks = text["sections"][0]["blocks"]
+        blocks[1:1] = [{"p": _table_paragraph(lang) + "[@jpf2021]"}, {"table": "long"}]
+        (folder / f"{lang}.yaml").write_text(yaml.safe_dump(text, allow_unicode=True),
+                                             encoding="utf-8")
+    (folder / "sync.yaml").unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory) -> tuple[Path, str]:
+    """The built document: its output folder, and what the build printed."""
+    root = tmp_path_factory.mktemp("breaking")
+    folder = root / "content" / "breaking"
+    shutil.copytree(SAMPLE, folder)
+    _make_breaking_document(folder)
+    out = root / "build"
+    import contextlib
+    import io
+    err, std = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(std):
+        code = cli.main(["--lang", "all", "--content", str(folder), "--out", str(out),
+                         "--templates", str(SAMPLE.parent.parent / "templates"),
+                         "--fonts", str(SAMPLE.parent.parent / "fonts")])
+    assert code == 0, err.getvalue()
+    return out, err.getvalue()
+
+
+def _pages(pdf: Path) -> list[str]:
+    return pdftotext(pdf, "-layout").split("\f")
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_front_matter_flows_into_the_body(broken, lang):
+    out, _ = broken
+    pages = _pages(out / lang / "breaking.pdf")
+    doi_page = next(i for i, page in enumerate(pages) if "DOI: https://doi.org/" in page)
+    body_heading = "1. Introduction" if lang == "en" else "1. Giới thiệu"
+    # The second title block starts page 2, the DOI line stays with it, and the body follows
+    # on the same page: no page holds the DOI line alone.
+    assert doi_page == 1
+    second_title = "QUAN HỆ ASEAN" if lang == "en" else "ASEAN–JAPAN RELATIONS"
+    assert second_title in pages[1] and second_title not in pages[0]
+    body_page = next(i for i, page in enumerate(pages) if body_heading in page)
+    assert body_page == doi_page
+
+
+@pytest.mark.parametrize("lang, label", [("en", "Table 1 (continued)"),
+                                         ("vi", "Bảng 1 (tiếp theo)")])
+def test_a_long_table_breaks_with_its_header_repeated_and_labelled(broken, lang, label):
+    out, _ = broken
+    pdf = out / lang / "breaking.pdf"
+    pages = _pages(pdf)
+    header = "Series A" if lang == "en" else "Chuỗi A"
+    caption = "Sample series" if lang == "en" else "Chuỗi số liệu mẫu"
+    with_rows = [i for i, page in enumerate(pages) if re.search(r"^\s*19[5-9]\d\s", page, re.M)]
+    assert len(with_rows) >= 2, "the 60-row table did not break across pages"
+    first, rest = with_rows[0], with_rows[1:]
+    assert caption in pages[first], "the caption is not kept with the first rows"
+    for i in rest:
+        assert header in pages[i], f"page {i + 1}: the header row is not repeated"
+        assert label in pages[i], f"page {i + 1}: no {label!r} above the continuation"
+    assert label not in pages[first]
+    # The page before the table is not left empty: the table starts where the text ends.
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[first]
+        words = page.extract_words()
+        lowest = max(w["bottom"] for w in words if w["bottom"] < page.height - 72)
+        assert lowest > page.height * 0.6
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_urls_are_never_hyphenated(broken, lang):
+    out, _ = broken
+    # pdfplumber, not pdftotext: pdftotext joins a line ending in "-" to the next one.
+    with pdfplumber.open(out / lang / "breaking.pdf") as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    start = re.search(r"https://\s*www\.jpf", text).start()
+    joined = ""
+    for line in text[start:].splitlines():
+        joined += line.strip()
+        if joined.startswith(LONG_URL):
+            break
+        # Broken only after a separator, and with nothing added.
+        assert LONG_URL.startswith(joined), f"the URL was changed where it broke: {joined!r}"
+        assert joined[-1] in "/.-_?&=#", f"the URL breaks after {joined[-8:]!r}"
+    assert joined.startswith(LONG_URL)
+    assert "ht-" not in text and "\u2010" not in text[start:start + 400]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_runs_that_belong_together_stay_on_one_line(broken, lang):
+    out, _ = broken
+    text = pdftotext(out / lang / "breaking.pdf")
+    flat = " ".join(text.split())
+    for run in KEEP:
+        assert flat.count(run) >= 6
+        # Each occurrence is whole on its line.
+        assert text.count(run) == flat.count(run), f"{run!r} was split across lines"
+
+
+def test_the_build_reports_no_layout_finding_on_the_breaking_document(broken):
+    _, printed = broken
+    assert "layout:" not in printed, printed
+
+
+def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
+    """Pages made to be wrong, laid out directly: each finding with its page."""
+    from songngu import write
+    fonts = SAMPLE.parent.parent / "fonts"
+    lines = "<p class='loose'>" + "Lorem ipsum dolor sit amet, consectetur adipiscing. " * 12 \
+        + "</p>"
+    # A5 with 15 mm margins: 180 mm of text area. After a 175 mm spacer one line of the
+    # paragraph fits (an orphan, allowed here by orphans: 1); the rest goes on page 2, where a
+    # 160 mm box no longer fits and leaves most of the page empty.
+    html = f"""<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 10pt; line-height: 12pt; margin: 0; }}
+      h2 {{ break-after: auto; }}
+      p {{ margin: 0; }}
+      .loose {{ orphans: 1; widows: 1; }}
+      .spacer {{ height: 175mm; }}
+      .tall {{ height: 160mm; break-inside: avoid; }}
+      .wide {{ white-space: nowrap; }}
+      table {{ table-layout: fixed; width: 60mm; }}
+    </style></head><body>
+      <div class="spacer"></div>
+      {lines}
+      <div class="tall"><p>A tall box</p></div>
+      <p class="wide">This line is far too long to fit on an A5 page and it refuses to wrap at all.</p>
+      <p lang="en" style="width: 22mm; hyphens: auto">See <a href="https://example.org/">internationalization</a> now.</p>
+      <table><tr><td class="wide">overflowingcellcontentthatiswide</td><td>B</td></tr></table>
+      <div style="height: 120mm"></div>
+      <h2>A heading that ends a page</h2><div class="tall"><p>Text</p></div>
+    </body></html>"""
+    assets = write.Assets(fonts=fonts, media=tmp_path)
+    css = ('@font-face { font-family: "Journal Serif"; '
+           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
+    findings = [str(f) for f in write.render_pdf(html, assets, print_css=css).findings(1)]
+    text = "\n".join(findings)
+    assert re.search(r"page 2: \d+% of the page is left empty: the p 'A tall box' did not fit",
+                     text), text
+    assert re.search(r"page 1: a lone line at the foot of the page \(orphan\)", text), text
+    assert "text outside the text area" in text, text
+    assert "text outside its table cell" in text, text
+    assert "a link is hyphenated at the line end" in text, text
+    assert "the heading 'A heading that ends a page' ends the page" in text, text
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    import contextlib
+    import io
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(list(args))
+    return code, err.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en", "en+vi"])
+def test_the_sample_and_its_handouts_have_an_empty_layout_report(tmp_path, lang):
+    """--strict turns every layout finding into an error: each PDF builds, and none is printed."""
+    code, printed = _cli("--lang", lang, "--handout", "--strict", "--content", str(SAMPLE),
+                         "--out", str(tmp_path))
+    assert code == 0 and "layout:" not in printed, printed
+
+
+def test_the_html_pages_pass_the_nu_html_checker(sample_build):
+    from checkers import vnu_errors
+    pages = sorted(sample_build.glob("*/asean-japan.html"))
+    assert len(pages) == 2
+    errors = vnu_errors(*pages)
+    assert errors == [], "\n".join(f"{e.get('url')}:{e.get('lastLine')}: {e['message']}"
+                                   for e in errors)
+
+
+def test_a_pdf_viewer_shows_one_title_in_the_document_language(sample_build):
+    from checkers import pdfjs_metadata
+    for lang, title in (("vi", "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI"),
+                        ("en", "ASEAN–Japan relations in the first two decades of the 21st "
+                               "century")):
+        read = pdfjs_metadata(sample_build / lang / "asean-japan.pdf")
+        assert read["info"]["Title"] == title
+        assert read["xmpTitle"] == title
