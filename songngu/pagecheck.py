@@ -85,6 +85,8 @@ def check(document, first_label: int = 1) -> list[Finding]:
                   paragraph_names, last_block)
         if last_block and _tag(last_block[0]) in _HEADINGS and index < len(document.pages):
             note(f"the heading {_text(last_block[0])!r} ends the page; its text is on the next")
+    for page, used in zip(pages, used_heights(document)):
+        page.used = used
     for number, page in enumerate(pages[:-1], 1):
         height = page.bottom - page.top
         empty = (height - page.used) / height if height else 0
@@ -120,9 +122,6 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
         if not page.first_block and _is_content(box, boxes):
             page.first_block = _describe(box)
         last_block[:] = [box]
-    if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
-            isinstance(box, boxes.BlockBox) and tag not in ("html", "body")):
-        page.used = max(page.used, box.border_box_y() + box.border_height() - page.top)
     if isinstance(box, boxes.LineBox):
         paragraph = next((a for a in reversed(ancestors)
                           if _tag(a) in ("p", "li", "dd", "blockquote")), None)
@@ -193,3 +192,127 @@ def _describe(box) -> str:
     if tag in _HEADINGS:
         return f"the heading {text!r}"
     return f"the {tag or 'block'} {text!r}"
+
+
+FLOATS = ("figure", "table-wrap")
+"""Blocks a typesetter may move down past the text that follows them: figures and tables."""
+
+
+def floats_to_move(document, root) -> list[tuple[object, int]]:
+    """The figures and tables that left a page more than a quarter empty by not fitting on it,
+    each with how many of the blocks that follow it should move up before it to fill the gap.
+
+    Returns (element, count) pairs: moving ``element`` after its next ``count`` sibling
+    elements lets the text go on where the float would not fit, and the float start the next
+    page, as page floats do in a typeset journal. ``root`` is the page's element tree.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    parents = {child: parent for parent in root.iter() for child in parent}
+    moves = []
+    pages = list(document.pages)
+    for index, (page, used) in enumerate(zip(pages[:-1], used_heights(document))):
+        height = page._page_box.height
+        gap = height - used
+        if gap <= MOST_EMPTY * height:
+            continue
+        first = _first_float(pages[index + 1]._page_box, boxes)
+        if first is None:
+            continue
+        element = first.element
+        parent = parents.get(element)
+        if parent is None:
+            continue
+        siblings = list(parent)
+        position = siblings.index(element)
+        filled, count = 0.0, 0
+        heights = _heights_by_element(pages[index + 1]._page_box, boxes)
+        for sibling in siblings[position + 1:]:
+            if _tag_of(sibling) in _HEADINGS or _is_float_element(sibling):
+                break
+            count += 1
+            filled += heights.get(id(sibling), gap)
+            if filled >= gap:
+                break
+        if count:
+            moves.append((element, count))
+    return moves
+
+
+def move_floats(root, moves: list[tuple[object, int]]) -> None:
+    """Move each float after the blocks that should come before it (see :func:`floats_to_move`)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element, count in moves:
+        parent = parents.get(element)
+        if parent is None:
+            continue
+        siblings = list(parent)
+        position = siblings.index(element)
+        target = siblings[min(position + count, len(siblings) - 1)]
+        parent.remove(element)
+        tail_index = list(parent).index(target) + 1
+        parent.insert(tail_index, element)
+
+
+def used_heights(document) -> list[float]:
+    """How far down each page's text area its content reaches, in points.
+
+    A block that goes on to the next page counts only by what it holds: WeasyPrint stretches
+    such a fragment to the foot of the page.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    pages = [page._page_box for page in document.pages]
+    elements = [{id(box.element) for box in _flow_boxes(page, boxes)
+                 if getattr(box, "element", None) is not None} for page in pages]
+    used = []
+    for index, page in enumerate(pages):
+        following = elements[index + 1] if index + 1 < len(pages) else set()
+        top = page.content_box_y()
+        bottoms = [box.border_box_y() + box.border_height() - top
+                   for box in _flow_boxes(page, boxes)
+                   if not isinstance(box, boxes.BlockBox) or id(box.element) not in following]
+        used.append(max(bottoms, default=0.0))
+    return used
+
+
+def _flow_boxes(page_box, boxes):
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
+                    isinstance(box, boxes.BlockBox) and _tag(box) not in ("html", "body")):
+                yield box
+
+
+def _is_float_element(element) -> bool:
+    classes = (element.get("class") or "").split()
+    return _tag_of(element) == "figure" or "table-wrap" in classes
+
+
+def _first_float(page_box, boxes):
+    """The page's first block, when it is a figure or a table."""
+    for box in _flow_boxes(page_box, boxes):
+        element = getattr(box, "element", None)
+        if element is None or not isinstance(box, boxes.BlockBox):
+            continue
+        if _is_float_element(element):
+            return box
+        if _is_unit(_tag(box), box):
+            return None
+    return None
+
+
+def _heights_by_element(page_box, boxes) -> dict[int, float]:
+    heights: dict[int, float] = {}
+    for box in _flow_boxes(page_box, boxes):
+        element = getattr(box, "element", None)
+        if element is not None and isinstance(box, boxes.BlockBox):
+            heights.setdefault(id(element), box.margin_height())
+    return heights
+
+
+def _tag_of(element) -> str:
+    tag = getattr(element, "tag", "")
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""

@@ -157,8 +157,9 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
         base_url = f"file://{VIRTUAL_ROOT}"
         sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher)] \
             if print_css else []
-        document = weasyprint.HTML(string=html, base_url=base_url,
-                                   url_fetcher=fetcher).render(stylesheets=sheets)
+        page = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = page.render(stylesheets=sheets)
+        document = _place_floats(page, document, sheets)
     except FatalURLFetchingError as exc:
         raise ForbiddenResource(str(exc)) from None
     clock = _clock(settings.date)
@@ -176,6 +177,25 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
                                   created=clock, modified=clock, relationship="Source")
             for name, path in settings.sources]
     return RenderedPdf(document, options, clock)
+
+
+FLOAT_ROUNDS = 2
+"""Layouts tried after the first to place figures and tables that left a page empty."""
+
+
+def _place_floats(page, document, sheets):
+    """Lay the page out again with each figure or table that did not fit where it stands
+    moved below the text that follows it, so that the text fills the page (a page float).
+    Each round costs a layout; a page that needs none is laid out once."""
+    from . import pagecheck
+
+    for _ in range(FLOAT_ROUNDS):
+        moves = pagecheck.floats_to_move(document, page.etree_element)
+        if not moves:
+            break
+        pagecheck.move_floats(page.etree_element, moves)
+        document = page.render(stylesheets=sheets)
+    return document
 
 
 def _clock(date: dt.date | None) -> dt.datetime:

@@ -241,3 +241,28 @@ def test_a_pdf_viewer_shows_one_title_in_the_document_language(sample_build):
         read = pdfjs_metadata(sample_build / lang / "asean-japan.pdf")
         assert read["info"]["Title"] == title
         assert read["xmpTitle"] == title
+
+
+def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_on(tmp_path):
+    from songngu import write
+    fonts = SAMPLE.parent.parent / "fonts"
+    paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 + "</p>"
+    before = "".join(paragraph.format(n=n) for n in range(1, 5))
+    after = "".join(paragraph.format(n=n) for n in range(5, 30))
+    html = f"""<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
+      figure {{ height: 120mm; margin: 0; break-inside: avoid; }}
+    </style></head><body><section>{before}<figure><figcaption>Figure 1. Tall</figcaption>
+    </figure>{after}</section></body></html>"""
+    css = ('@font-face { font-family: "Journal Serif"; '
+           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
+    pdf = write.render_pdf(html, write.Assets(fonts=fonts, media=tmp_path), print_css=css)
+    assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
+    target = tmp_path / "float.pdf"
+    pdf.write(target)
+    pages = pdftotext(target).split("\f")
+    figure_page = next(i for i, page in enumerate(pages) if "Figure 1. Tall" in page)
+    assert figure_page == 1
+    # Text that follows the figure in the source fills page 1 below paragraph 4.
+    assert "5. Lorem" in pages[0]
