@@ -89,9 +89,12 @@ class HandoutPdf(_PagePdf):
         started = time.perf_counter()
         from .impose import impose  # pypdf: only a handout needs it
 
-        sheets = self.target.with_name(
-            self.target.name.removesuffix(".handout.pdf") + f".{self.sheets}.pdf")
-        sides = impose(self.target, sheets, self.sheets)
+        stem = self.target.name.removesuffix(".handout.pdf")
+        sheets = self.target.with_name(f"{stem}.{self.sheets}.pdf")
+        sides = impose(self.target, sheets, self.sheets, crop_marks=self.crop_marks)
+        for other in SHEETS:  # sheets of another layout, left by an earlier build
+            if other != self.sheets:
+                self.target.with_name(f"{stem}.{other}.pdf").unlink(missing_ok=True)
         report(f"wrote {sheets} ({SHEETS[self.sheets].format(sides=sides)}, "
                f"{time.perf_counter() - started:.2f} s)")
         return [self.target, sheets]
