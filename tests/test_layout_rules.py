@@ -43,6 +43,10 @@ def _make_breaking_document(folder: Path) -> None:
                     {"kind": "number", "pattern": "#,##0.0"}],
         "rows": [[1950 + i, 10 + i * 1.5, 200 - i * 2.25] for i in range(ROWS)],
     }
+    shared["tables"]["wide"] = {
+        "columns": [{"kind": "year"}] + [{"kind": "number", "pattern": "#,##0.0"}] * 7,
+        "rows": [[2010 + i] + [1000.5 * (i + 1) + c for c in range(7)] for i in range(4)],
+    }
     (folder / "document.yaml").write_text(yaml.safe_dump(shared, allow_unicode=True),
                                           encoding="utf-8")
     refs = yaml.safe_load((folder / "references.yaml").read_text(encoding="utf-8"))
@@ -60,8 +64,15 @@ def _make_breaking_document(folder: Path) -> None:
         headers = ["Year", "Series A", "Series B"] if lang == "en" else \
             ["Năm", "Chuỗi A", "Chuỗi B"]
         text["tables"]["long"] = {"caption": caption, "columns": headers}
+        sectors = ["Manufacturing", "Construction", "Agriculture", "Transportation",
+                   "Communications", "Electricity", "Wholesale"] if lang == "en" else \
+            ["Chế biến", "Xây dựng", "Nông nghiệp", "Vận tải", "Thông tin", "Điện năng",
+             "Bán buôn"]
+        text["tables"]["wide"] = {"caption": "Investment by sector" if lang == "en" else
+                                  "Đầu tư theo ngành", "columns": [headers[0]] + sectors}
         blocks = text["sections"][0]["blocks"]
-        blocks[1:1] = [{"p": _table_paragraph(lang) + "[@jpf2021]"}, {"table": "long"}]
+        blocks[1:1] = [{"p": _table_paragraph(lang) + "[@jpf2021]"}, {"table": "long"},
+                       {"table": "wide"}]
         (folder / f"{lang}.yaml").write_text(yaml.safe_dump(text, allow_unicode=True),
                                              encoding="utf-8")
     (folder / "sync.yaml").unlink(missing_ok=True)
@@ -162,6 +173,25 @@ def test_runs_that_belong_together_stay_on_one_line(broken, lang):
 def test_the_build_reports_no_layout_finding_on_the_breaking_document(broken):
     _, printed = broken
     assert "layout:" not in printed, printed
+
+
+def test_a_table_too_wide_for_a_parallel_column_spans_both(broken, tmp_path):
+    out, _ = broken
+    folder = out.parent / "content" / "breaking"
+    code, printed = _cli("--lang", "en+vi", "--handout", "--strict", "--content", str(folder),
+                         "--out", str(tmp_path))
+    assert code == 0 and "layout:" not in printed, printed
+    with pdfplumber.open(tmp_path / "en+vi" / "breaking.handout.pdf") as pdf:
+        for page in pdf.pages:
+            words = page.extract_words()
+            heads = [w for w in words if w["text"] in ("Manufacturing", "Wholesale")]
+            if len(heads) == 2:
+                break
+        else:
+            raise AssertionError("the wide table's headers were not found on one page")
+        middle = page.width / 2
+        # The English table runs across the middle of the page: it spans both columns.
+        assert heads[0]["x0"] < middle < heads[1]["x1"]
 
 
 def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
