@@ -132,9 +132,17 @@ class RenderedPdf:
     def write(self, target: Path, finisher=None) -> None:
         """Write the PDF atomically; ``finisher(document, pdf)`` may add to the PDF before it is
         written (WeasyPrint's hook: ``pdf`` is its pydyf object)."""
+        from . import pdftags
+
         with atomic_path(target) as tmp:
-            with _source_date_epoch(self._clock), _language_tags(self._document.metadata.lang):
-                self._document.write_pdf(tmp, finisher=finisher, **self._options)
+            with _source_date_epoch(self._clock), \
+                    pdftags.recording(self._document.metadata.lang) as origins:
+                def finish(document, pdf) -> None:
+                    pdftags.mend(pdf, origins)
+                    if finisher is not None:
+                        finisher(document, pdf)
+
+                self._document.write_pdf(tmp, finisher=finish, **self._options)
 
 
 def load_renderer() -> None:
@@ -224,45 +232,6 @@ def _source_date_epoch(clock: dt.datetime):
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-@contextmanager
-def _language_tags(page_lang: str | None):
-    """Give /Lang to every structure element in another language than its parent or the page.
-
-    WeasyPrint 70 tags the boxes of a page but records only the document's language, so a
-    screen reader would read the other language's front matter with the wrong voice. Its tag
-    builder is wrapped while the PDF is written (pyproject.toml pins WeasyPrint below 71;
-    tests/test_pdf_archival.py reads the languages back).
-    """
-    import pydyf
-    from weasyprint.pdf import tags
-
-    build = tags._build_box_tree
-    langs = [page_lang]
-
-    def build_with_lang(box, parent, *args):
-        style = getattr(box, "style", None)
-        outer = langs[-1]
-        lang = (style["lang"] if style is not None and box.element is not None else None) \
-            or outer
-        langs.append(lang)
-        try:
-            elements = list(build(box, parent, *args))
-        finally:
-            langs.pop()
-        # Every element of another language says so, not only the outermost one: some
-        # readers do not pass a language down through grouping elements (NonStruct).
-        if lang != outer or lang != page_lang:
-            for element in elements:
-                element.setdefault("Lang", pydyf.String(lang))
-        yield from elements
-
-    tags._build_box_tree = build_with_lang
-    try:
-        yield
-    finally:
-        tags._build_box_tree = build
 
 
 class ForbiddenResource(Exception):

@@ -296,3 +296,52 @@ def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_
     assert figure_page == 1
     # Text that follows the figure in the source fills page 1 below paragraph 4.
     assert "5. Lorem" in pages[0]
+
+
+def _structure(pdf: Path):
+    """Every structure element of a tagged PDF, depth first: (type, element)."""
+    from pypdf import PdfReader
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if not hasattr(node, "get") or "/S" not in node:
+            return
+        found.append((str(node["/S"]), node))
+        kids = node.get("/K")
+        kids = kids.get_object() if hasattr(kids, "get_object") else kids
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    for kid in root["/K"] if isinstance(root["/K"], list) else [root["/K"]]:
+        walk(kid)
+    return reader, root, found
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_structure_tree_follows_the_document(sample_build, lang):
+    """One element per HTML element however many pages it crosses; layout boxes not tagged
+    as data; links named as a reader sees them; an IDTree for the elements with an /ID."""
+    html = (sample_build / lang / "asean-japan.html").read_text(encoding="utf-8")
+    reader, root, elements = _structure(sample_build / lang / "asean-japan.pdf")
+    kinds = [kind for kind, _ in elements]
+    assert kinds.count("/Art") == 1
+    assert kinds.count("/Sect") == len(re.findall(r"<section[ >]", html))
+    assert kinds.count("/P") == len(re.findall(r"<p[ >]", html))
+    assert kinds.count("/Table") == len(re.findall(r'<div class="table-wrap"', html))
+    # A paragraph that crosses a page break is one P, its second page's text referred to
+    # with marked-content references.
+    crossing = [e for kind, e in elements if kind == "/P"
+                and any(hasattr(k, "get") and k.get("/Type") == "/MCR"
+                        for k in (e["/K"] if isinstance(e["/K"], list) else [e["/K"]]))]
+    assert crossing
+    ids = [str(e["/ID"]) for _, e in elements if "/ID" in e]
+    names = root["/IDTree"]["/Names"]
+    assert sorted(ids) == [str(n) for n in names[::2]]
+    contents = [str(a.get_object().get("/Contents")) for page in reader.pages
+                for a in page.get("/Annots", [])]
+    assert contents and not [c for c in contents if re.match(r"^(ref|tbl|fig|sec)-", c)]
+    assert "[1]" in contents

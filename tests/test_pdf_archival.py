@@ -238,6 +238,7 @@ def test_pdf_a_3b_carries_its_yaml_sources(archival_build):
     for name, data in attached.items():
         assert data == (SAMPLE / name).read_bytes(), name
     catalog_files = [f.get_object() for f in reader.trailer["/Root"]["/AF"]]
+    assert len(catalog_files) == len(attached), "each attached file is listed once in /AF"
     assert {f["/UF"] for f in catalog_files} == set(attached)
     assert {f["/AFRelationship"] for f in catalog_files} == {"/Source"}
     for spec in catalog_files:
