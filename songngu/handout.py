@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import render
-from .inline import plain_text
-from .model import Section
+from . import breaks, render
+from .inline import parse_inline, plain_text
+from .model import Document, Section
 from .project import HandoutOptions
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class Pair:
     ordered: bool = False
     number: int = 0
     """For list items: whether the list is numbered, and the item's number."""
+    wide: bool = False
+    """For tables: too wide for a column, so each language's table spans both columns."""
 
 
 def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
@@ -73,13 +75,15 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     views = [render.language_view(resolved, lang, templates) for lang in langs]
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    references = [resolved.texts[lang].references for lang in langs]
+    env.filters["url_text"] = breaks.url_html
+    references = [[(key, breaks.breakable_links(entry))
+                   for key, entry in resolved.texts[lang].references] for lang in langs]
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
     return env.get_template("parallel.html.j2").render(
         doc=doc, views=views, texts=doc.texts, options=options,
         numbers={lang: resolved.texts[lang].numbers for lang in langs},
-        pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs])),
+        pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs], doc)),
         references=[references[0]] if cited_alike else references,
         titles=[plain_text(resolved.texts[lang].spans.get(doc.texts[lang].title, []))
                 or doc.texts[lang].title for lang in langs],
@@ -88,7 +92,30 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     )
 
 
-def _pairs(views: list[render.LanguageView], sections: list[list[Section]]):
+COLUMN_WIDTH_PT = 57 * 72 / 25.4
+"""The width of one language's column on the A5 parallel page (parallel.css)."""
+CELL_CHAR_PT, CELL_PADDING_PT = 4.2, 6.0
+"""An average character of the tables' 8 pt type, and a cell's padding left and right."""
+
+
+def _narrowest(view: render.LanguageView, doc: Document, table_id: str) -> float:
+    """An estimate of how narrow a table can be set: every column as wide as its longest
+    word (a header's or a cell's), which no wrapping can break."""
+    data, words = doc.tables[table_id], doc.texts[view.lang].tables.get(table_id)
+    if words is None:
+        return 0.0
+    width = 0.0
+    for index, column in enumerate(data.columns):
+        header = plain_text(parse_inline(words.columns[index])) if index < len(words.columns) \
+            else ""
+        cells = [str(view.cell(row[index], column)) for row in data.rows if index < len(row)]
+        longest = max((len(word) for piece in [header, *cells] for word in piece.split()),
+                      default=0)
+        width += longest * CELL_CHAR_PT + CELL_PADDING_PT
+    return width
+
+
+def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc: Document):
     """The rows of the body: counterparts matched by position, in reading order.
 
     Languages that disagree in shape (parity findings are warnings unless --strict) still lose
@@ -108,6 +135,9 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]]):
                                ordered=block.kind == "ordered", number=number)
                 continue
             anchor = {"table": "tbl-", "figure": "fig-"}.get(block.kind)
+            wide = block.kind == "table" and any(
+                _narrowest(view, doc, b.text) > COLUMN_WIDTH_PT
+                for view, b in zip(views, block_parts) if b is not None)
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
-                       f"{anchor}{block.text}" if anchor else "")
-        yield from _pairs(views, [p.sections if p is not None else [] for p in parts])
+                       f"{anchor}{block.text}" if anchor else "", wide=wide)
+        yield from _pairs(views, [p.sections if p is not None else [] for p in parts], doc)

@@ -22,6 +22,11 @@ its /BBox the trim box (which does the clipping). A sheet's content stream only 
 to a fraction of a second; the pages stay vectors, their text selectable and extractable.
 Annotations (links and any other) are not carried onto the sheets: they belong to the source's
 pages and mean nothing on paper.
+
+For a print shop (``crop_marks``), each sheet is the A4 layout inside a margin of
+:data:`MARK_MARGIN_MM` (an SRA4-sized sheet): the pages keep their bleed on every edge that faces
+that margin (the bleed of an edge shared with a neighbouring page is cut there), crop marks stand
+in the margin at every trim corner, and the sheet's TrimBox and BleedBox say where to cut.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ __all__ = ["LAYOUTS", "booklet_order", "impose"]
 MM = 72 / 25.4
 A4_SHORT = 210 * MM  # 595.28 pt
 A4_LONG = 297 * MM  # 841.89 pt
+
+MARK_MARGIN_MM = 12
+"""Blank margin around the A4 layout on a sheet with crop marks: room for bleed and marks."""
+MARK_OFFSET_MM, MARK_LENGTH_MM = 4, 6
+"""A crop mark starts this far from the trim corner (beyond the bleed) and is this long."""
 
 Cell = tuple[float, float, float, float]  # x, y (lower-left, in sheet space), width, height
 
@@ -128,8 +138,9 @@ def _placement(page: PageObject, cell: Cell) -> Transformation:
     )
 
 
-def _page_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
-    """``page`` as a Form XObject in ``writer``, clipped to its trim box.
+def _page_form(writer: PdfWriter, page: PageObject, bleed: bool = False) -> IndirectObject:
+    """``page`` as a Form XObject in ``writer``, clipped to its trim box (its bleed box with
+    ``bleed``).
 
     Only the page's content and resources go in: not its annotations, whose links point into
     the source's page tree and would drag copies of source pages into the output.
@@ -142,7 +153,8 @@ def _page_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
             NameObject("/Subtype"): NameObject("/Form"),
             # The form is clipped to its /BBox: the trim box, so bleed and printer's marks
             # outside it are cut off instead of drawn on the next cell.
-            NameObject("/BBox"): RectangleObject(_trim_box(page)),
+            NameObject("/BBox"): RectangleObject(
+                page.bleedbox if bleed and "/BleedBox" in page else _trim_box(page)),
             # Cloning maps each source object to one output object, so fonts and images
             # shared by the pages are written once, whichever page brings them in first.
             NameObject("/Resources"): resources.clone(writer),
@@ -168,16 +180,18 @@ def _content_copy(writer: PdfWriter, page: PageObject) -> StreamObject:
     return stream.flate_encode()
 
 
-Placed = tuple[str, IndirectObject, Transformation]  # form's resource name, the form, its matrix
+Placed = tuple[str, IndirectObject, Transformation, str]
+"""A form's resource name, the form, its matrix, and the clip drawn before it (or "")."""
 
 
-def _draw(sheet: PageObject, placed: list[Placed]) -> None:
-    """Give ``sheet`` a content stream drawing each form with its matrix, and resources naming
-    the forms."""
-    ops = "".join(f"q {_matrix(ctm)} cm {name} Do Q\n" for name, _, ctm in placed)
+def _draw(sheet: PageObject, placed: list[Placed], marks: str = "") -> None:
+    """Give ``sheet`` a content stream drawing each form with its matrix (and clip), then the
+    crop marks, and resources naming the forms."""
+    ops = "".join(f"q {clip}{_matrix(ctm)} cm {name} Do Q\n" for name, _, ctm, clip in placed)
+    ops += marks
     content = DecodedStreamObject()
     content.set_data(ops.encode("ascii"))
-    forms = DictionaryObject({NameObject(name): form for name, form, _ in placed})
+    forms = DictionaryObject({NameObject(name): form for name, form, _, _ in placed})
     sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): forms})
     sheet.replace_contents(content.flate_encode())
 
@@ -188,12 +202,14 @@ def _matrix(ctm: Transformation) -> str:
     return " ".join("0" if number == "-0" else number for number in numbers)
 
 
-def impose(src: Path, dst: Path, layout: str = "booklet") -> int:
+def impose(src: Path, dst: Path, layout: str = "booklet", crop_marks: bool = False) -> int:
     """layout: 'booklet' (2 A5 pages side by side on A4 landscape in booklet_order, blank padding),
     '2up' (pages 1,2 | 3,4 … on A4 landscape, reading order), '4up' (4 A5-ish pages scaled onto A4 portrait
     in a 2x2 grid, reading order). Source pages are placed at their trim size (use the page's TrimBox if present,
-    else MediaBox), scaled only if they do not fit, and centred in their half/cell. Write atomically (temp file in
-    the same folder, then os.replace). Returns the number of output sheets sides (pages) written."""
+    else MediaBox), scaled only if they do not fit, and centred in their half/cell. With ``crop_marks``, the
+    layout sits in a margin holding the pages' outer bleed and crop marks (see the module's docstring).
+    Write atomically (temp file in the same folder, then os.replace). Returns the number of output sheets
+    sides (pages) written."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUTS)}")
     src, dst = Path(src), Path(dst)
@@ -202,27 +218,112 @@ def impose(src: Path, dst: Path, layout: str = "booklet") -> int:
     if page_count == 0:
         raise ValueError(f"{src}: the PDF has no pages")
 
-    sheet_w, sheet_h, cells = LAYOUTS[layout]
+    area_w, area_h, cells = LAYOUTS[layout]
+    margin = MARK_MARGIN_MM * MM if crop_marks else 0.0
+    cells = tuple((x + margin, y + margin, w, h) for x, y, w, h in cells)
     writer = PdfWriter()
     forms: dict[int, IndirectObject] = {}  # source page index → its form, made once
     for slots in _slots(page_count, layout):
-        sheet = writer.add_blank_page(sheet_w, sheet_h)  # no /Contents: blank means blank
+        sheet = writer.add_blank_page(area_w + 2 * margin, area_h + 2 * margin)
         placed: list[Placed] = []
+        marks = []
         for index, cell in zip(slots, cells):
             if index is None:
                 continue
             page = reader.pages[index]
             if index not in forms:
-                forms[index] = _page_form(writer, page)
-            placed.append((f"/P{index + 1}", forms[index], _placement(page, cell)))
+                forms[index] = _page_form(writer, page, bleed=crop_marks)
+            ctm = _placement(page, cell)
+            clip = ""
+            if crop_marks:
+                trim = _placed_trim(page, cell)
+                outer = _outer_edges(trim, margin, area_w, area_h)
+                clip = _bleed_clip(page, trim, outer)
+                marks.append(_crop_marks(trim, outer))
+            placed.append((f"/P{index + 1}", forms[index], ctm, clip))
         if placed:
-            _draw(sheet, placed)
+            _draw(sheet, placed, "".join(marks))
+        if crop_marks:
+            bleed = _page_bleed(reader.pages[0])
+            sheet[NameObject("/TrimBox")] = RectangleObject(
+                [margin, margin, margin + area_w, margin + area_h])
+            sheet[NameObject("/BleedBox")] = RectangleObject(
+                [margin - bleed, margin - bleed, margin + area_w + bleed, margin + area_h + bleed])
     title = (reader.metadata or {}).get("/Title")
     if title:
         writer.add_metadata({"/Title": str(title)})
 
     _write_atomically(writer, dst)
     return len(writer.pages)
+
+
+Rect = tuple[float, float, float, float]  # left, bottom, right, top in sheet space
+
+
+def _placed_trim(page: PageObject, cell: Cell) -> Rect:
+    """Where ``page``'s trim box lands on the sheet (see :func:`_placement`)."""
+    box = _trim_box(page)
+    width, height = float(box.width), float(box.height)
+    if page.rotation % 180:
+        width, height = height, width
+    cx, cy, cw, ch = cell
+    scale = min(1.0, cw / width, ch / height)
+    w, h = width * scale, height * scale
+    left, bottom = cx + (cw - w) / 2, cy + (ch - h) / 2
+    return left, bottom, left + w, bottom + h
+
+
+def _outer_edges(trim: Rect, margin: float, area_w: float, area_h: float) -> set[str]:
+    """The edges of a placed page that lie on the layout's outline (not against a neighbour)."""
+    left, bottom, right, top = trim
+    near = 2 * MM  # a page is centred in its cell: an A5 page leaves 0.25 mm of a half-A4
+    edges = set()
+    if abs(left - margin) < near:
+        edges.add("left")
+    if abs(right - (margin + area_w)) < near:
+        edges.add("right")
+    if abs(bottom - margin) < near:
+        edges.add("bottom")
+    if abs(top - (margin + area_h)) < near:
+        edges.add("top")
+    return edges
+
+
+def _page_bleed(page: PageObject) -> float:
+    """How far the page's bleed box reaches past its trim box (0 without a bleed box)."""
+    if "/BleedBox" not in page:
+        return 0.0
+    return max(0.0, float(page.trimbox.left) - float(page.bleedbox.left))
+
+
+def _bleed_clip(page: PageObject, trim: Rect, outer: set[str]) -> str:
+    """A clip to the trim box grown by the bleed on the outer edges only: a page's bleed never
+    covers its neighbour."""
+    bleed = _page_bleed(page)
+    left, bottom, right, top = trim
+    left -= bleed if "left" in outer else 0
+    right += bleed if "right" in outer else 0
+    bottom -= bleed if "bottom" in outer else 0
+    top += bleed if "top" in outer else 0
+    return f"{left:.3f} {bottom:.3f} {right - left:.3f} {top - bottom:.3f} re W n "
+
+
+def _crop_marks(trim: Rect, outer: set[str]) -> str:
+    """Thin lines in the sheet's margin in line with each trim edge, at every trim corner
+    that lies on the outline, pointing away from the page."""
+    offset, length = MARK_OFFSET_MM * MM, MARK_LENGTH_MM * MM
+    left, bottom, right, top = trim
+    lines = []
+    for x, side in ((left, "left"), (right, "right")):
+        for y, toward in ((bottom, "bottom"), (top, "top")):
+            if toward in outer:  # a vertical mark above or below the corner
+                sign = -1 if toward == "bottom" else 1
+                lines.append((x, y + sign * offset, x, y + sign * (offset + length)))
+            if side in outer:  # a horizontal mark beside the corner
+                sign = -1 if side == "left" else 1
+                lines.append((x + sign * offset, y, x + sign * (offset + length), y))
+    ops = "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S\n" for x0, y0, x1, y1 in lines)
+    return f"q 0.25 w 0 G\n{ops}Q\n" if ops else ""
 
 
 def _write_atomically(writer: PdfWriter, dst: Path) -> None:

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from . import pdfmeta, progress, write
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, display_path
 from .project import SHEETS
 
 BLEED_MM = 3
@@ -33,15 +33,33 @@ class _PagePdf:
     facts: pdfmeta.PdfFacts
     source: str
     """The document's shared file, as shown to the user: where a refused resource is reported."""
+    strict: bool
+    """Whether the layout report's findings (:mod:`songngu.pagecheck`) stop the build."""
+
+    def _laid_out(self, report: progress.Report, print_css: str = "") -> write.RenderedPdf:
+        """The laid-out pages, their layout findings reported (or raised, when strict)."""
+        pdf = _render(self.html, self.assets, self.settings, self.source, print_css)
+        findings = pdf.findings(self.facts.first_page)
+        problems = [Problem(display_path(self.target), 0, f"layout: {finding}",
+                            "error" if self.strict else "warning") for finding in findings]
+        if self.strict and problems:
+            raise ContentError(problems)
+        for problem in problems:
+            report(problem)
+        return pdf
 
 
 @dataclass(frozen=True)
 class JournalPdf(_PagePdf):
     """A language's journal PDF, laid out from the page the build has written as HTML."""
 
+    print_css: str = ""
+    """What only WeasyPrint reads (page size, running header, footnotes, outline), added to
+    the page's own CSS: the HTML a browser gets holds none of it."""
+
     def run(self, report: progress.Report) -> list[Path]:
         with progress.step(report, self.target, "laying out") as done:
-            pdf = _render(self.html, self.assets, self.settings, self.source)
+            pdf = self._laid_out(report, self.print_css)
             pdf.write(self.target, finisher=partial(pdfmeta.finish, facts=self.facts))
             last = self.facts.first_page + pdf.page_count - 1
             done.text = f"{pdf.page_count} pages, {self.facts.first_page}–{last}"
@@ -62,7 +80,7 @@ class HandoutPdf(_PagePdf):
 
     def run(self, report: progress.Report) -> list[Path]:
         started = time.perf_counter()
-        pdf = _render(self.html, self.assets, self.settings, self.source)
+        pdf = self._laid_out(report)
         pdf.write(self.target, finisher=partial(_finish_handout, facts=self.facts,
                                                 crop_marks=self.crop_marks))
         marks = ", crop marks and 3 mm bleed" if self.crop_marks else ""
@@ -71,9 +89,12 @@ class HandoutPdf(_PagePdf):
         started = time.perf_counter()
         from .impose import impose  # pypdf: only a handout needs it
 
-        sheets = self.target.with_name(
-            self.target.name.removesuffix(".handout.pdf") + f".{self.sheets}.pdf")
-        sides = impose(self.target, sheets, self.sheets)
+        stem = self.target.name.removesuffix(".handout.pdf")
+        sheets = self.target.with_name(f"{stem}.{self.sheets}.pdf")
+        sides = impose(self.target, sheets, self.sheets, crop_marks=self.crop_marks)
+        for other in SHEETS:  # sheets of another layout, left by an earlier build
+            if other != self.sheets:
+                self.target.with_name(f"{stem}.{other}.pdf").unlink(missing_ok=True)
         report(f"wrote {sheets} ({SHEETS[self.sheets].format(sides=sides)}, "
                f"{time.perf_counter() - started:.2f} s)")
         return [self.target, sheets]
@@ -85,9 +106,9 @@ def run(jobs: list[JournalPdf | HandoutPdf], report: progress.Report) -> list[Pa
 
 
 def _render(html: str, assets: write.Assets, settings: write.PdfSettings,
-            source: str) -> write.RenderedPdf:
+            source: str, print_css: str = "") -> write.RenderedPdf:
     try:
-        return write.render_pdf(html, assets, settings)
+        return write.render_pdf(html, assets, settings, print_css)
     except write.ForbiddenResource as exc:  # the checks let through what the page refers to
         raise ContentError([Problem(source, 0, str(exc))]) from None
 

@@ -9,8 +9,9 @@ This stage adds, keeping everything WeasyPrint wrote:
 - page labels, so that a viewer's page box shows the printed numbers ("100", not "1");
 - the document information (title, authors, subject = the abstract, keywords, creator,
   dates), equal to the XMP packet as PDF/A requires;
-- an XMP packet that carries the title and the abstract in every language of the document
-  (``dc:title`` and ``dc:description`` are language alternatives), the languages, keywords
+- an XMP packet that carries the PDF's own title (``dc:title``: viewers show its entries
+  joined, so it holds one), the other languages' titles (``prism:alternateTitle``), the
+  abstract in every language (``dc:description``, language alternatives), the languages, keywords
   and DOI, next to the conformance claim (PDF/UA, PDF/A, PDF/X) WeasyPrint wrote;
 - the journal's facts in PRISM terms, as publishers' PDFs carry them for indexers and
   reference managers (``prism:doi``, ``prism:publicationName``, ``prism:issn``,
@@ -71,7 +72,7 @@ OWN_PROPERTIES = {_q(name) for name in (
     "xmpMM:DocumentID", "xmpMM:InstanceID", "pdfaExtension:schemas")} | {
     _q(f"prism:{name}") for name in ("doi", "url", "publicationName", "issn", "eIssn",
                                      "volume", "number", "startingPage", "endingPage",
-                                     "pageRange", "coverDate")}
+                                     "pageRange", "coverDate", "alternateTitle")}
 """XMP properties this stage writes; WeasyPrint's values of them are replaced."""
 
 PRISM_PROPERTIES = {
@@ -86,6 +87,7 @@ PRISM_PROPERTIES = {
     "endingPage": ("Text", "Last printed page of the article"),
     "pageRange": ("Text", "Printed pages of the article"),
     "coverDate": ("Date", "Publication date of the article"),
+    "alternateTitle": ("Lang Alt", "Title of the article in its other languages"),
 }
 """The PRISM properties written, with their XMP value type and meaning: the PDF/A extension
 schema declares exactly these."""
@@ -235,7 +237,10 @@ def xmp_packet(existing: bytes | None, facts: PdfFacts) -> bytes:
         if not len(description) and set(description.attrib) <= {_q("rdf:about")}:
             rdf.remove(description)
     own = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
-    _alternatives(own, "dc:title", facts.titles, facts.lang)
+    # One title: viewers (pdf.js among them) join every entry of dc:title into the title they
+    # show. The other languages' titles are kept as alternate titles (PRISM).
+    _alternatives(own, "dc:title", {facts.lang: facts.titles[facts.lang]}, facts.lang,
+                  default_only=True)
     _array(own, "dc:creator", "rdf:Seq", facts.authors)
     _alternatives(own, "dc:description", facts.abstracts, facts.lang)
     _array(own, "dc:subject", "rdf:Bag", facts.keywords)
@@ -269,11 +274,17 @@ def _prism(rdf: ET.Element, facts: PdfFacts) -> None:
             values["endingPage"] = str(facts.last_page)
             values["pageRange"] = f"{facts.first_page}-{facts.last_page}"
     values = {name: value for name, value in values.items() if value}
-    if not values:
+    # The other languages' titles: kept apart from dc:title, which viewers show whole.
+    alternates = {lang: title for lang, title in facts.titles.items()
+                  if lang != facts.lang and title}
+    if not values and not alternates:
         return
     own = ET.SubElement(rdf, _q("rdf:Description"), {_q("rdf:about"): ""})
     for name, value in values.items():
         ET.SubElement(own, _q(f"prism:{name}")).text = value
+    if alternates:
+        _alternatives(own, "prism:alternateTitle", alternates, next(iter(alternates)))
+        values["alternateTitle"] = ""
     schemas = ET.SubElement(ET.SubElement(own, _q("pdfaExtension:schemas")), _q("rdf:Bag"))
     schema = ET.SubElement(schemas, _q("rdf:li"), {_q("rdf:parseType"): "Resource"})
     ET.SubElement(schema, _q("pdfaSchema:schema")).text = "PRISM Basic Metadata"
@@ -300,12 +311,14 @@ def _parse_xmp(existing: bytes | None) -> ET.Element:
     return ET.Element(_q("x:xmpmeta"))
 
 
-def _alternatives(parent: ET.Element, name: str, texts: dict[str, str], lang: str) -> None:
+def _alternatives(parent: ET.Element, name: str, texts: dict[str, str], lang: str,
+                  default_only: bool = False) -> None:
     """A language alternative: the default (the PDF's language) first, then each language."""
     if not texts.get(lang):
         return
     alt = ET.SubElement(ET.SubElement(parent, _q(name)), _q("rdf:Alt"))
-    for key, text in [("x-default", texts[lang]), *texts.items()]:
+    entries = [("x-default", texts[lang])] + ([] if default_only else list(texts.items()))
+    for key, text in entries:
         if text:
             ET.SubElement(alt, _q("rdf:li"), {XML_LANG: key}).text = text
 

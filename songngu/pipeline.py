@@ -153,7 +153,8 @@ def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, pr
             html, project.out / output / f"{checked.doc.id}.pdf", _assets(project, checked.doc),
             _pdf_settings(checked, options), pdfmeta.facts_for(resolved, output,
                                                                options.pdf_variant),
-            _source(checked)))
+            _source(checked), options.strict,
+            render.print_stylesheet(resolved, output, project.templates)))
     if options.handout:
         jobs.append(_handout_job(checked, resolved, langs, project, options))
     return written, jobs
@@ -188,7 +189,8 @@ def _handout_job(checked: Checked, resolved: resolve.Resolved, langs: list[str],
     return layout.HandoutPdf(
         html, project.out / "+".join(langs) / f"{checked.doc.id}.handout.pdf",
         _assets(project, checked.doc), _pdf_settings(checked, options),
-        replace(facts, first_page=1, journal_pages=False), _source(checked), settings.sheets,
+        replace(facts, first_page=1, journal_pages=False), _source(checked), options.strict,
+        settings.sheets,
         settings.crop_marks)
 
 

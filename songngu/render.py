@@ -18,7 +18,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
                     TemplateNotFound)
 from markupsafe import Markup, escape
 
-from . import i18n
+from . import breaks, i18n
 from .errors import SetupError
 from .inline import Span, plain_text
 from .resolve import Resolved, ResolvedText
@@ -54,37 +54,71 @@ def template_dir(templates: Path, name: str) -> Path:
 def render_html(resolved: Resolved, lang: str, templates: Path,
                 options: RenderOptions = RenderOptions(), scholarly=None) -> str:
     """The complete HTML page of ``lang``; ``scholarly``: its metadata for indexers
-    (:class:`songngu.scholarly.PageMetadata`), written into its head."""
+    (:class:`songngu.scholarly.PageMetadata`), written into its head.
+
+    A journal page is what a browser shows, so it carries only CSS that browsers know; its PDF
+    adds :func:`print_stylesheet`. A handout is only ever laid out: its page carries both.
+    """
     doc = resolved.doc
     folder = template_dir(templates, doc.template)
-    env = _environment(folder, lang, resolved.texts[lang])
+    env, context = _page_context(resolved, lang, folder, options)
+    context["scholarly"] = scholarly
     # The corresponding author's note sits at the foot of page 1, once, in the page's language,
-    # and in that language's title block: the one a reader of the HTML page sees first.
+    # and in that language's title block: the one a reader of the HTML page sees first, and
+    # the first in the page's source, so that a screen reader reads it first too.
     note = _translations(folder, lang).gettext(CORRESPONDING)
+    order = [lang] + [other for other in doc.languages if other != lang]
     fronts = [Markup(_environment(folder, other, resolved.texts[other])
                      .get_template("front.html.j2")
                      .render(doc=doc, text=doc.texts[other], lang=other, primary=lang,
                              own_language=other == lang,
                              corresponding_note=note if other == lang else ""))
-              for other in doc.languages if other in doc.texts]
+              for other in order if other in doc.texts]
     try:
         template = env.get_template("article.html.j2")
     except TemplateNotFound as exc:  # pragma: no cover - template_dir checked the file
         raise SetupError(f"template file {exc.name} not found in {folder}") from None
+    sheets = stylesheet(folder, options.medium, *(PRINT_SHOP if options.crop_marks else ()))
+    if options.medium != "journal":  # its stylesheets include print.css
+        sheets = Markup(sheets + "\n" + env.get_template("page.css.j2").render(**context))
+    return template.render(fronts=fronts, stylesheet=sheets, **context)
+
+
+def print_stylesheet(resolved: Resolved, lang: str, templates: Path,
+                     options: RenderOptions = RenderOptions()) -> str:
+    """The CSS that only WeasyPrint reads, added to a journal page when its PDF is laid out:
+    ``print.css`` and the page's running header and footer (``page.css.j2``)."""
+    folder = template_dir(templates, resolved.doc.template)
+    env, context = _page_context(resolved, lang, folder, options)
+    return _print_rules(env, context)
+
+
+def _print_rules(env: Environment, context: dict) -> str:
+    folder = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    return (folder / "print.css").read_text(encoding="utf-8") + "\n" + \
+        env.get_template("page.css.j2").render(**context)
+
+
+def _page_context(resolved: Resolved, lang: str, folder: Path,
+                  options: RenderOptions) -> tuple[Environment, dict]:
+    """The template environment of ``lang`` and what a page's templates are given."""
+    doc = resolved.doc
+    env = _environment(folder, lang, resolved.texts[lang])
     text = doc.texts[lang]
-    return template.render(
-        doc=doc, text=text, lang=lang, fronts=fronts, options=options, scholarly=scholarly,
-        numbers=resolved.texts[lang].numbers, references=resolved.texts[lang].references,
+    return env, dict(
+        doc=doc, text=text, lang=lang, options=options, scholarly=None,
+        numbers=resolved.texts[lang].numbers,
+        references=[(key, breaks.breakable_links(entry))
+                    for key, entry in resolved.texts[lang].references],
         title_plain=plain_text(resolved.texts[lang].spans.get(text.title, [])) or text.title,
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages
                          if other != lang],
         language_name=i18n.language_name(lang),
-        stylesheet=stylesheet(folder, options.medium,
-                              *(PRINT_SHOP if options.crop_marks else ())),
     )
 
 
-MEDIUM_STYLESHEETS = {"journal": ("journal.css",), "handout": ("journal.css", "handout.css")}
+MEDIUM_STYLESHEETS = {"journal": ("journal.css",),
+                      "handout": ("journal.css", "print.css", "handout.css")}
 """The stylesheets of each medium, in cascade order: a medium's own sheet adjusts the journal's."""
 
 
@@ -149,6 +183,7 @@ def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment
                                                                  column.pattern, lang)
     env.filters["plain"] = lambda markup: plain_text(resolved.spans.get(markup, [])) or markup
     env.filters["css_string"] = _css_string
+    env.filters["url_text"] = breaks.url_html
     env.globals["language_name"] = i18n.language_name
     return env
 
@@ -169,7 +204,7 @@ def _markup_html(markup: str, resolved: ResolvedText,
 def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
     inner = "".join(_span_html(s, translations) for s in span.children)
     if span.kind == "text":
-        return str(escape(span.text))
+        return str(breaks.text_html(span.text))
     if span.kind == "code":
         return f"<code>{escape(span.text)}</code>"
     if span.kind in ("em", "strong", "sup", "sub"):

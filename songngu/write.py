@@ -123,12 +123,26 @@ class RenderedPdf:
     def page_count(self) -> int:
         return len(self._document.pages)
 
+    def findings(self, first_label: int = 1) -> list:
+        """What a typesetter would fix on these pages (:mod:`songngu.pagecheck`)."""
+        from . import pagecheck
+
+        return pagecheck.check(self._document, first_label)
+
     def write(self, target: Path, finisher=None) -> None:
         """Write the PDF atomically; ``finisher(document, pdf)`` may add to the PDF before it is
         written (WeasyPrint's hook: ``pdf`` is its pydyf object)."""
+        from . import pdftags
+
         with atomic_path(target) as tmp:
-            with _source_date_epoch(self._clock), _language_tags(self._document.metadata.lang):
-                self._document.write_pdf(tmp, finisher=finisher, **self._options)
+            with _source_date_epoch(self._clock), \
+                    pdftags.recording(self._document.metadata.lang) as origins:
+                def finish(document, pdf) -> None:
+                    pdftags.mend(pdf, origins)
+                    if finisher is not None:
+                        finisher(document, pdf)
+
+                self._document.write_pdf(tmp, finisher=finish, **self._options)
 
 
 def load_renderer() -> None:
@@ -137,8 +151,9 @@ def load_renderer() -> None:
 
 
 def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
-               **pdf_options) -> RenderedPdf:
-    """Lay out an HTML page with WeasyPrint, reading only from ``assets``."""
+               print_css: str = "", **pdf_options) -> RenderedPdf:
+    """Lay out an HTML page with WeasyPrint, reading only from ``assets``; ``print_css`` is
+    added after the page's own styles."""
     # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
     # import time (about a second).
     import weasyprint
@@ -147,8 +162,12 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
 
     fetcher = _fetcher_class()(assets)
     try:
-        document = weasyprint.HTML(string=html, base_url=f"file://{VIRTUAL_ROOT}",
-                                   url_fetcher=fetcher).render()
+        base_url = f"file://{VIRTUAL_ROOT}"
+        sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher)] \
+            if print_css else []
+        page = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = page.render(stylesheets=sheets)
+        document = _place_floats(page, document, sheets)
     except FatalURLFetchingError as exc:
         raise ForbiddenResource(str(exc)) from None
     clock = _clock(settings.date)
@@ -166,6 +185,25 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
                                   created=clock, modified=clock, relationship="Source")
             for name, path in settings.sources]
     return RenderedPdf(document, options, clock)
+
+
+FLOAT_ROUNDS = 2
+"""Layouts tried after the first to place figures and tables that left a page empty."""
+
+
+def _place_floats(page, document, sheets):
+    """Lay the page out again with each figure or table that did not fit where it stands
+    moved below the text that follows it, so that the text fills the page (a page float).
+    Each round costs a layout; a page that needs none is laid out once."""
+    from . import pagecheck
+
+    for _ in range(FLOAT_ROUNDS):
+        moves = pagecheck.floats_to_move(document, page.etree_element)
+        if not moves:
+            break
+        pagecheck.move_floats(page.etree_element, moves)
+        document = page.render(stylesheets=sheets)
+    return document
 
 
 def _clock(date: dt.date | None) -> dt.datetime:
@@ -194,45 +232,6 @@ def _source_date_epoch(clock: dt.datetime):
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-@contextmanager
-def _language_tags(page_lang: str | None):
-    """Give /Lang to every structure element in another language than its parent or the page.
-
-    WeasyPrint 70 tags the boxes of a page but records only the document's language, so a
-    screen reader would read the other language's front matter with the wrong voice. Its tag
-    builder is wrapped while the PDF is written (pyproject.toml pins WeasyPrint below 71;
-    tests/test_pdf_archival.py reads the languages back).
-    """
-    import pydyf
-    from weasyprint.pdf import tags
-
-    build = tags._build_box_tree
-    langs = [page_lang]
-
-    def build_with_lang(box, parent, *args):
-        style = getattr(box, "style", None)
-        outer = langs[-1]
-        lang = (style["lang"] if style is not None and box.element is not None else None) \
-            or outer
-        langs.append(lang)
-        try:
-            elements = list(build(box, parent, *args))
-        finally:
-            langs.pop()
-        # Every element of another language says so, not only the outermost one: some
-        # readers do not pass a language down through grouping elements (NonStruct).
-        if lang != outer or lang != page_lang:
-            for element in elements:
-                element.setdefault("Lang", pydyf.String(lang))
-        yield from elements
-
-    tags._build_box_tree = build_with_lang
-    try:
-        yield
-    finally:
-        tags._build_box_tree = build
 
 
 class ForbiddenResource(Exception):

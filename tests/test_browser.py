@@ -136,7 +136,7 @@ def test_print_stylesheet_hides_the_switch_and_drops_the_screen_layout(open_page
       const style = el => getComputedStyle(document.querySelector(el));
       return {text: style('.body p').color, link: style('.citation a').color,
               size: style('.body p').fontSize, maxWidth: style('body').maxWidth,
-              breakBefore: style('.body').breakBefore};
+              breakInside: style('.front').breakInside};
     }"""
     assert switch.is_visible()
     screen = page.evaluate(styles_js)
@@ -148,7 +148,7 @@ def test_print_stylesheet_hides_the_switch_and_drops_the_screen_layout(open_page
     assert printed["link"] == printed["text"], "links print in the text colour"
     assert printed["size"] == "14.6667px", "body text prints at 11 pt"
     assert printed["maxWidth"] == "none", "the page's width comes from @page, not the screen column"
-    assert printed["breakBefore"] == "page", "the body starts on a new page after the title page"
+    assert printed["breakInside"] == "avoid", "each title block is kept whole; the body follows"
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])

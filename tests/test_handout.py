@@ -160,7 +160,7 @@ def test_handout_carries_the_documents_metadata_with_labels_from_1(vi_build):
     titles = {lang: plain_text(parse_inline(doc.texts[lang].title)) for lang in ("vi", "en")}
     assert reader.page_labels == [str(n) for n in range(1, len(reader.pages) + 1)]
     assert reader.metadata.title == titles["vi"]
-    assert reader.xmp_metadata.dc_title == {"x-default": titles["vi"], **titles}
+    assert reader.xmp_metadata.dc_title == {"x-default": titles["vi"]}
     assert reader.trailer["/Root"]["/Lang"] == "vi"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, PDF/UA-1 like the journal's
 

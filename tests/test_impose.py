@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import weasyprint
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, RectangleObject
 
 from songngu import impose as impose_module
-from songngu.impose import booklet_order, impose
+from songngu.impose import LAYOUTS, booklet_order, impose
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("pdftoppm")), reason="needs poppler-utils"
@@ -418,3 +418,52 @@ def test_rejects_unknown_layout_and_empty_pdf(sources, tmp_path):
     with pytest.raises(ValueError, match="no pages"):
         impose(empty, tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.parametrize("layout_name", ["booklet", "2up", "4up"])
+def test_sheets_for_a_print_shop_carry_bleed_and_crop_marks(tmp_path, layout_name):
+    """With crop marks the A4 layout sits in a 12 mm margin: the sheet's TrimBox is the A4
+    area, the pages' grey bleed reaches past it on the outer edges only, and crop marks stand
+    in the margin in line with every trim edge."""
+    import pdfplumber
+
+    src = make_pdf(tmp_path / "bleed.pdf", 4, "size: A5; margin: 20mm; bleed: 3mm")
+    # The handout stage sets a 3 mm BleedBox (WeasyPrint's reaches further).
+    writer = PdfWriter(clone_from=src)
+    for page in writer.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.trimbox)
+        page.bleedbox = RectangleObject([x0 - 3 * MM, y0 - 3 * MM, x1 + 3 * MM, y1 + 3 * MM])
+    writer.write(src)
+    out = tmp_path / "sheets.pdf"
+    impose(src, out, layout_name, crop_marks=True)
+    reader = PdfReader(out)
+    area_w, area_h, _ = LAYOUTS[layout_name]
+    margin = 12 * MM
+    sheet = reader.pages[0]
+    assert_box(tuple(float(v) for v in sheet.mediabox),
+               (0, 0, area_w + 2 * margin, area_h + 2 * margin))
+    assert_box(tuple(float(v) for v in sheet.trimbox),
+               (margin, margin, margin + area_w, margin + area_h))
+    assert_box(tuple(float(v) for v in sheet.bleedbox),
+               (margin - 3 * MM, margin - 3 * MM, margin + area_w + 3 * MM,
+                margin + area_h + 3 * MM))
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        marks = [line for line in page.lines if abs(line["linewidth"] - 0.25) < 0.01]
+        # Every mark lies in the margin, outside the bleed: at least two at each of the
+        # layout's four corners.
+        assert len(marks) >= 8
+        for line in marks:
+            x0, x1 = line["x0"], line["x1"]
+            top, bottom = line["top"], line["bottom"]
+            inside_x = margin - 3 * MM < x0 and x1 < margin + area_w + 3 * MM
+            inside_y = margin - 3 * MM < top and bottom < margin + area_h + 3 * MM
+            assert not (inside_x and inside_y), line
+        # The grey bleed shows just outside the trim at the layout's left edge, and nothing
+        # shows further out than the bleed.
+        pixels = page.crop((margin - 2 * MM, margin + 20 * MM, margin - 1 * MM,
+                            margin + 30 * MM)).to_image(resolution=72).original.convert("L")
+        assert max(pixels.getdata()) < 200, "no bleed outside the trim"
+        blank = page.crop((2 * MM, margin + 20 * MM, 4 * MM,
+                           margin + 30 * MM)).to_image(resolution=72).original.convert("L")
+        assert min(blank.getdata()) > 250

@@ -1,0 +1,72 @@
+"""Say where a line may break and where it must not: text → HTML with break hints.
+
+A typesetter never hyphenates a web address and breaks it only after one of its separators; it
+keeps a number with its unit or percent sign, both sides of an equation such as ``R² = 0.89``,
+and a hyphenated code such as ``ĐH2021-TN04-07`` on one line. The text itself is never changed:
+the hints are ``<wbr>`` (a break opportunity that adds no hyphen) and ``<span class="nobreak">``
+(styled ``white-space: nowrap``), so that copying or extracting the text gives it back as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+URL_BREAK_AFTER = "/.-_?&=#"
+"""A web address may break after these characters, and nowhere else."""
+
+_URL_TEXT = re.compile(r"^(?:https?://|mailto:|www\.|doi:)\S+$|^[^\s@]+@[^\s@]+\.[^\s@]+$", re.I)
+
+_KEEP_TOGETHER = re.compile(
+    r"""
+    (?<![\w.,])[^\W_][\w²³⁰¹⁴-⁹]*\s?=\s?[-−+]?\d[\d.,]*      # an equation: R² = 0.89, p = 0.05
+    | [-−+]?\d[\d.,]*\s(?:%|‰|°C|°F|°|‰|[kcmµn]?m²?|[kmµ]?g|ha|l|ml|kWh|MW|kW|W|h|min|s|
+                        USD|VND|đ|JPY|EUR|triệu|tỷ|nghìn|million|billion)(?!\w)
+                                                           # a number and its unit: 12 km
+    | (?<![\w-])(?=[\w-]*\d)\w+(?:-\w+)+                   # a code with digits: ĐH2021-TN04-07
+    """,
+    re.X,
+)
+
+
+def url_html(text: str) -> Markup:
+    """A web address, DOI or email as HTML that breaks only after its separators."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    head = escape(scheme + sep)
+    pieces = re.split(f"([{re.escape(URL_BREAK_AFTER)}]+)", rest)
+    out = [str(escape(piece)) + ("<wbr>" if i % 2 else "") for i, piece in enumerate(pieces)]
+    return Markup(str(head) + "".join(out))
+
+
+def looks_like_url(text: str) -> bool:
+    return bool(_URL_TEXT.match(text.strip()))
+
+
+def text_html(text: str) -> Markup:
+    """Running text as HTML, its inseparable runs held together."""
+    out, last = [], 0
+    for match in _KEEP_TOGETHER.finditer(text):
+        out.append(str(escape(text[last:match.start()])))
+        out.append(f'<span class="nobreak">{escape(match.group(0))}</span>')
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+_LINK = re.compile(r"(<a\b[^>]*>)([^<]*)(</a>)")
+
+
+def breakable_links(html: str) -> Markup:
+    """Give the web addresses written as link text in ``html`` (e.g. a formatted reference)
+    their break opportunities; other link text is left as it is."""
+    def hint(match: re.Match) -> str:
+        opening, inner, closing = match.groups()
+        raw = Markup(inner).unescape()
+        if not looks_like_url(raw):
+            return match.group(0)
+        return f"{opening}{url_html(raw)}{closing}"
+
+    return Markup(_LINK.sub(hint, html))

@@ -1,0 +1,318 @@
+"""Read laid-out pages back as a typesetter would: WeasyPrint's page boxes → layout findings.
+
+After WeasyPrint has laid out a PDF and before it is written, every page is walked and
+reported, with its page number, when it holds what a typesetter would fix:
+
+- a page other than the last left more than a quarter empty, and what was pushed to the next
+  page (a table, a figure, a heading…);
+- a lone line: a paragraph that leaves one line at the foot of a page or carries one line over
+  to the next (orphan, widow);
+- text that falls outside the page's text area, or outside its table cell (a wide table
+  printing over its neighbour);
+- a web address hyphenated at a line end;
+- a heading that ends a page.
+
+The findings are plain data (:class:`Finding`), so that a layout worker can hand them to the
+build, which reports them as warnings (errors with ``--strict``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MOST_EMPTY = 0.25
+"""A page (but the last) may leave at most this share of its text area empty."""
+
+TOLERANCE = 0.5
+"""Points by which a glyph may pass its box before it counts as outside (rounding)."""
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing on one page a typesetter would fix."""
+
+    page: int
+    """The page's position in the file, from 1 (not its printed number)."""
+    label: str
+    """The page's printed number (``104``), as a reader would name it."""
+    message: str
+
+    def __str__(self) -> str:
+        shown = f"page {self.label}" if self.label == str(self.page) else \
+            f"page {self.label} (page {self.page} of the file)"
+        return f"{shown}: {self.message}"
+
+
+@dataclass
+class _Page:
+    number: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    used: float = 0.0
+    first_block: str = ""
+
+
+def check(document, first_label: int = 1) -> list[Finding]:
+    """Every layout finding of a rendered WeasyPrint ``document``, page by page.
+
+    ``first_label`` is the printed number of the first page: findings name pages as printed.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    findings: list[Finding] = []
+    lines_by_paragraph: dict[int, dict[int, int]] = {}
+    paragraph_names: dict[int, str] = {}
+    pages: list[_Page] = []
+    for index, page in enumerate(document.pages, 1):
+        box = page._page_box
+        area = _Page(index, box.content_box_y(), box.content_box_y() + box.height,
+                     box.content_box_x(), box.content_box_x() + box.width)
+        pages.append(area)
+        label = str(first_label + index - 1)
+
+        def note(message: str, _index=index, _label=label) -> None:
+            findings.append(Finding(_index, _label, message))
+
+        last_block: list[object] = []
+        for child in box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            _walk(child, area, (area.left, area.right), (), note, boxes, lines_by_paragraph,
+                  paragraph_names, last_block)
+        if last_block and _tag(last_block[0]) in _HEADINGS and index < len(document.pages):
+            note(f"the heading {_text(last_block[0])!r} ends the page; its text is on the next")
+    for page, used in zip(pages, used_heights(document)):
+        page.used = used
+    for number, page in enumerate(pages[:-1], 1):
+        height = page.bottom - page.top
+        empty = (height - page.used) / height if height else 0
+        if empty > MOST_EMPTY:
+            pushed = pages[number].first_block or "the next block"
+            findings.append(Finding(number, str(first_label + number - 1),
+                                    f"{empty:.0%} of the page is left empty: {pushed} did not "
+                                    f"fit and starts the next page"))
+    for element_id, counts in lines_by_paragraph.items():
+        if len(counts) < 2:
+            continue
+        ordered = sorted(counts)
+        first, last = ordered[0], ordered[-1]
+        name = paragraph_names[element_id]
+        if counts[first] == 1:
+            findings.append(Finding(first, str(first_label + first - 1),
+                                    f"a lone line at the foot of the page (orphan): the paragraph "
+                                    f"{name!r} goes on on the next page"))
+        if counts[last] == 1:
+            findings.append(Finding(last, str(first_label + last - 1),
+                                    f"a lone line at the top of the page (widow): the end of the "
+                                    f"paragraph {name!r}"))
+    return sorted(findings, key=lambda f: f.page)
+
+
+def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note, boxes,
+          lines_by_paragraph, paragraph_names, last_block) -> None:
+    tag = _tag(box)
+    if isinstance(box, boxes.TableCellBox):
+        x = box.border_box_x()
+        column = (x, x + box.border_width())
+    if isinstance(box, boxes.BlockBox) and _is_unit(tag, box):
+        if not page.first_block and _is_content(box, boxes):
+            page.first_block = _describe(box)
+        last_block[:] = [box]
+    if isinstance(box, boxes.LineBox):
+        paragraph = next((a for a in reversed(ancestors)
+                          if _tag(a) in ("p", "li", "dd", "blockquote")), None)
+        if paragraph is not None and _in_flow(ancestors, boxes):
+            key = id(paragraph.element)
+            counts = lines_by_paragraph.setdefault(key, {})
+            counts[page.number] = counts.get(page.number, 0) + 1
+            paragraph_names.setdefault(key, _text(paragraph)[:40])
+    if isinstance(box, boxes.TextBox) and box.text.strip():
+        left, right = box.position_x, box.position_x + box.width
+        lo, hi = column
+        if left < max(lo, page.left) - TOLERANCE or right > min(hi, page.right) + TOLERANCE:
+            where = "its table cell" if column != (page.left, page.right) else "the text area"
+            note(f"text outside {where}: {box.text.strip()[:40]!r}")
+        link = any(_tag(a) == "a" for a in ancestors)
+        if link and box.text.endswith(box.style["hyphenate_character"] or "\u2010"):
+            note(f"a link is hyphenated at the line end: {box.text.strip()[-30:]!r}")
+    for child in getattr(box, "children", ()):
+        _walk(child, page, column, ancestors + (box,), note, boxes, lines_by_paragraph,
+              paragraph_names, last_block)
+
+
+def _in_flow(ancestors: tuple, boxes) -> bool:
+    """Lines of a table cell or a footnote break with their row, not as a paragraph does."""
+    return not any(isinstance(a, (boxes.TableCellBox, boxes.FootnoteAreaBox))
+                   for a in ancestors) if hasattr(boxes, "FootnoteAreaBox") else \
+        not any(isinstance(a, boxes.TableCellBox) for a in ancestors)
+
+
+_UNITS = _HEADINGS | {"p", "li", "figure", "blockquote", "dl", "header"}
+
+
+def _is_unit(tag: str, box) -> bool:
+    """A block a reader sees as one piece: a paragraph, a heading, a table with its caption."""
+    return tag in _UNITS or "table-wrap" in _classes(box)
+
+
+def _is_content(box, boxes) -> bool:
+    return any(isinstance(d, boxes.TextBox) and d.text.strip() for d in box.descendants())
+
+
+def _tag(box) -> str:
+    element = getattr(box, "element", None)
+    tag = getattr(element, "tag", "")
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def _text(box) -> str:
+    element = getattr(box, "element", None)
+    if element is None:
+        return ""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _describe(box) -> str:
+    """How a report names a block: "table 'trade' (Table 1. …)", "the heading '2. Methods'"."""
+    tag, classes = _tag(box), _classes(box)
+    text = _text(box)[:50]
+    if "table-wrap" in classes or tag in ("table", "caption"):
+        return f"the table {text!r}"
+    if tag == "figure":
+        return f"the figure {text!r}"
+    if tag in _HEADINGS:
+        return f"the heading {text!r}"
+    return f"the {tag or 'block'} {text!r}"
+
+
+FLOATS = ("figure", "table-wrap")
+"""Blocks a typesetter may move down past the text that follows them: figures and tables."""
+
+
+def floats_to_move(document, root) -> list[tuple[object, int]]:
+    """The figures and tables that left a page more than a quarter empty by not fitting on it,
+    each with how many of the blocks that follow it should move up before it to fill the gap.
+
+    Returns (element, count) pairs: moving ``element`` after its next ``count`` sibling
+    elements lets the text go on where the float would not fit, and the float start the next
+    page, as page floats do in a typeset journal. ``root`` is the page's element tree.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    parents = {child: parent for parent in root.iter() for child in parent}
+    moves = []
+    pages = list(document.pages)
+    for index, (page, used) in enumerate(zip(pages[:-1], used_heights(document))):
+        height = page._page_box.height
+        gap = height - used
+        if gap <= MOST_EMPTY * height:
+            continue
+        first = _first_float(pages[index + 1]._page_box, boxes)
+        if first is None:
+            continue
+        element = first.element
+        parent = parents.get(element)
+        if parent is None:
+            continue
+        siblings = list(parent)
+        position = siblings.index(element)
+        filled, count = 0.0, 0
+        heights = _heights_by_element(pages[index + 1]._page_box, boxes)
+        for sibling in siblings[position + 1:]:
+            if _tag_of(sibling) in _HEADINGS or _is_float_element(sibling):
+                break
+            count += 1
+            filled += heights.get(id(sibling), gap)
+            if filled >= gap:
+                break
+        if count:
+            moves.append((element, count))
+    return moves
+
+
+def move_floats(root, moves: list[tuple[object, int]]) -> None:
+    """Move each float after the blocks that should come before it (see :func:`floats_to_move`)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element, count in moves:
+        parent = parents.get(element)
+        if parent is None:
+            continue
+        siblings = list(parent)
+        position = siblings.index(element)
+        target = siblings[min(position + count, len(siblings) - 1)]
+        parent.remove(element)
+        tail_index = list(parent).index(target) + 1
+        parent.insert(tail_index, element)
+
+
+def used_heights(document) -> list[float]:
+    """How far down each page's text area its content reaches, in points.
+
+    A block that goes on to the next page counts only by what it holds: WeasyPrint stretches
+    such a fragment to the foot of the page.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    pages = [page._page_box for page in document.pages]
+    elements = [{id(box.element) for box in _flow_boxes(page, boxes)
+                 if getattr(box, "element", None) is not None} for page in pages]
+    used = []
+    for index, page in enumerate(pages):
+        following = elements[index + 1] if index + 1 < len(pages) else set()
+        top = page.content_box_y()
+        bottoms = [box.border_box_y() + box.border_height() - top
+                   for box in _flow_boxes(page, boxes)
+                   if not isinstance(box, boxes.BlockBox) or id(box.element) not in following]
+        used.append(max(bottoms, default=0.0))
+    return used
+
+
+def _flow_boxes(page_box, boxes):
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
+                    isinstance(box, boxes.BlockBox) and _tag(box) not in ("html", "body")):
+                yield box
+
+
+def _is_float_element(element) -> bool:
+    classes = (element.get("class") or "").split()
+    return _tag_of(element) == "figure" or "table-wrap" in classes
+
+
+def _first_float(page_box, boxes):
+    """The page's first block, when it is a figure or a table."""
+    for box in _flow_boxes(page_box, boxes):
+        element = getattr(box, "element", None)
+        if element is None or not isinstance(box, boxes.BlockBox):
+            continue
+        if _is_float_element(element):
+            return box
+        if _is_unit(_tag(box), box):
+            return None
+    return None
+
+
+def _heights_by_element(page_box, boxes) -> dict[int, float]:
+    heights: dict[int, float] = {}
+    for box in _flow_boxes(page_box, boxes):
+        element = getattr(box, "element", None)
+        if element is not None and isinstance(box, boxes.BlockBox):
+            heights.setdefault(id(element), box.margin_height())
+    return heights
+
+
+def _tag_of(element) -> str:
+    tag = getattr(element, "tag", "")
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""

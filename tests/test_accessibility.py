@@ -1,0 +1,39 @@
+"""The HTML pages checked by axe-core in Debian's Chromium, at a phone's and a desktop's width:
+no serious or critical violation (links told from text without colour, landmarks, contrast,
+languages), and the page's own language read first."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import LAUNCH_ARGS, Site, chromium_executable
+from checkers import axe_violations
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_axe_finds_no_serious_violation(browser, sample_build, lang, width):
+    with Site(sample_build) as site:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_()
+                   if route.request.url.startswith(site.url) else route.abort())
+        page.goto(f"{site.url}/{lang}/asean-japan.html")
+        violations = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+        # The source order is the order shown: the page's own title block comes first.
+        first_title_lang = page.evaluate("document.querySelector('h1').closest('[lang]').lang")
+        authors = page.evaluate("document.querySelector('.front .authors').textContent")
+        context.close()
+    assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
+    assert first_title_lang == lang
+    assert "Email" not in authors, "the authors line is interrupted by the note"
