@@ -84,9 +84,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="for a print shop: crop marks and 3 mm bleed around the A5 handout")
     parser.add_argument("--block", action="append", metavar="KEY",
                         help="sync: the block to mark in sync, as SECTION/N (the N-th block of "
-                             "section SECTION), SECTION/title, title, abstract, keywords, …; "
-                             "may be repeated")
+                             "section SECTION in the source), its id, SECTION/title, title, "
+                             "abstract, keywords, …; may be repeated")
     parser.add_argument("--all", action="store_true", help="sync: mark every block in sync")
+    parser.add_argument("--review", action="store_true",
+                        help="sync: show each stale or updated block's change and ask")
     parser.add_argument("--force", action="store_true",
                         help="rebuild even the outputs whose inputs have not changed")
     parser.add_argument("--watch", action="store_true",
@@ -138,18 +140,23 @@ def _check(args: argparse.Namespace, project: Project, options: BuildOptions) ->
 
 
 def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
-    """Mark blocks in sync: ``sync --lang vi --block introduction/2`` (or ``--all``)."""
-    from . import pipeline, sync, write
-    if bool(args.all) == bool(args.block):
-        raise SetupError("sync: say which blocks to mark in sync: --block SECTION/N (repeatable) "
-                         "or --all")
+    """Mark blocks in sync: ``sync --lang vi`` (the updated ones), ``--block KEY`` or ``--all``;
+    ``--review`` asks block by block."""
+    from . import pipeline, review, sync, write
+    if args.all and args.block or args.lang == "all" and not (args.all or args.block):
+        raise SetupError("sync: say which blocks to mark in sync: --lang LANG (the blocks "
+                         "updated in LANG), --block KEY (repeatable) or --all")
     for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, False, project)
         lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
                                                                            checked.doc)[0]
-        count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text)
+        if args.review:
+            count, file = review.run(checked.doc, lang, write.write_text, sys.stdin, sys.stdout)
+        else:
+            count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text,
+                                              every=args.all)
         print(f"marked {count} block{'s' * (count != 1)} of {lang or 'every language'} in "
-              f"sync: wrote {file}")
+              f"sync: wrote {file}" if count else f"{folder}: nothing to mark in sync")
     return 0
 
 
