@@ -85,9 +85,13 @@ def sync_option(folder: Path, project: Project | None) -> str:
     several documents (the command would otherwise apply to all of them)."""
     if project is None or (project.content / SHARED_FILE).is_file():
         return ""
+    from .errors import SetupError
     from .project import find_documents
-    return f" --content {display_path(folder)}" if len(find_documents(project.content)) > 1 \
-        else ""
+    try:
+        several = len(find_documents(project.content)) > 1
+    except SetupError:  # a document checked on its own, outside the content folder
+        several = False
+    return f" --content {display_path(folder)}" if several else ""
 
 
 def resolve_document(checked: Checked, strict: bool = False) -> resolve.Resolved:
