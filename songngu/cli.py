@@ -18,7 +18,7 @@ from .errors import ContentError, SetupError
 from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, BuildOptions, HandoutOptions,
                       Project, find_documents)
 
-COMMANDS = ("build", "check", "sync")
+COMMANDS = ("build", "check", "sync", "translate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="build.py", description="Build bilingual journal PDF and HTML from YAML content.")
     parser.add_argument("command", nargs="?", default="build", choices=COMMANDS,
                         help="build (default): write PDF and HTML; check: report problems and "
-                             "the translation status only; sync: mark translations up to date")
+                             "the translation status only; sync: mark translations up to date; "
+                             "translate export|import: PO files for translators' tools")
+    parser.add_argument("action", nargs="?", choices=("export", "import"),
+                        help="translate: export a PO file, or import one (give its path)")
+    parser.add_argument("po_file", nargs="?", type=Path, metavar="FILE",
+                        help="translate import: the PO file to read")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="translate export: the PO file to write (default: "
+                             "OUT/<document>.<lang>.po)")
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="check: also write a translation status page (HTML) to FILE")
     parser.add_argument("--lang", default="all",
                         help="language to build: a code such as vi or en, or 'all' (default)")
     parser.add_argument("--content", type=Path, default=Path("content"),
@@ -160,11 +170,25 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
     return 0
 
 
-COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync}
+def _translate(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
+    """``translate export --lang vi [-o FILE]`` and ``translate import FILE``."""
+    from . import translate
+    translate.run(args.action, args.lang, args.po_file, args.output, project)
+    return 0
+
+
+COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate}
 
 
 def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Options of the handout only make sense with --handout."""
+    """Options of the handout only make sense with --handout (and a translate action with
+    translate)."""
+    if (args.command == "translate") != (args.action is not None):
+        parser.error("translate needs an action: translate export --lang LANG [-o FILE], or "
+                     "translate import FILE" if args.command == "translate" else
+                     f"{args.command} takes no action {args.action!r}")
+    if args.action == "import" and args.po_file is None:
+        parser.error("translate import needs the PO file to read: translate import FILE")
     if "+" in args.lang and args.command == "build" and not args.handout:
         parser.error(f"--lang {args.lang} makes a parallel handout: add --handout "
                      f"(or build one language: --lang {args.lang.split('+')[0]})")

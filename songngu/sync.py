@@ -77,6 +77,8 @@ class Unit:
     """Known by an ``id:`` the author gave it."""
     legacy: str = ""
     """Its fingerprint as records of the first format kept it (kind and text together)."""
+    index: int = -1
+    """A block's place among its section's blocks, from 0."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -147,12 +149,13 @@ def named_units(text: Text) -> dict[str, Unit]:
 def block_units(section: Section, lang: str) -> list[Unit]:
     """A section's blocks, in order; keys are those of the language they are written in."""
     out = []
-    for block in section.blocks:
+    for index, block in enumerate(section.blocks):
         lines = block.kind in ("list", "ordered")
         body = "\n".join(_fold(item) for item in block.items) if lines else _fold(block.text)
         legacy = _legacy("\n".join([block.kind, block.text, *block.items]))
         out.append(Unit(block.key, block_name(block, section), body,
-                        block.where or Where("", 0), lang, block.kind, bool(block.id), legacy))
+                        block.where or Where("", 0), lang, block.kind, bool(block.id), legacy,
+                        index))
     return out
 
 
