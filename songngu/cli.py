@@ -139,6 +139,7 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
 def _check(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
     from . import pipeline  # the content stages: a build imports them only when it has work
 
+    statuses = []
     for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, args.strict, project)
         pipeline.resolve_document(checked, args.strict)
@@ -146,6 +147,11 @@ def _check(args: argparse.Namespace, project: Project, options: BuildOptions) ->
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
         for line in checked.translation.lines():
             print(f"  {line}")
+        statuses.append((checked.doc.id, checked.translation))
+    if args.report:
+        from . import status_page, write
+        write.write_text(args.report, status_page.render(statuses))
+        print(f"wrote {args.report}: the translation status of {len(statuses)} document(s)")
     return 0
 
 
@@ -201,5 +207,8 @@ def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def _print_problems(problems) -> None:
+    """One line per problem; on a terminal, word diffs in colour."""
+    from .worddiff import colour
+    paint = colour if sys.stderr.isatty() else str
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(paint(str(problem)), file=sys.stderr)

@@ -464,6 +464,8 @@ class Status:
     details: dict[tuple[str, str], "Finding"] = field(default_factory=dict)
     """(key, language) → what is wrong with that translation (for the status page)."""
     extras: dict[str, list[Extra]] = field(default_factory=dict)
+    pairs: list[Pair] = field(default_factory=list)
+    """Every unit of the source with its counterparts, in reading order."""
 
     def counts(self, lang: str) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)
@@ -530,7 +532,7 @@ def status(doc: Document, records: Records, found: Alignment | None = None,
     found = found or alignment(doc, records)
     tracked = records.exists and not records.damaged
     result = Status([lang for lang in doc.languages if lang in doc.texts], found.source_lang,
-                    {}, tracked, extras=found.extras)
+                    {}, tracked, extras=found.extras, pairs=found.pairs)
     for pair in found.pairs:
         row: dict[str, str] = {}
         record = found.records.get(pair.key)

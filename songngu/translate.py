@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, escape, normalize, read_po, write_po
 
 from . import sync
 from .errors import Problems, SetupError, display_path
@@ -95,9 +95,23 @@ def export(doc: Document, lang: str, target: Path, write: Callable[[Path, bytes]
     """Write the PO file; return how many entries it has."""
     catalog = export_catalog(doc, lang)
     out = io.BytesIO()
-    write_po(out, catalog, include_previous=True, sort_output=False)
-    write(target, out.getvalue())
+    write_po(out, catalog, sort_output=False)
+    write(target, _with_previous(out.getvalue().decode("utf-8"), catalog).encode("utf-8"))
     return len(catalog)
+
+
+def _with_previous(text: str, catalog: Catalog) -> str:
+    """Add each fuzzy entry's previous source (``#| msgctxt``, ``#| msgid``) as gettext
+    writes it: Babel folds a long previous msgid into comment lines msgfmt cannot read."""
+    for message in catalog:
+        if not message.previous_id or not message.context:
+            continue
+        context = f"msgctxt {escape(message.context)}\n"
+        lines = [f"#| msgctxt {escape(message.context)}",
+                 *(f"#| msgid {line}" if i == 0 else f"#| {line}" for i, line in
+                   enumerate(normalize(message.previous_id[0], width=76).split("\n")))]
+        text = text.replace("\n" + context, "\n" + "\n".join(lines) + "\n" + context, 1)
+    return text
 
 
 # --------------------------------------------------------------------------- import
