@@ -1,11 +1,12 @@
 """Check that the languages of a document say the same thing.
 
 typed Document → findings. For the source language and each translation: the same sections in
-the same order, the same number of keywords; and, for each block and its counterpart (found by
-:mod:`songngu.align`), the same kind, the same sources and cross-references cited and the same
-numbers once each language's number formatting is undone (``214.4`` ↔ ``214,4``; month names, ordinals and Roman
-numerals count as the numbers they stand for). Findings name both files and lines; they are
-warnings, or errors with ``--strict``.
+the same order, the same number of keywords, the same tables captioned and annotated; and, for
+each unit and its counterpart (paired by :mod:`songngu.align`, compared by
+:func:`unit_differences`), the same kind, the same sources and cross-references cited and the
+same numbers once each language's number formatting is undone (``214.4`` ↔ ``214,4``; month
+names, ordinals and Roman numerals count as the numbers they stand for). Findings name both
+files and lines; they are warnings, or errors with ``--strict``.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ import yaml
 from . import align, parity
 from .errors import Problems, SetupError, display_path
 from .load import Loaded, load_yaml
-from .model import BLOCK_NAMES, Document, Section, Text, Where, block_name, iter_sections
+from .model import Document, Section, Text, Where, block_name, iter_sections
 from .untranslated import untranslated
 from .worddiff import word_diff
 
@@ -368,15 +368,15 @@ def _align_section(doc: Document, section_id: str, found: Alignment, records: Re
             found.absent_sections[lang].add(section_id)
             continue
         theirs = block_units(other, lang)
-        fixed = {}
+        fixed: dict[int, int] = {}
         for i, unit in enumerate(units):
-            record = matched.get(i)
+            known = matched.get(i)
             for j, candidate in enumerate(theirs):
                 if j in fixed.values():
                     continue
                 if unit.explicit and candidate.explicit and unit.key == candidate.key \
-                        or record is not None and not (unit.explicit or candidate.explicit) \
-                        and record.prints.get(lang) in (candidate.fingerprint, candidate.legacy):
+                        or known is not None and not (unit.explicit or candidate.explicit) \
+                        and known.prints.get(lang) in (candidate.fingerprint, candidate.legacy):
                     fixed[i] = j
                     break
         paired = align.align(units, theirs, _pair_score, PAIR_SCORE, MOVE_SCORE, fixed)
@@ -563,7 +563,7 @@ def _finding(pair: Pair, lang: str, state: str, diff: str, previous: str | None,
         label = "stale translation"
         parts.append(f"was changed in {src} since it was last marked in sync"
                      + (f": {diff}" if diff else ""))
-    elif state == CHANGED and record is None or state == CHANGED and lang not in record.prints:
+    elif state == CHANGED and (record is None or lang not in record.prints):
         label = "not marked in sync"
         parts.append(f"is new (source: {src})")
     elif state == CHANGED and previous is not None or state == CHANGED and diff:
@@ -727,7 +727,3 @@ def mark_and_write(doc: Document, lang: str | None, blocks: list[str] | None,
     if not records.exists or keys:
         write_records(records, doc, write)
     return len(keys), records.file
-
-
-def describe(kind: str) -> str:
-    return BLOCK_NAMES.get(kind, "text")

@@ -165,7 +165,7 @@ def import_catalog(doc: Document, catalog: Catalog, lang: str,
             changes[key] = text
         if message.fuzzy:
             continue
-        if sync.fingerprint(message.id) != pair.source.fingerprint:
+        if sync.fingerprint(str(message.id)) != pair.source.fingerprint:
             result.skipped.append(f"{key}: the source changed since the export; export again")
             continue
         if key in changes or status.states[key][lang] != sync.IN_SYNC:
@@ -177,12 +177,8 @@ def import_catalog(doc: Document, catalog: Catalog, lang: str,
     if result.marked:
         from .pipeline import check_document  # the language file as it now is
         fresh = check_document(doc.folder).doc
-        sync.mark_and_write(fresh, lang, result.marked, _text_writer(write_text))
+        sync.mark_and_write(fresh, lang, result.marked, write_text)
     return result
-
-
-def _text_writer(write_text: Callable[[Path, str], None]) -> Callable[[Path, str], None]:
-    return write_text
 
 
 def rewrite(source: str, doc: Document, lang: str, found: sync.Alignment,

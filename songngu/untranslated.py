@@ -8,7 +8,8 @@ None. A light heuristic, not language identification:
   both languages);
 * the translation should be Vietnamese but reads as English: fewer than a third of its words
   carry a letter only Vietnamese writes (ă đ ơ ư, a hook above or dot below, a tone mark on
-  â ê ô, a tilde on e i u y; a Vietnamese name in an English sentence is fine) and one word in eight or more is a common English word (the, of, and, …);
+  â ê ô, a tilde on e i u y; a Vietnamese name in an English sentence is fine) and one word
+  in eight or more is a common English word (the, of, and, …);
 * the translation should be English (or another language written without Vietnamese letters)
   but reads as Vietnamese: a third of its words or more carry Vietnamese letters, or one in
   eight is a common Vietnamese word (của, và, các, những, …).

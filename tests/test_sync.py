@@ -326,7 +326,7 @@ def test_sync_asks_which_blocks(article, capsys):
 
 
 def test_review_walks_through_each_block_and_asks(article, capsys, monkeypatch):
-    en, vi = article / "en.yaml", article / "vi.yaml"
+    en = article / "en.yaml"
     edit(en, "Two regions, one market.", "Two regions, one single market.")
     edit(en, "title: Trade between two regions", "title: Trade between the two regions")
     monkeypatch.setattr(sys, "stdin", io.StringIO("maybe\nn\ny\n"))
@@ -369,7 +369,8 @@ def test_records_of_the_first_format_still_work_and_are_upgraded(article, capsys
 
 
 def test_reflowing_or_decomposing_text_changes_nothing(article, capsys):
-    edit(article / "en.yaml", "          In 2000 trade reached 129.5 billion USD [@lee2007, p. 12],",
+    edit(article / "en.yaml",
+         "          In 2000 trade reached 129.5 billion USD [@lee2007, p. 12],",
          "          In 2000 trade reached\n          129.5 billion USD   [@lee2007, p. 12],")
     vi = article / "vi.yaml"
     vi.write_text(unicodedata.normalize("NFD", vi.read_text(encoding="utf-8")), encoding="utf-8")

@@ -144,7 +144,7 @@ def test_a_missing_block_translated_in_po_is_inserted_in_place(sample, capsys):
     assert new.string == ""
     new.string = "Một đoạn văn được thêm vào bản gốc."
     save(po, messages)
-    code, out, err = run(capsys, "translate", "import", str(po))
+    code, _, err = run(capsys, "translate", "import", str(po))
     assert code == 0, err
     text = (sample / "vi.yaml").read_text(encoding="utf-8")
     assert "hội lớn hơn cho khu vực.\n              - p: Một đoạn văn được thêm vào bản " \
@@ -172,7 +172,8 @@ def test_the_status_page_lists_each_state_with_the_diff(sample, capsys):
     assert code == 0, err
     assert "wrote translation.html" in out
     page = lxml_html.fromstring(Path("translation.html").read_text(encoding="utf-8"))
-    summary = [" ".join(td.text_content().split()) for td in page.xpath("//table[@class='summary']//td")]
+    summary = [" ".join(td.text_content().split())
+               for td in page.xpath("//table[@class='summary']//td")]
     assert summary[:6] == ["asean-japan", "vi", "81", "1", "1", "1"]
     rows = {row.get("id"): row for row in page.xpath("//tr[@id]")}
     stale = rows["asean-japan-vi-economy/1"]
