@@ -49,6 +49,8 @@ def align(a: Sequence[A], b: Sequence[B], score: Callable[[A, B], float],
         left_a = [i for i in range(len(a)) if i not in pairs]
         taken = set(pairs.values())
         left_b = [j for j in range(len(b)) if j not in taken]
+        if len(left_a) * len(left_b) > MAX_CELLS:  # too many to compare: no moves found
+            left_a, left_b = [], []
         candidates = sorted(((score(a[i], b[j]), i, j) for i in left_a for j in left_b),
                             key=lambda c: -c[0])
         used_a: set[int] = set()

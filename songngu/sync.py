@@ -338,13 +338,20 @@ def alignment(doc: Document, records: Records) -> Alignment:
         return found
     source = doc.texts[source_lang]
     named = {lang: named_units(doc.texts[lang]) for lang in langs}
+    sections = {lang: _sections(doc.texts[lang]) for lang in [source_lang, *langs]}
+    groups: dict[str, list[Record]] = {}
+    for key, record in records.entries.items():
+        section, _, rest = key.partition("/")
+        if rest and rest != "title" and "/" not in rest:
+            groups.setdefault(section, []).append(record)
     for key, unit in named_units(source).items():
         pair = Pair(key, unit, {lang: named[lang][key] for lang in langs if key in named[lang]})
         found.pairs.append(pair)
         if key in records.entries:
             found.records[key] = records.entries[key]
-        if key.endswith("/title"):
-            _align_section(doc, key[:-len("/title")], found, records)
+        section_id = key[:-len("/title")]
+        if key.endswith("/title") and section_id in sections[source_lang]:
+            _align_section(section_id, found, sections, groups.get(section_id, []))
     return found
 
 
@@ -352,33 +359,22 @@ def _sections(text: Text) -> dict[str, Section]:
     return {section.id: section for section in iter_sections(text.sections)}
 
 
-def _align_section(doc: Document, section_id: str, found: Alignment, records: Records) -> None:
-    section = _sections(doc.texts[found.source_lang])[section_id]
+def _align_section(section_id: str, found: Alignment, sections: dict[str, dict[str, Section]],
+                   group: list[Record]) -> None:
+    section = sections[found.source_lang][section_id]
     units = block_units(section, found.source_lang)
-    group = [r for key, r in records.entries.items()
-             if key.startswith(f"{section_id}/") and key != f"{section_id}/title"
-             and "/" not in key[len(section_id) + 1:]]
     matched = _match_records(units, group)
     pairs = [Pair(u.key, u, section=section_id) for u in units]
     for i, record in matched.items():
         found.records[units[i].key] = record
     for lang in found.translations:
-        other = _sections(doc.texts[lang]).get(section_id)
+        other = sections[lang].get(section_id)
         if other is None:
             found.absent_sections[lang].add(section_id)
             continue
         theirs = block_units(other, lang)
-        fixed: dict[int, int] = {}
-        for i, unit in enumerate(units):
-            known = matched.get(i)
-            for j, candidate in enumerate(theirs):
-                if j in fixed.values():
-                    continue
-                if unit.explicit and candidate.explicit and unit.key == candidate.key \
-                        or known is not None and not (unit.explicit or candidate.explicit) \
-                        and known.prints.get(lang) in (candidate.fingerprint, candidate.legacy):
-                    fixed[i] = j
-                    break
+        fixed = _same_blocks(units, theirs, lambda i, unit: (
+            [matched[i].prints.get(lang, "")] if i in matched and not unit.explicit else []))
         paired = align.align(units, theirs, _pair_score, PAIR_SCORE, MOVE_SCORE, fixed)
         out_of_order = align.moved(paired)
         for i, j in paired.items():
@@ -408,22 +404,50 @@ def _place(i: int, paired: dict[int, int], mine: list[Unit], theirs: list[Unit],
     return section.where or Where("", 0), "in this section"
 
 
-def _match_records(units: list[Unit], group: list[Record]) -> dict[int, Record]:
-    """Which recorded block each current source block is: same id, same text, or (edited)
-    most of the same words."""
+def _same_blocks(units: list[Unit], theirs: list[Unit], prints) -> dict[int, int]:
+    """Pairs known without looking at content: the same id on both sides, or a translation
+    whose text is the one recorded for that source block (``prints(i, unit)``)."""
+    by_key: dict[str, int] = {}
+    by_print: dict[str, list[int]] = {}
+    for j, unit in enumerate(theirs):
+        if unit.explicit:
+            by_key.setdefault(unit.key, j)
+        else:
+            by_print.setdefault(unit.fingerprint, []).append(j)
+            by_print.setdefault(unit.legacy, []).append(j)
     fixed: dict[int, int] = {}
     used: set[int] = set()
     for i, unit in enumerate(units):
-        for r, record in enumerate(group):
-            if r in used:
-                continue
-            same_id = unit.explicit and record.key == unit.key
-            same_text = not unit.explicit and record.source_print in (unit.fingerprint,
-                                                                      unit.legacy)
-            if same_id or same_text:
-                fixed[i] = r
-                used.add(r)
-                break
+        if unit.explicit:
+            candidates = [by_key[unit.key]] if unit.key in by_key else []
+        else:
+            candidates = [j for p in prints(i, unit) for j in by_print.get(p, [])]
+        j = next((j for j in candidates if j not in used), None)
+        if j is not None:
+            fixed[i] = j
+            used.add(j)
+    return fixed
+
+
+def _match_records(units: list[Unit], group: list[Record]) -> dict[int, Record]:
+    """Which recorded block each current source block is: same id, same text, or (edited)
+    most of the same words."""
+    by_print: dict[str, list[int]] = {}
+    by_key: dict[str, int] = {}
+    for r, record in enumerate(group):
+        by_print.setdefault(record.source_print, []).append(r)
+        by_key[record.key] = r
+    fixed: dict[int, int] = {}
+    used: set[int] = set()
+    for i, unit in enumerate(units):
+        if unit.explicit:
+            candidates = [by_key[unit.key]] if unit.key in by_key else []
+        else:
+            candidates = by_print.get(unit.fingerprint, []) + by_print.get(unit.legacy, [])
+        r = next((r for r in candidates if r not in used), None)
+        if r is not None:
+            fixed[i] = r
+            used.add(r)
 
     def score(unit: Unit, record: Record) -> float:
         if record.source is None:  # a record of the first format: its key was a position
