@@ -69,15 +69,16 @@ def _in_order_pairs(xs: list[int], ys: list[int], a, b, score, threshold) -> lis
     if len(xs) * len(ys) > MAX_CELLS:
         return _greedy(xs, ys, a, b, score, threshold)
     n, m = len(xs), len(ys)
+    scores = [[score(a[x], b[y]) for y in ys] for x in xs]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for p in range(n - 1, -1, -1):
         for q in range(m - 1, -1, -1):
-            s = score(a[xs[p]], b[ys[q]])
+            s = scores[p][q]
             take = best[p + 1][q + 1] + s if s >= threshold else float("-inf")
             best[p][q] = max(take, best[p + 1][q], best[p][q + 1])
     pairs, p, q = [], 0, 0
     while p < n and q < m:
-        s = score(a[xs[p]], b[ys[q]])
+        s = scores[p][q]
         if s >= threshold and best[p][q] == best[p + 1][q + 1] + s:
             pairs.append((xs[p], ys[q]))
             p, q = p + 1, q + 1

@@ -72,9 +72,11 @@ def features(markup: str, lang: str) -> tuple[Counter, Counter]:
 
 
 def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a: str,
-                     text_b: str) -> list[str]:
+                     text_b: str, features_a: tuple[Counter, Counter] | None = None,
+                     features_b: tuple[Counter, Counter] | None = None) -> list[str]:
     """What a translation says differently from its source, as phrases for one message:
-    "cites differently: only in en: [@vu2007]; only in vi: nothing"."""
+    "cites differently: only in en: [@vu2007]; only in vi: nothing". The citations and
+    numbers of each text (:func:`features`) may be given when they are known already."""
     if kind_a != kind_b:
         return [f"is a {BLOCK_NAMES.get(kind_a, kind_a)} in {lang_a} but a "
                 f"{BLOCK_NAMES.get(kind_b, kind_b)} in {lang_b}"]
@@ -86,8 +88,8 @@ def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a:
         items_a, items_b = text_a.split("\n"), text_b.split("\n")
         if len(items_a) != len(items_b):
             found.append(f"has {len(items_a)} items in {lang_a}, {len(items_b)} in {lang_b}")
-    cites_a, nums_a = features(text_a, lang_a)
-    cites_b, nums_b = features(text_b, lang_b)
+    cites_a, nums_a = features_a or features(text_a, lang_a)
+    cites_b, nums_b = features_b or features(text_b, lang_b)
     if cites_a != cites_b:
         found.append(f"cites differently: only in {lang_a}: "
                      f"{', '.join(sorted((cites_a - cites_b).elements())) or 'nothing'}; only in "

@@ -610,7 +610,8 @@ def _finding(pair: Pair, lang: str, state: str, diff: str, previous: str | None,
         parts.append(f"stands in another place in {lang} than in {src}: move it so that the "
                      f"blocks follow the same order")
     differences = [] if why else parity.unit_differences(
-        source_lang, lang, source.kind, unit.kind, source.text, unit.text)
+        source_lang, lang, source.kind, unit.kind, source.text, unit.text, source.features,
+        unit.features)
     if differences:
         label = label or "parity"
         parts.extend(differences)

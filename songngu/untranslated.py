@@ -45,16 +45,22 @@ def _words(text: str) -> list[str]:
     return WORD.findall(MARKUP.sub(" ", text))
 
 
-def _is_vietnamese_word(word: str) -> bool:
-    if any(ch in VIETNAMESE_LETTERS for ch in word):
+def _vietnamese_letter(letter: str) -> bool:
+    if letter in VIETNAMESE_LETTERS:
         return True
-    for letter in unicodedata.normalize("NFC", word):
-        marks = unicodedata.normalize("NFD", letter)[1:]
-        if any(m in ONLY_VIETNAMESE_MARKS for m in marks) \
-                or len(marks) > 1 and any(m in TONE_MARKS for m in marks) \
-                or "\u0303" in marks and letter.lower() not in "ãõñ":
-            return True
-    return False
+    marks = unicodedata.normalize("NFD", letter)[1:]
+    return any(m in ONLY_VIETNAMESE_MARKS for m in marks) \
+        or len(marks) > 1 and any(m in TONE_MARKS for m in marks) \
+        or "\u0303" in marks and letter.lower() not in "ãõñ"
+
+
+VIETNAMESE_CHARACTERS = frozenset(
+    ch for ch in map(chr, range(0xC0, 0x1F00)) if ch.isalpha() and _vietnamese_letter(ch))
+"""Every precomposed letter (Latin-1 to Latin Extended Additional) only Vietnamese writes."""
+
+
+def _is_vietnamese_word(word: str) -> bool:
+    return not VIETNAMESE_CHARACTERS.isdisjoint(word)
 
 
 def reads_as(text: str) -> str | None:

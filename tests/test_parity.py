@@ -219,3 +219,56 @@ def test_locale_formatting_is_undone_before_numbers_are_compared(en, vi):
 ])
 def test_numbers_that_differ_are_told_apart(en, vi):
     assert numbers_in(parse_inline(en), "en") != numbers_in(parse_inline(vi), "vi")
+
+
+# Without sync records, blocks are paired by what they carry (kind, citations, numbers,
+# cross-references, length): inserting, deleting or moving one block reports that block alone.
+
+def _vi_block(text: str, starts: str) -> tuple[int, int]:
+    """The span of the Vietnamese paragraph that starts with ``starts``."""
+    begin = text.index(f"              - p: >-\n                  {starts}")
+    return begin, text.index("              - ", begin + 10)
+
+
+def test_a_paragraph_added_to_the_source_is_the_one_missing(sample_copy):
+    _replace(sample_copy / "en.yaml", "              - heading: Trade\n",
+             "              - p: A paragraph about trade in services since 2019.\n"
+             "              - heading: Trade\n")
+    found = _parity(sample_copy)
+    en, vi = sample_copy / "en.yaml", sample_copy / "vi.yaml"
+    assert [str(p) for p in found] == [
+        f"{display_path(vi)}:{_line_of(vi, '- heading: Thương mại')}: warning: missing "
+        f"translation: block 2 (paragraph) of section 'economy' (en: {display_path(en)}:"
+        f"{_line_of(en, 'A paragraph about trade in services')}) has no counterpart in vi; "
+        f"translate it before the block at this line"]
+
+
+def test_a_paragraph_deleted_from_the_translation_is_the_one_missing(sample_copy):
+    vi = sample_copy / "vi.yaml"
+    text = vi.read_text(encoding="utf-8")
+    begin, end = _vi_block(text, "Năm 2000, kim ngạch")
+    vi.write_text(text[:begin] + text[end:], encoding="utf-8")
+    found = _parity(sample_copy)
+    en = sample_copy / "en.yaml"
+    assert len(found) == 1
+    assert found[0].message.startswith(
+        f"missing translation: block 3 (paragraph) of section 'economy' (en: "
+        f"{display_path(en)}:{_line_of(en, 'In 2000, trade between ASEAN')})")
+
+
+def test_a_paragraph_moved_in_the_translation_is_the_one_reported(sample_copy):
+    vi = sample_copy / "vi.yaml"
+    text = vi.read_text(encoding="utf-8")
+    begin, end = _vi_block(text, "Năm 2000, kim ngạch")
+    block, text = text[begin:end], text[:begin] + text[end:]
+    after = _vi_block(text, "Giai đoạn 2007 – 2008")[1] if "Giai đoạn 2007 – 2008" in text \
+        else text.index("              - ", text.index("              - p: >-", begin) + 10)
+    vi.write_text(text[:after] + block + text[after:], encoding="utf-8")
+    found = _parity(sample_copy)
+    en = sample_copy / "en.yaml"
+    assert [(p.file, p.line) for p in found] == [
+        (display_path(vi), _line_of(vi, "Năm 2000, kim ngạch"))]
+    assert found[0].message == (
+        f"moved: block 3 (paragraph) of section 'economy' stands in another place in vi than "
+        f"in en ({display_path(en)}:{_line_of(en, 'In 2000, trade between ASEAN')}): move it "
+        f"so that the blocks follow the same order")
