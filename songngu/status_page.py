@@ -76,14 +76,13 @@ def _details(doc_id: str, lang: str, status: sync.Status) -> list[str]:
         if state == sync.IN_SYNC and finding is None:
             in_sync.append(pair.key)
             continue
-        unit = pair.translations.get(lang)
         what = _what(finding, state, lang, status.source_lang)
         out.append(
             f'<tr id="{escape(doc_id)}-{escape(lang)}-{escape(pair.key)}" '
             f'class="{CLASSES[state]}"><td><code>{escape(pair.key)}</code><br>'
             f'{escape(pair.source.what)}</td><td>{escape(state)}</td>'
             f"<td>{escape(str(pair.source.where))}</td>"
-            f"<td>{escape(str(unit.where)) if unit else '—'}</td><td>{what}</td></tr>")
+            f"<td>{_place(status, pair, lang)}</td><td>{what}</td></tr>")
     for extra in status.extras.get(lang, []):
         out.append(
             f'<tr class="extra"><td>{escape(extra.unit.what)}</td><td>not in the source</td>'
@@ -95,6 +94,17 @@ def _details(doc_id: str, lang: str, status: sync.Status) -> list[str]:
                    + ", ".join(f"<code>{escape(key)}</code>" for key in in_sync)
                    + "</p></details>")
     return out
+
+
+def _place(status: sync.Status, pair: sync.Pair, lang: str) -> str:
+    """Where the translation stands, or where a missing one belongs."""
+    unit = pair.translations.get(lang)
+    if unit is not None:
+        return escape(str(unit.where))
+    if (pair.key, lang) in status.missing_at:
+        where, how = status.missing_at[(pair.key, lang)]
+        return f"{escape(str(where))} ({escape(how.replace('this line', 'that line'))})"
+    return "—"
 
 
 def _what(finding: sync.Finding | None, state: str, lang: str, source: str) -> str:

@@ -214,6 +214,17 @@ def load_records(doc: Document, problems: Problems) -> Records:
         _damaged(records, loaded, (), loaded.data, problems)
         return records
     source_lang = source_language(doc)
+    if any(isinstance(entry, dict) and any(
+            lang != source_lang and isinstance(value, str) and not FINGERPRINT.match(value)
+            for lang, value in entry.items()) for entry in loaded.data.values()):
+        # Written when another language was the source: start again rather than misread it.
+        problems.warning(loaded.file, 1, f"the sync records keep the text of another source "
+                                         f"language than {source_lang}, the one of "
+                                         f"document.yaml (was source_language changed?): the "
+                                         f"translations are not tracked until: python "
+                                         f"build.py sync --all")
+        records.exists = False
+        return records
     for key, entry in loaded.data.items():
         if not isinstance(key, str) or not isinstance(entry, dict) \
                 or not isinstance(entry.get(source_lang), str):
@@ -490,6 +501,8 @@ class Status:
     extras: dict[str, list[Extra]] = field(default_factory=dict)
     pairs: list[Pair] = field(default_factory=list)
     """Every unit of the source with its counterparts, in reading order."""
+    missing_at: dict[tuple[str, str], tuple[Where, str]] = field(default_factory=dict)
+    """(key, language) → where a missing translation belongs."""
 
     def counts(self, lang: str) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)
@@ -556,7 +569,8 @@ def status(doc: Document, records: Records, found: Alignment | None = None,
     found = found or alignment(doc, records)
     tracked = records.exists and not records.damaged
     result = Status([lang for lang in doc.languages if lang in doc.texts], found.source_lang,
-                    {}, tracked, extras=found.extras, pairs=found.pairs)
+                    {}, tracked, extras=found.extras, pairs=found.pairs,
+                    missing_at=found.missing_at)
     for pair in found.pairs:
         row: dict[str, str] = {}
         record = found.records.get(pair.key)

@@ -162,6 +162,10 @@ def import_catalog(doc: Document, catalog: Catalog, lang: str,
             continue
         current = pair.translations.get(lang)
         if current is None or sync.fingerprint(text) != current.fingerprint:
+            problem = _cannot_place(pair, text, found, lang)
+            if problem:
+                result.skipped.append(f"{key}: {problem}")
+                continue
             changes[key] = text
         if message.fuzzy:
             continue
@@ -179,6 +183,21 @@ def import_catalog(doc: Document, catalog: Catalog, lang: str,
         fresh = check_document(doc.folder).doc
         sync.mark_and_write(fresh, lang, result.marked, write_text)
     return result
+
+
+def _cannot_place(pair: sync.Pair, text: str, found: sync.Alignment, lang: str) -> str | None:
+    """Why a translation cannot be written into the language file, if it cannot."""
+    if pair.key.endswith("/columns") and pair.key.startswith("tables/"):
+        expected = len(pair.source.text.split("\n"))
+        if len(text.split("\n")) != expected:
+            return f"expected {expected} column headers, one per line, found " \
+                   f"{len(text.split(chr(10)))}"
+    if pair.section and pair.section in found.absent_sections[lang]:
+        return f"section {pair.section!r} does not exist in {lang} yet: add it first"
+    if pair.key not in ("title", "abstract", "keywords") and not pair.section \
+            and lang not in pair.translations:
+        return f"{pair.source.what} has no place in the {lang} file yet: add it by hand first"
+    return None
 
 
 def rewrite(source: str, doc: Document, lang: str, found: sync.Alignment,

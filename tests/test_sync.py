@@ -470,3 +470,28 @@ def test_untranslated_heuristic():
     assert untranslated("ASEAN – Japan", "ASEAN – Japan", "en", "vi") is None
     assert untranslated("Hai bên đã thông qua Tuyên bố chung.",
                         "Hai bên đã thông qua Tuyên bố chung.", "vi", "en") is not None
+
+
+def test_a_terminal_sees_the_diff_in_colour(sample, capsys, monkeypatch):
+    edit(sample / "en.yaml", "Phnom Penh in November 2002", "Phnom Penh on 5 November 2002")
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli.main(["check", *SETUP]) == 0
+    assert "Phnom Penh \x1b[31m\x1b[9min\x1b[0m\x1b[32mon 5\x1b[0m November" in terminal.getvalue()
+
+
+def test_records_of_another_source_language_are_set_aside_with_a_warning(sample, capsys):
+    edit(sample / "document.yaml", "languages: [en, vi]\n",
+         "languages: [en, vi]\nsource_language: vi\n")
+    found = check(capsys)
+    assert found == ["content/asean-japan/sync.yaml:1: warning: the sync records keep the "
+                     "text of another source language than vi, the one of document.yaml (was "
+                     "source_language changed?): the translations are not tracked until: "
+                     "python build.py sync --all"]
+    assert run(capsys, "sync", "--all")[0] == 0
+    assert check(capsys) == []

@@ -182,3 +182,19 @@ def test_the_status_page_lists_each_state_with_the_diff(sample, capsys):
     assert rows["asean-japan-vi-economy/2"].get("class") == "missing"
     assert rows["asean-japan-vi-introduction/1"].get("class") == "changed"
     assert "[@vu2007]" in rows["asean-japan-vi-introduction/1"].text_content()
+
+
+def test_a_translation_that_cannot_be_placed_is_skipped_with_the_reason(sample, capsys):
+    before = (sample / "vi.yaml").read_bytes()
+    po = export(capsys)
+    messages = catalog(po)
+    for message in messages:
+        if message.context == "tables/trade/columns":
+            message.string = "Năm\nTổng"
+    save(po, messages)
+    code, out, err = run(capsys, "translate", "import", str(po))
+    assert code == 0
+    assert err == f"{po}: skipped tables/trade/columns: expected 5 column headers, one per " \
+                  f"line, found 2\n"
+    assert out.startswith(f"read {po}: 0 translation(s) written")
+    assert (sample / "vi.yaml").read_bytes() == before
