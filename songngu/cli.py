@@ -18,7 +18,7 @@ from .errors import ContentError, SetupError
 from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, BuildOptions, HandoutOptions,
                       Project, find_documents)
 
-COMMANDS = ("build", "check", "sync")
+COMMANDS = ("build", "check", "sync", "translate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="build.py", description="Build bilingual journal PDF and HTML from YAML content.")
     parser.add_argument("command", nargs="?", default="build", choices=COMMANDS,
                         help="build (default): write PDF and HTML; check: report problems and "
-                             "the translation status only; sync: mark translations up to date")
+                             "the translation status only; sync: mark translations up to date; "
+                             "translate export|import: PO files for translators' tools")
+    parser.add_argument("action", nargs="?", choices=("export", "import"),
+                        help="translate: export a PO file, or import one (give its path)")
+    parser.add_argument("po_file", nargs="?", type=Path, metavar="FILE",
+                        help="translate import: the PO file to read")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="translate export: the PO file to write (default: "
+                             "OUT/<document>.<lang>.po)")
+    parser.add_argument("--report", type=Path, metavar="FILE",
+                        help="check: also write a translation status page (HTML) to FILE")
     parser.add_argument("--lang", default="all",
                         help="language to build: a code such as vi or en, or 'all' (default)")
     parser.add_argument("--content", type=Path, default=Path("content"),
@@ -87,9 +97,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="for a print shop: crop marks and 3 mm bleed around the A5 handout")
     parser.add_argument("--block", action="append", metavar="KEY",
                         help="sync: the block to mark in sync, as SECTION/N (the N-th block of "
-                             "section SECTION), SECTION/title, title, abstract, keywords, …; "
-                             "may be repeated")
+                             "section SECTION in the source), its id, SECTION/title, title, "
+                             "abstract, keywords, …; may be repeated")
     parser.add_argument("--all", action="store_true", help="sync: mark every block in sync")
+    parser.add_argument("--review", action="store_true",
+                        help="sync: show each stale or updated block's change and ask")
     parser.add_argument("--force", action="store_true",
                         help="rebuild even the outputs whose inputs have not changed")
     parser.add_argument("--watch", action="store_true",
@@ -131,6 +143,7 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
 def _check(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
     from . import pipeline  # the content stages: a build imports them only when it has work
 
+    statuses = []
     for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, args.strict, project)
         pipeline.resolve_document(checked, args.strict)
@@ -142,30 +155,54 @@ def _check(args: argparse.Namespace, project: Project, options: BuildOptions) ->
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
         for line in checked.translation.lines():
             print(f"  {line}")
+        statuses.append((checked.doc.id, checked.translation))
+    if args.report:
+        from . import status_page, write
+        write.write_text(args.report, status_page.render(statuses))
+        print(f"wrote {args.report}: the translation status of {len(statuses)} document(s)")
     return 0
 
 
 def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
-    """Mark blocks in sync: ``sync --lang vi --block introduction/2`` (or ``--all``)."""
-    from . import pipeline, sync, write
-    if bool(args.all) == bool(args.block):
-        raise SetupError("sync: say which blocks to mark in sync: --block SECTION/N (repeatable) "
-                         "or --all")
+    """Mark blocks in sync: ``sync --lang vi`` (the updated ones), ``--block KEY`` or ``--all``;
+    ``--review`` asks block by block."""
+    from . import pipeline, review, sync, write
+    if args.all and args.block or args.lang == "all" and not (args.all or args.block):
+        raise SetupError("sync: say which blocks to mark in sync: --lang LANG (the blocks "
+                         "updated in LANG), --block KEY (repeatable) or --all")
     for folder in find_documents(project.content):
         checked = pipeline.check_document(folder, False, project)
         lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
                                                                            checked.doc)[0]
-        count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text)
+        if args.review:
+            count, file = review.run(checked.doc, lang, write.write_text, sys.stdin, sys.stdout)
+        else:
+            count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text,
+                                              every=args.all)
         print(f"marked {count} block{'s' * (count != 1)} of {lang or 'every language'} in "
-              f"sync: wrote {file}")
+              f"sync: wrote {file}" if count else f"{folder}: nothing to mark in sync")
     return 0
 
 
-COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync}
+def _translate(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
+    """``translate export --lang vi [-o FILE]`` and ``translate import FILE``."""
+    from . import translate
+    translate.run(args.action, args.lang, args.po_file, args.output, project)
+    return 0
+
+
+COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate}
 
 
 def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Options of the handout only make sense with --handout."""
+    """Options of the handout only make sense with --handout (and a translate action with
+    translate)."""
+    if (args.command == "translate") != (args.action is not None):
+        parser.error("translate needs an action: translate export --lang LANG [-o FILE], or "
+                     "translate import FILE" if args.command == "translate" else
+                     f"{args.command} takes no action {args.action!r}")
+    if args.action == "import" and args.po_file is None:
+        parser.error("translate import needs the PO file to read: translate import FILE")
     if "+" in args.lang and args.command == "build" and not args.handout:
         parser.error(f"--lang {args.lang} makes a parallel handout: add --handout "
                      f"(or build one language: --lang {args.lang.split('+')[0]})")
@@ -178,5 +215,8 @@ def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 
 def _print_problems(problems) -> None:
+    """One line per problem; on a terminal, word diffs in colour."""
+    from .worddiff import colour
+    paint = colour if sys.stderr.isatty() else str
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(paint(str(problem)), file=sys.stderr)

@@ -50,7 +50,10 @@ class Block:
     """Item markup for ``list`` and ``ordered``."""
     where: Where | None = None
     key: str = ""
-    """Stable position key shared by the counterparts in every language: ``<section>/<index>``."""
+    """``<section>/<id>`` for a block given an ``id:``, else its position ``<section>/<index>``
+    (counterparts in other languages are found by :mod:`songngu.align`)."""
+    id: str = ""
+    """The author's own name for the block (``id: trade-growth``), the same in every language."""
 
 
 @dataclass
@@ -176,6 +179,9 @@ class Document:
     """Every full build also writes the JATS XML (``jats: true``)."""
     article_type: str = "research-article"
     """JATS ``article-type``: research-article, review-article, editorial, …"""
+    source_language: str = ""
+    """The language the others are translated from (``source_language:``, else the first of
+    ``languages``)."""
     unreadable: set[str] = field(default_factory=set)
     """Lists of document.yaml (``authors``, ``tables``, ``figures``) that had errors: the
     language files are not checked against them, so one mistake is reported once."""
@@ -190,7 +196,7 @@ _SHARED_FIELDS = {
     "languages": (_CHECKED_ELSEWHERE, False), "template": (str, False), "style": (str, False),
     "references": (str, False), "journal": (dict, True), "first_page": (int, False),
     "doi": (str, False), "dates": (dict, False), "authors": (list, True),
-    "tables": (dict, False), "figures": (dict, False),
+    "tables": (dict, False), "figures": (dict, False), "source_language": (str, False),
     "jats": (bool, False), "article_type": (str, False),
 }
 _JOURNAL_FIELDS = {"name": (str, True), "url": (str, False), "email": (str, False),
@@ -409,6 +415,16 @@ def language_codes(shared: Loaded, problems: Problems) -> list[str]:
     return codes
 
 
+def _source_language(check: _Checker, data: dict, languages: list[str]) -> str:
+    """``source_language:`` when it names one of the languages, else the first language."""
+    chosen = data.get("source_language")
+    if chosen is not None and chosen not in languages:
+        check.error(("source_language",), f"source_language: expected one of the languages "
+                                          f"({', '.join(languages) or 'none'}), found {chosen!r}")
+        chosen = None
+    return chosen or (languages[0] if languages else "")
+
+
 def _babel_knows(code: str) -> bool:
     from babel import Locale, UnknownLocaleError
     try:
@@ -474,6 +490,7 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
         tables=tables, figures=figures, texts={}, template=template,
         style=style, references_file=references_file, unreadable=unreadable,
         jats=data.get("jats", False), article_type=data.get("article_type", "research-article"),
+        source_language=_source_language(check, data, languages),
     )
     for lang, loaded in texts.items():
         doc.texts[lang] = build_text(lang, loaded, doc, problems)
@@ -773,9 +790,10 @@ def _section(check: _Checker, path: tuple, value: Any, level: int,
     if section_id is None:
         return None
     what = f"section {section_id!r}"
+    ids: dict[str, Where] = {}
     blocks = [block for i, item in enumerate(fields.get("blocks", []))
               if (block := _block(check, path + ("blocks", i), item, f"{section_id}/{i + 1}",
-                                  f"{what}, block {i + 1}"))]
+                                  f"{what}, block {i + 1}", ids))]
     subsections = [sub for i, item in enumerate(fields.get("sections", []))
                    if (sub := _section(check, path + ("sections", i), item, level + 1, seen,
                                        what))]
@@ -783,7 +801,15 @@ def _section(check: _Checker, path: tuple, value: Any, level: int,
                    check.where(path), level=level)
 
 
-def _block(check: _Checker, path: tuple, value: Any, key: str, what: str) -> Block | None:
+def _block(check: _Checker, path: tuple, value: Any, key: str, what: str,
+           ids: dict[str, Where]) -> Block | None:
+    block_id = ""
+    if isinstance(value, dict) and "id" in value and len(value) == 2:
+        block_id = _block_id(check, path + ("id",), value["id"], what, ids)
+        if block_id is None:
+            return None
+        value = {k: v for k, v in value.items() if k != "id"}
+        key = f"{key.rpartition('/')[0]}/{block_id}"
     if not isinstance(value, dict) or len(value) != 1:
         found = f"the keys {', '.join(map(repr, value))}" if isinstance(value, dict) and value \
             else _found(value)
@@ -803,10 +829,20 @@ def _block(check: _Checker, path: tuple, value: Any, key: str, what: str) -> Blo
             return None
         items = [t for i, x in enumerate(item)
                  if (t := check.text(path + (kind, i), x, f"{what}, item {i + 1}"))]
-        return Block(kind, items=items, where=where, key=key) \
+        return Block(kind, items=items, where=where, key=key, id=block_id) \
             if len(items) == len(item) else None
     text = check.text(path + (kind,), item, f"{what} ({kind})")
-    return Block(kind, text=text, where=where, key=key) if text else None
+    return Block(kind, text=text, where=where, key=key, id=block_id) if text else None
+
+
+def _block_id(check: _Checker, path: tuple, value: Any, what: str,
+              ids: dict[str, Where]) -> str | None:
+    """A block's own id: a name, not a number (numbers are positions) nor 'title'."""
+    if isinstance(value, str) and (value.isdigit() or value == "title"):
+        check.error(path, f"{what}: expected a block id that is a name such as 'trade-growth', "
+                          f"found {value!r} (numbers and 'title' name positions and titles)")
+        return None
+    return check.ident(path, value, what, ids)
 
 
 def _table_texts(check: _Checker, value: dict, doc: Document) -> dict[str, TableText]:

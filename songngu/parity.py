@@ -1,11 +1,12 @@
 """Check that the languages of a document say the same thing.
 
-typed Document → findings. For every pair of languages: the same sections in the same order,
-the same kinds of block in each section, the same number of keywords; each paragraph cites the
-same sources and cross-references as its counterpart and states the same numbers once each
-language's number formatting is undone (``214.4`` ↔ ``214,4``; month names, ordinals and Roman
-numerals count as the numbers they stand for). Findings name both files and lines; they are
-warnings, or errors with ``--strict``.
+typed Document → findings. For the source language and each translation: the same sections in
+the same order, the same number of keywords, the same tables captioned and annotated; and, for
+each unit and its counterpart (paired by :mod:`songngu.align`, compared by
+:func:`unit_differences`), the same kind, the same sources and cross-references cited and the
+same numbers once each language's number formatting is undone (``214.4`` ↔ ``214,4``; month
+names, ordinals and Roman numerals count as the numbers they stand for). Findings name both
+files and lines; they are warnings, or errors with ``--strict``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import Problem, Problems, display_path
 from .inline import InlineSyntaxError, Span, parse_inline, plain_text, walk
-from .model import Document, Section, Text, Where, block_name
+from .model import BLOCK_NAMES, Document, Section, Text, Where
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 ROMAN = re.compile(r"\b[IVXL]{2,}\b")
@@ -28,12 +29,21 @@ ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
 def check_parity(doc: Document, strict: bool = False) -> list[Problem]:
-    """All disagreements between the first language of ``doc`` and each other language."""
+    """Structural disagreements between the source language of ``doc`` and each other one:
+    sections, the number of keywords, tables captioned or annotated in one language only.
+
+    What each pair of counterparts says (citations, numbers, kinds, list items) is compared by
+    :func:`unit_differences`, which :mod:`songngu.sync` calls for every aligned pair so that
+    a block is reported once, with everything wrong about it.
+    """
     found = Problems()
     report = found.error if strict else found.warning
-    langs = [lang for lang in doc.languages if lang in doc.texts]
-    for other in langs[1:]:
-        _compare(doc.texts[langs[0]], doc.texts[other], report)
+    source = doc.source_language or doc.languages[0]
+    if source not in doc.texts:
+        return []
+    for other in doc.languages:
+        if other != source and other in doc.texts:
+            _compare(doc.texts[source], doc.texts[other], report)
     return found.items
 
 
@@ -52,6 +62,46 @@ def numbers_in(spans: list[Span], lang: str) -> Counter:
     return values
 
 
+def features(markup: str, lang: str) -> tuple[Counter, Counter]:
+    """The citations and cross-references, and the numbers, of a piece of markup."""
+    try:
+        spans = parse_inline(markup or "")
+    except InlineSyntaxError:
+        return Counter(), Counter()
+    return _references(spans), numbers_in(spans, lang)
+
+
+def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a: str,
+                     text_b: str, features_a: tuple[Counter, Counter] | None = None,
+                     features_b: tuple[Counter, Counter] | None = None) -> list[str]:
+    """What a translation says differently from its source, as phrases for one message:
+    "cites differently: only in en: [@vu2007]; only in vi: nothing". The citations and
+    numbers of each text (:func:`features`) may be given when they are known already."""
+    if kind_a != kind_b:
+        return [f"is a {BLOCK_NAMES.get(kind_a, kind_a)} in {lang_a} but a "
+                f"{BLOCK_NAMES.get(kind_b, kind_b)} in {lang_b}"]
+    if kind_a in ("table", "figure"):
+        return [] if text_a == text_b else [
+            f"places {text_a!r} in {lang_a} but {text_b!r} in {lang_b}"]
+    found = []
+    if kind_a in ("list", "ordered"):
+        items_a, items_b = text_a.split("\n"), text_b.split("\n")
+        if len(items_a) != len(items_b):
+            found.append(f"has {len(items_a)} items in {lang_a}, {len(items_b)} in {lang_b}")
+    cites_a, nums_a = features_a or features(text_a, lang_a)
+    cites_b, nums_b = features_b or features(text_b, lang_b)
+    if cites_a != cites_b:
+        found.append(f"cites differently: only in {lang_a}: "
+                     f"{', '.join(sorted((cites_a - cites_b).elements())) or 'nothing'}; only in "
+                     f"{lang_b}: {', '.join(sorted((cites_b - cites_a).elements())) or 'nothing'}")
+    if nums_a != nums_b:
+        found.append(f"states different numbers: only in {lang_a}: "
+                     f"{', '.join(map(_show, sorted((nums_a - nums_b).elements()))) or 'nothing'}"
+                     f"; only in {lang_b}: "
+                     f"{', '.join(map(_show, sorted((nums_b - nums_a).elements()))) or 'nothing'}")
+    return found
+
+
 def _compare(a: Text, b: Text, report) -> None:
     def both(where_a: Where | None, where_b: Where | None, message: str) -> None:
         wa = where_a or Where(display_path(a.file), 0)
@@ -61,25 +111,7 @@ def _compare(a: Text, b: Text, report) -> None:
     if len(a.keywords) != len(b.keywords):
         both(a.where.get("keywords"), b.where.get("keywords"),
              f"{len(a.keywords)} keywords in {a.lang}, {len(b.keywords)} in {b.lang}")
-    else:
-        for i, (ka, kb) in enumerate(zip(a.keywords, b.keywords), 1):
-            _compare_markup(a, b, ka, kb, a.where.get("keywords"), b.where.get("keywords"),
-                            f"keyword {i}", both)
-    _compare_markup(a, b, a.title, b.title, a.where.get("title"), b.where.get("title"),
-                    "title", both)
-    _compare_markup(a, b, a.abstract, b.abstract, a.where.get("abstract"),
-                    b.where.get("abstract"), "abstract", both)
     _compare_sections(a, b, a.sections, b.sections, both, "the document")
-    _compare_tables(a, b, both)
-    for figure_id in sorted(set(a.figures) & set(b.figures)):
-        fa, fb = a.figures[figure_id], b.figures[figure_id]
-        _compare_markup(a, b, fa.caption, fb.caption, fa.where, fb.where,
-                        f"caption of figure {figure_id!r}", both)
-
-
-def _compare_tables(a: Text, b: Text, both) -> None:
-    """Captions, headers and notes: the numbers themselves are stored once, so only what is
-    translated can drift; and a table captioned in one language must be in the other."""
     for table_id in sorted(set(a.tables) ^ set(b.tables)):
         has, lacks = (a, b) if table_id in a.tables else (b, a)
         where_has = has.tables[table_id].where
@@ -89,16 +121,9 @@ def _compare_tables(a: Text, b: Text, both) -> None:
                             f"{lacks.lang}")
     for table_id in sorted(set(a.tables) & set(b.tables)):
         ta, tb = a.tables[table_id], b.tables[table_id]
-        _compare_markup(a, b, ta.caption, tb.caption, ta.where, tb.where,
-                        f"caption of table {table_id!r}", both)
-        for c, (ha, hb) in enumerate(zip(ta.columns, tb.columns), 1):
-            _compare_markup(a, b, ha, hb, ta.where, tb.where,
-                            f"header {c} of table {table_id!r}", both)
         if bool(ta.note) != bool(tb.note):
             both(ta.where, tb.where, f"table {table_id!r} has a note in "
                                      f"{a.lang if ta.note else b.lang} only")
-        _compare_markup(a, b, ta.note, tb.note, ta.where, tb.where,
-                        f"note of table {table_id!r}", both)
 
 
 def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], both,
@@ -113,35 +138,7 @@ def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], bo
                                f"{', '.join(ids_b) or 'none'}")
         return
     for x, y in zip(sa, sb):
-        _compare_markup(a, b, x.title, y.title, x.where, y.where,
-                        f"title of section {x.id!r}", both)
-        kinds_a, kinds_b = [k.kind for k in x.blocks], [k.kind for k in y.blocks]
-        if kinds_a != kinds_b:
-            i = _first_difference(kinds_a, kinds_b)
-            where_a = x.blocks[i].where if i < len(x.blocks) else x.where
-            where_b = y.blocks[i].where if i < len(y.blocks) else y.where
-            both(where_a, where_b, f"section {x.id!r} has blocks {' '.join(kinds_a) or 'none'} "
-                                   f"in {a.lang} but {' '.join(kinds_b) or 'none'} in {b.lang} "
-                                   f"(first difference: block {i + 1})")
-        else:
-            for p, q in zip(x.blocks, y.blocks):
-                _compare_block(a, b, p, q, block_name(p, x), both)
         _compare_sections(a, b, x.sections, y.sections, both, f"section {x.id!r}")
-
-
-def _compare_block(a: Text, b: Text, p, q, what: str, both) -> None:
-    if p.kind in ("table", "figure"):
-        if p.text != q.text:
-            both(p.where, q.where, f"{what} places {p.text!r} in {a.lang} but {q.text!r} in "
-                                   f"{b.lang}")
-    elif p.kind in ("list", "ordered"):
-        if len(p.items) != len(q.items):
-            both(p.where, q.where, f"{what} has {len(p.items)} items in {a.lang}, "
-                                   f"{len(q.items)} in {b.lang}")
-        for j, (m, n) in enumerate(zip(p.items, q.items), 1):
-            _compare_markup(a, b, m, n, p.where, q.where, f"item {j} of {what}", both)
-    else:
-        _compare_markup(a, b, p.text, q.text, p.where, q.where, what, both)
 
 
 def _first_difference(xs: list, ys: list) -> int:
@@ -149,27 +146,6 @@ def _first_difference(xs: list, ys: list) -> int:
         if x != y:
             return i
     return min(len(xs), len(ys))
-
-
-def _compare_markup(a: Text, b: Text, ma: str, mb: str, wa, wb, what: str, both) -> None:
-    try:
-        spans_a, spans_b = parse_inline(ma or ""), parse_inline(mb or "")
-    except InlineSyntaxError:
-        return  # reported with its line by the resolve stage
-    cites_a, cites_b = _references(spans_a), _references(spans_b)
-    if cites_a != cites_b:
-        only_a = sorted((cites_a - cites_b).elements())
-        only_b = sorted((cites_b - cites_a).elements())
-        both(wa, wb, f"{what} cites differently: only in {a.lang}: "
-                     f"{', '.join(only_a) or 'nothing'}; only in {b.lang}: "
-                     f"{', '.join(only_b) or 'nothing'}")
-    nums_a, nums_b = numbers_in(spans_a, a.lang), numbers_in(spans_b, b.lang)
-    if nums_a != nums_b:
-        only_a = sorted((nums_a - nums_b).elements())
-        only_b = sorted((nums_b - nums_a).elements())
-        both(wa, wb, f"{what} states different numbers: only in {a.lang}: "
-                     f"{', '.join(map(_show, only_a)) or 'nothing'}; only in {b.lang}: "
-                     f"{', '.join(map(_show, only_b)) or 'nothing'}")
 
 
 def _references(spans: list[Span]) -> Counter:

@@ -74,9 +74,24 @@ def check_document(folder: Path, strict: bool = False,
     if not problems.errors:
         problems.extend(parity.check_parity(doc, strict))
         translation = sync.report_findings(doc, sync.load_records(doc, problems),
-                                           problems.error if strict else problems.warning)
+                                           problems.error if strict else problems.warning,
+                                           sync_option(folder, project))
     problems.raise_if_errors()
     return Checked(doc, references, problems, sources, translation)
+
+
+def sync_option(folder: Path, project: Project | None) -> str:
+    """``--content FOLDER`` for the commands a message suggests, when the content folder holds
+    several documents (the command would otherwise apply to all of them)."""
+    if project is None or (project.content / SHARED_FILE).is_file():
+        return ""
+    from .errors import SetupError
+    from .project import find_documents
+    try:
+        several = len(find_documents(project.content)) > 1
+    except SetupError:  # a document checked on its own, outside the content folder
+        several = False
+    return f" --content {display_path(folder)}" if several else ""
 
 
 def resolve_document(checked: Checked, strict: bool = False) -> resolve.Resolved:

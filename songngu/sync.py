@@ -1,40 +1,64 @@
 """Keep track of which translations are up to date, like gettext's fuzzy flag.
 
-typed Document + ``<doc>/sync.yaml`` → translation status and stale findings; and, for the
-``sync`` command, the updated ``sync.yaml``. Every translatable unit of a language (the title,
-the abstract, the keywords, each author and affiliation name, each table's caption, headers and
-note, each figure's caption and text, each section's title and each block) has a key shared by
-all languages: ``title``, ``authors/<id>``, ``tables/<id>/caption``, ``<section>/title``,
-``<section>/<n>`` (the n-th block of the section). When translators mark units in sync, the
-file records a fingerprint of each language's text. A unit whose text changed in one language
-since then, while its counterpart did not, leaves the counterpart *stale*. The file sits beside
-the content, so it travels with it in git.
+typed Document + ``<doc>/sync.yaml`` → each translatable unit paired with its counterparts,
+its state in each language, and the findings to report; for the ``sync`` command, the updated
+``sync.yaml``.
+
+Units are the title, the abstract, the keywords, each author and affiliation name, each
+table's caption, headers and note, each figure's caption and text, each section's title and
+each block. Named units keep their name as key (``title``, ``tables/trade/caption``,
+``introduction/title``). A block is known by its ``id:`` when it has one (``introduction/
+growth``), else by its place in the source language (``introduction/3``); which block of a
+translation is its counterpart, and which block of the source was which when last marked in
+sync, is found by content (:mod:`songngu.align`), so inserting, deleting or moving a block
+touches that block alone.
+
+The source language (``source_language:`` in document.yaml, else the first of ``languages``)
+is the one translated from: editing a translation never makes the source stale. For each unit
+the records keep the source text as it was last marked in sync, in the source language's
+entry, and a fingerprint of each translation's text then; so ``check`` can show, word by word,
+what changed in the source since (:mod:`songngu.worddiff`). The file sits beside the content,
+so it travels with it in git and its changes read in a diff.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
+from . import align, parity
 from .errors import Problems, SetupError, display_path
 from .load import Loaded, load_yaml
-from .model import Document, Text, Where, block_name, iter_sections
+from .model import Document, Section, Text, Where, block_name, iter_sections
+from .untranslated import untranslated
+from .worddiff import word_diff
 
 SYNC_FILE = "sync.yaml"
 FINGERPRINT_LENGTH = 12
-IN_SYNC, STALE, MISSING, CHANGED = "in sync", "stale", "missing", "changed since the last sync"
-STATES = (IN_SYNC, STALE, MISSING, CHANGED)
+FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
+IN_SYNC, STALE, MISSING, CHANGED, UNTRANSLATED = (
+    "in sync", "stale", "missing", "changed since the last sync", "untranslated")
+STATES = (IN_SYNC, STALE, MISSING, CHANGED, UNTRANSLATED)
 HEADER = """\
 # Translation sync records, written by `python build.py sync` (see README): for each block,
-# a fingerprint of its text in each language when the languages were last marked in sync.
-# A block changed in one language since then is reported stale in the others.
+# the source text as it was when the translations were last marked in sync, and a
+# fingerprint of each translation then. A source changed since leaves its translations stale.
 """
+SAME_BLOCK = 0.5
+"""Share of words an edited source block keeps with its recorded text to still be that block."""
+MOVED_BLOCK = 0.6
+PAIR_SCORE, MOVE_SCORE = 1.0, 3.0
+"""Least score of a block and its translation (see :func:`_pair_score`), in place and moved."""
 
+
+# --------------------------------------------------------------------------- units
 
 @dataclass
 class Unit:
@@ -43,67 +67,52 @@ class Unit:
     key: str
     what: str
     """How a message names it: "block 2 (paragraph) of section 'introduction'"."""
-    fingerprint: str
+    text: str
+    """Its markup, spacing folded; a list's items one per line."""
     where: Where
+    lang: str
+    kind: str = "text"
+    """A block kind (p, heading, list, …), or "text" for a named unit."""
+    explicit: bool = False
+    """Known by an ``id:`` the author gave it."""
+    legacy: str = ""
+    """Its fingerprint as records of the first format kept it (kind and text together)."""
+    index: int = -1
+    """A block's place among its section's blocks, from 0."""
 
+    @cached_property
+    def fingerprint(self) -> str:
+        return fingerprint(self.text)
 
-@dataclass
-class Records:
-    """The contents of ``sync.yaml``."""
-
-    file: Path
-    exists: bool = False
-    damaged: bool = False
-    """The file has errors (reported); findings would only repeat them."""
-    fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
-    behind: dict[str, list[str]] = field(default_factory=dict)
-    """Languages still stale in a unit after another language was marked in sync (3 or more
-    languages only: with two, marking one language in sync settles the pair)."""
-
-
-@dataclass
-class Status:
-    """Each unit's state in each language, and the findings to report."""
-
-    languages: list[str]
-    states: dict[str, dict[str, str]]
-    """key → language → one of STATES."""
-    tracked: bool
-    """False when the document has no sync records yet."""
-
-    def counts(self, lang: str) -> dict[str, int]:
-        counts = dict.fromkeys(STATES, 0)
-        for states in self.states.values():
-            counts[states[lang]] += 1
-        return counts
-
-    def lines(self) -> list[str]:
-        """One line per language: blocks total, in sync, stale, missing."""
-        out = []
-        for lang in self.languages:
-            counts = self.counts(lang)
-            total = f"{lang}: {len(self.states)} blocks"
-            if not self.tracked:
-                out.append(f"{total}, not tracked yet (start with: python build.py sync "
-                           f"--all)")
-                continue
-            out.append(f"{total}, " + ", ".join(f"{counts[s]} {s}" for s in STATES))
-        return out
+    @cached_property
+    def features(self):
+        return parity.features(self.text, self.lang)
 
 
 def fingerprint(text: str) -> str:
     """A short hash of a text; reflowing lines or spacing does not change it."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[
+    folded = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def _legacy(content: str) -> str:
+    return hashlib.sha256(" ".join(content.split()).encode("utf-8")).hexdigest()[
         :FINGERPRINT_LENGTH]
 
 
-def units(text: Text) -> dict[str, Unit]:
-    """The translatable units of a language, by key, in reading order."""
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def named_units(text: Text) -> dict[str, Unit]:
+    """The units of a language that have a name of their own, by key, in reading order."""
     found: dict[str, Unit] = {}
     fallback = Where(display_path(text.file), 0)
 
-    def add(key: str, what: str, content: str, where: Where | None) -> None:
-        found[key] = Unit(key, what, fingerprint(content), where or fallback)
+    def add(key: str, what: str, content: str, where: Where | None, lines: bool = False) -> None:
+        body = "\n".join(_fold(line) for line in content.split("\n")) if lines \
+            else _fold(content)
+        found[key] = Unit(key, what, body, where or fallback, text.lang, legacy=_legacy(content))
 
     add("title", "the title", text.title, text.where.get("title"))
     for author, name in text.authors.items():
@@ -115,12 +124,13 @@ def units(text: Text) -> dict[str, Unit]:
     if text.journal_name:
         add("journal", "the journal's name", text.journal_name, text.where.get("journal"))
     add("abstract", "the abstract", text.abstract, text.where.get("abstract"))
-    add("keywords", "the list of keywords", "\n".join(text.keywords), text.where.get("keywords"))
+    add("keywords", "the list of keywords", "\n".join(text.keywords), text.where.get("keywords"),
+        lines=True)
     for table_id, table in text.tables.items():
         add(f"tables/{table_id}/caption", f"the caption of table {table_id!r}", table.caption,
             table.where)
         add(f"tables/{table_id}/columns", f"the header row of table {table_id!r}",
-            "\n".join(table.columns), table.where)
+            "\n".join(table.columns), table.where, lines=True)
         if table.note:
             add(f"tables/{table_id}/note", f"the note of table {table_id!r}", table.note,
                 table.where)
@@ -133,13 +143,58 @@ def units(text: Text) -> dict[str, Unit]:
     for section in iter_sections(text.sections):
         add(f"{section.id}/title", f"the title of section {section.id!r}", section.title,
             section.where)
-        for block in section.blocks:
-            content = "\n".join([block.kind, block.text, *block.items])
-            add(block.key, block_name(block, section), content, block.where)
     return found
 
 
+def block_units(section: Section, lang: str) -> list[Unit]:
+    """A section's blocks, in order; keys are those of the language they are written in."""
+    out = []
+    for index, block in enumerate(section.blocks):
+        lines = block.kind in ("list", "ordered")
+        body = "\n".join(_fold(item) for item in block.items) if lines else _fold(block.text)
+        legacy = _legacy("\n".join([block.kind, block.text, *block.items]))
+        out.append(Unit(block.key, block_name(block, section), body,
+                        block.where or Where("", 0), lang, block.kind, bool(block.id), legacy,
+                        index))
+    return out
+
+
 # --------------------------------------------------------------------------- the records file
+
+@dataclass
+class Record:
+    """What ``sync.yaml`` keeps of one unit."""
+
+    key: str
+    source: str | None
+    """The source text when last marked in sync; None in a record of the first format."""
+    source_print: str
+    prints: dict[str, str] = field(default_factory=dict)
+    """language → fingerprint of its translation when last marked in sync."""
+    behind: dict[str, str | None] = field(default_factory=dict)
+    """Translations marked in sync with an older source text than ``source`` (three or more
+    languages): language → that older text (None when not known)."""
+
+    def reference(self, lang: str) -> tuple[str | None, str]:
+        """The source text (if known) and fingerprint that ``lang`` was last in sync with."""
+        if lang in self.behind:
+            old = self.behind[lang]
+            return old, fingerprint(old) if old is not None else ""
+        return self.source, self.source_print
+
+
+@dataclass
+class Records:
+    """The contents of ``sync.yaml``."""
+
+    file: Path
+    exists: bool = False
+    damaged: bool = False
+    """The file has errors (reported); findings would only repeat them."""
+    entries: dict[str, Record] = field(default_factory=dict)
+    aligned: "Alignment | None" = None
+    """The document's units paired with these records, once :func:`mark` has updated them."""
+
 
 def records_file(doc: Document) -> Path:
     return doc.folder / SYNC_FILE
@@ -158,173 +213,556 @@ def load_records(doc: Document, problems: Problems) -> Records:
     if not isinstance(loaded.data, dict):
         _damaged(records, loaded, (), loaded.data, problems)
         return records
+    source_lang = source_language(doc)
+    if any(isinstance(entry, dict) and any(
+            lang != source_lang and isinstance(value, str) and not FINGERPRINT.match(value)
+            for lang, value in entry.items()) for entry in loaded.data.values()):
+        # Written when another language was the source: start again rather than misread it.
+        problems.warning(loaded.file, 1, f"the sync records keep the text of another source "
+                                         f"language than {source_lang}, the one of "
+                                         f"document.yaml (was source_language changed?): the "
+                                         f"translations are not tracked until: python "
+                                         f"build.py sync --all")
+        records.exists = False
+        return records
     for key, entry in loaded.data.items():
-        if not isinstance(key, str) or not isinstance(entry, dict):
+        if not isinstance(key, str) or not isinstance(entry, dict) \
+                or not isinstance(entry.get(source_lang), str):
             _damaged(records, loaded, (key,), entry, problems)
             continue
-        prints, behind = {}, []
+        source = entry[source_lang]
+        legacy = bool(FINGERPRINT.match(source))
+        record = Record(key, None if legacy else source,
+                        source if legacy else fingerprint(source))
         for lang, value in entry.items():
-            if lang == "stale" and isinstance(value, list) \
-                    and all(isinstance(v, str) for v in value):
-                behind = value
-            elif isinstance(lang, str) and isinstance(value, str) \
-                    and len(value) == FINGERPRINT_LENGTH:
-                prints[lang] = value
+            if lang == source_lang:
+                continue
+            if lang == "stale" and isinstance(value, list):  # first format: no older text
+                record.behind.update({str(v): None for v in value})
+            elif lang == "behind" and isinstance(value, dict) \
+                    and all(isinstance(v, str) for v in value.values()):
+                record.behind.update({str(k): v for k, v in value.items()})
+            elif isinstance(lang, str) and isinstance(value, str) and FINGERPRINT.match(value):
+                record.prints[lang] = value
             else:
                 _damaged(records, loaded, (key, lang), value, problems)
-        records.fingerprints[key] = prints
-        if behind:
-            records.behind[key] = behind
+        records.entries[key] = record
     return records
 
 
 def _damaged(records: Records, loaded: Loaded, path: tuple, value, problems: Problems) -> None:
     records.damaged = True
     problems.error(loaded.file, loaded.line(path),
-                   f"expected a sync record such as 'introduction/1: {{en: 0123456789ab, "
+                   f"expected a sync record such as 'introduction/1: {{en: Source text., "
                    f"vi: ba9876543210}}', found {value!r}: undo the hand edit (the file is "
                    f"written by python build.py sync)")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Long texts folded over several lines, so that a change shows as a changed line."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str):
+    style = "|" if "\n" in text else ">" if len(text) > 60 else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
 def write_records(records: Records, doc: Document, write: Callable[[Path, str], None]) -> None:
-    """Write the records in the document's reading order, dropping units that no longer exist."""
-    order = list(dict.fromkeys(key for lang in doc.languages if lang in doc.texts
-                               for key in units(doc.texts[lang])))
+    """Write the records in the document's reading order, under the current keys, dropping
+    units that no longer exist."""
+    found = records.aligned or alignment(doc, records)
     data = {}
-    for key in order:
-        if key in records.fingerprints:
-            entry = dict(records.fingerprints[key])
-            if records.behind.get(key):
-                entry["stale"] = list(records.behind[key])
-            data[key] = entry
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None,
-                          width=100)
+    for pair in found.pairs:
+        record = found.records.get(pair.key)
+        if record is None:
+            continue
+        entry: dict = {found.source_lang: record.source if record.source is not None
+                       else record.source_print}
+        entry.update({lang: record.prints[lang] for lang in found.translations
+                      if lang in record.prints})
+        behind = {lang: text for lang, text in record.behind.items() if text is not None}
+        if behind:
+            entry["behind"] = behind
+        unknown = [lang for lang, text in record.behind.items() if text is None]
+        if unknown:
+            entry["stale"] = unknown
+        data[pair.key] = entry
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=92,
+                     default_flow_style=False)
     write(records.file, HEADER + body)
 
 
-# --------------------------------------------------------------------------- status and marking
+# --------------------------------------------------------------------------- alignment
 
-def all_units(doc: Document) -> dict[str, dict[str, Unit]]:
-    """key → language → unit, keys in the reading order of the languages in turn."""
-    table: dict[str, dict[str, Unit]] = {}
-    for lang in doc.languages:
-        if lang in doc.texts:
-            for key, unit in units(doc.texts[lang]).items():
-                table.setdefault(key, {})[lang] = unit
-    return table
+@dataclass
+class Pair:
+    """A unit of the source and its counterpart in each translation that has one."""
 
-
-def _changed(key: str, present: dict[str, Unit], records: Records) -> set[str]:
-    recorded = records.fingerprints.get(key, {})
-    return {lang for lang, unit in present.items() if recorded.get(lang) != unit.fingerprint}
+    key: str
+    source: Unit
+    translations: dict[str, Unit] = field(default_factory=dict)
+    moved: set[str] = field(default_factory=set)
+    """Languages in which the counterpart stands in another place than the source."""
+    section: str = ""
+    """The section of a block; empty for a named unit."""
 
 
-def _sources(key: str, changed: set[str], records: Records) -> set[str]:
-    """The languages whose change makes the others stale: a language still behind that is
-    being updated is not a source."""
-    return changed - set(records.behind.get(key, ()))
+@dataclass
+class Extra:
+    """A block of a translation that is the counterpart of nothing in the source."""
+
+    unit: Unit
+    near: Where
+    """Where in the source it would belong."""
 
 
-def status(doc: Document, records: Records) -> Status:
-    langs = [lang for lang in doc.languages if lang in doc.texts]
-    states: dict[str, dict[str, str]] = {}
-    for key, present in all_units(doc).items():
-        changed = _changed(key, present, records)
-        sources = _sources(key, changed, records)
-        behind = set(records.behind.get(key, ()))
-        row = {}
-        for lang in langs:
-            if lang not in present:
+@dataclass
+class Alignment:
+    source_lang: str
+    translations: list[str]
+    pairs: list[Pair]
+    records: dict[str, Record]
+    """current key → the record that unit had (matched by content for blocks)."""
+    extras: dict[str, list[Extra]]
+    missing_at: dict[tuple[str, str], tuple[Where, str]]
+    """(key, language) → where the missing translation belongs, and how to say so."""
+    absent_sections: dict[str, set[str]]
+
+    def pair(self, key: str) -> Pair:
+        return next(p for p in self.pairs if p.key == key)
+
+
+def source_language(doc: Document) -> str:
+    return doc.source_language or (doc.languages[0] if doc.languages else "")
+
+
+def alignment(doc: Document, records: Records) -> Alignment:
+    """Pair every unit of the source with its counterparts, and with its record."""
+    source_lang = source_language(doc)
+    langs = [lang for lang in doc.languages if lang in doc.texts and lang != source_lang]
+    found = Alignment(source_lang, langs, [], {}, {lang: [] for lang in langs}, {},
+                      {lang: set() for lang in langs})
+    if source_lang not in doc.texts:
+        return found
+    source = doc.texts[source_lang]
+    named = {lang: named_units(doc.texts[lang]) for lang in langs}
+    sections = {lang: _sections(doc.texts[lang]) for lang in [source_lang, *langs]}
+    groups: dict[str, list[Record]] = {}
+    for key, record in records.entries.items():
+        section, _, rest = key.partition("/")
+        if rest and rest != "title" and "/" not in rest:
+            groups.setdefault(section, []).append(record)
+    for key, unit in named_units(source).items():
+        pair = Pair(key, unit, {lang: named[lang][key] for lang in langs if key in named[lang]})
+        found.pairs.append(pair)
+        if key in records.entries:
+            found.records[key] = records.entries[key]
+        section_id = key[:-len("/title")]
+        if key.endswith("/title") and section_id in sections[source_lang]:
+            _align_section(section_id, found, sections, groups.get(section_id, []))
+    return found
+
+
+def _sections(text: Text) -> dict[str, Section]:
+    return {section.id: section for section in iter_sections(text.sections)}
+
+
+def _align_section(section_id: str, found: Alignment, sections: dict[str, dict[str, Section]],
+                   group: list[Record]) -> None:
+    section = sections[found.source_lang][section_id]
+    units = block_units(section, found.source_lang)
+    matched = _match_records(units, group)
+    pairs = [Pair(u.key, u, section=section_id) for u in units]
+    for i, record in matched.items():
+        found.records[units[i].key] = record
+    for lang in found.translations:
+        other = sections[lang].get(section_id)
+        if other is None:
+            found.absent_sections[lang].add(section_id)
+            continue
+        theirs = block_units(other, lang)
+        fixed = _same_blocks(units, theirs, lambda i, unit: (
+            [matched[i].prints.get(lang, "")] if i in matched and not unit.explicit else []))
+        paired = align.align(units, theirs, _pair_score, PAIR_SCORE, MOVE_SCORE, fixed)
+        out_of_order = align.moved(paired)
+        for i, j in paired.items():
+            pairs[i].translations[lang] = theirs[j]
+            if i in out_of_order:
+                pairs[i].moved.add(lang)
+        by_theirs = {j: i for i, j in paired.items()}
+        for i, unit in enumerate(units):
+            if i not in paired:
+                found.missing_at[(unit.key, lang)] = _place(i, paired, units, theirs, other)
+        for j, unit in enumerate(theirs):
+            if j not in by_theirs:
+                near = _place(j, {b: a for a, b in paired.items()}, theirs, units, section)[0]
+                found.extras[lang].append(Extra(unit, near))
+    found.pairs.extend(pairs)
+
+
+def _place(i: int, paired: dict[int, int], mine: list[Unit], theirs: list[Unit],
+           section: Section) -> tuple[Where, str]:
+    """Where a block of ``mine`` with no counterpart belongs among ``theirs``."""
+    for k in range(i + 1, len(mine)):
+        if k in paired:
+            return theirs[paired[k]].where, "before the block at this line"
+    for k in range(i - 1, -1, -1):
+        if k in paired:
+            return theirs[paired[k]].where, "after the block at this line"
+    return section.where or Where("", 0), "in this section"
+
+
+def _same_blocks(units: list[Unit], theirs: list[Unit], prints) -> dict[int, int]:
+    """Pairs known without looking at content: the same id on both sides, or a translation
+    whose text is the one recorded for that source block (``prints(i, unit)``)."""
+    by_key: dict[str, int] = {}
+    by_print: dict[str, list[int]] = {}
+    for j, unit in enumerate(theirs):
+        if unit.explicit:
+            by_key.setdefault(unit.key, j)
+        else:
+            by_print.setdefault(unit.fingerprint, []).append(j)
+            by_print.setdefault(unit.legacy, []).append(j)
+    fixed: dict[int, int] = {}
+    used: set[int] = set()
+    for i, unit in enumerate(units):
+        if unit.explicit:
+            candidates = [by_key[unit.key]] if unit.key in by_key else []
+        else:
+            candidates = [j for p in prints(i, unit) for j in by_print.get(p, [])]
+        j = next((j for j in candidates if j not in used), None)
+        if j is not None:
+            fixed[i] = j
+            used.add(j)
+    return fixed
+
+
+def _match_records(units: list[Unit], group: list[Record]) -> dict[int, Record]:
+    """Which recorded block each current source block is: same id, same text, or (edited)
+    most of the same words."""
+    by_print: dict[str, list[int]] = {}
+    by_key: dict[str, int] = {}
+    for r, record in enumerate(group):
+        by_print.setdefault(record.source_print, []).append(r)
+        by_key[record.key] = r
+    fixed: dict[int, int] = {}
+    used: set[int] = set()
+    for i, unit in enumerate(units):
+        if unit.explicit:
+            candidates = [by_key[unit.key]] if unit.key in by_key else []
+        else:
+            candidates = by_print.get(unit.fingerprint, []) + by_print.get(unit.legacy, [])
+        r = next((r for r in candidates if r not in used), None)
+        if r is not None:
+            fixed[i] = r
+            used.add(r)
+
+    def score(unit: Unit, record: Record) -> float:
+        if record.source is None:  # a record of the first format: its key was a position
+            return 1.0 if record.key == unit.key else 0.0
+        return align.similarity(record.source, unit.text)
+
+    matched = align.align(units, group, score, SAME_BLOCK, MOVED_BLOCK, fixed)
+    return {i: group[r] for i, r in matched.items()}
+
+
+def _pair_score(a: Unit, b: Unit) -> float:
+    """How alike a block and a candidate translation are: the same kind, the same
+    citations and cross-references, the same numbers, a comparable length."""
+    if "table" in (a.kind, b.kind) or "figure" in (a.kind, b.kind):
+        return 2 * MOVE_SCORE if a.kind == b.kind and a.text == b.text else 0.0
+    score = 1.0 if a.kind == b.kind else 0.2
+    for mine, theirs in zip(a.features, b.features):
+        if not mine and not theirs:
+            score += 0.4
+        else:
+            score += 1.5 * sum((mine & theirs).values()) / sum((mine | theirs).values())
+    shorter, longer = sorted((len(a.text), len(b.text)))
+    return score + (shorter / longer if longer else 1.0)
+
+
+# --------------------------------------------------------------------------- states
+
+@dataclass
+class Status:
+    """Each unit's state in each translation, and the findings to report."""
+
+    languages: list[str]
+    source_lang: str
+    states: dict[str, dict[str, str]]
+    """key → translation language → one of STATES."""
+    tracked: bool
+    """False when the document has no sync records yet."""
+    details: dict[tuple[str, str], "Finding"] = field(default_factory=dict)
+    """(key, language) → what is wrong with that translation (for the status page)."""
+    extras: dict[str, list[Extra]] = field(default_factory=dict)
+    pairs: list[Pair] = field(default_factory=list)
+    """Every unit of the source with its counterparts, in reading order."""
+    missing_at: dict[tuple[str, str], tuple[Where, str]] = field(default_factory=dict)
+    """(key, language) → where a missing translation belongs."""
+
+    def counts(self, lang: str) -> dict[str, int]:
+        counts = dict.fromkeys(STATES, 0)
+        for states in self.states.values():
+            counts[states[lang]] += 1
+        return counts
+
+    def lines(self) -> list[str]:
+        """One line for the source, one per translation: blocks total, in sync, stale, …"""
+        out = [f"{self.source_lang}: the source, {len(self.states)} blocks"]
+        for lang in self.languages:
+            if lang == self.source_lang:
+                continue
+            counts = self.counts(lang)
+            total = f"{lang}: {len(self.states)} blocks"
+            if not self.tracked:
+                states = [f"{counts[s]} {s}" for s in (MISSING, UNTRANSLATED)]
+                out.append(f"{total}, {', '.join(states)}, not tracked yet (start with: "
+                           f"python build.py sync --all)")
+                continue
+            out.append(f"{total}, " + ", ".join(f"{counts[s]} {s}" for s in STATES))
+        return out
+
+
+@dataclass
+class Finding:
+    """What is wrong with one translation of one unit."""
+
+    state: str
+    label: str
+    """What a message starts with: "stale translation", "not marked in sync", …"""
+    parts: list[str]
+    diff: str = ""
+    """The source's change since it was last marked in sync, word by word."""
+    previous: str | None = None
+    """The source text as it was then."""
+    command: str = ""
+
+
+def _state(pair: Pair, lang: str, record: Record | None, tracked: bool
+           ) -> tuple[str, str, str | None]:
+    """The sync state of one translation, and the source's change (diff, previous text)."""
+    unit = pair.translations[lang]
+    if not tracked:
+        return IN_SYNC, "", None
+    if record is None or lang not in record.prints:
+        return CHANGED, "", None
+    previous, previous_print = record.reference(lang)
+    source = pair.source
+    source_changed = previous_print not in (source.fingerprint, source.legacy) \
+        or lang in record.behind and previous is None
+    translation_changed = record.prints[lang] not in (unit.fingerprint, unit.legacy)
+    diff = word_diff(previous, source.text) if source_changed and previous is not None else ""
+    if translation_changed:
+        return CHANGED, diff, previous if source_changed else None
+    if source_changed:
+        return STALE, diff, previous
+    return IN_SYNC, "", None
+
+
+def status(doc: Document, records: Records, found: Alignment | None = None,
+           content_option: str = "") -> Status:
+    """Every unit's state in every translation, with what is wrong with each."""
+    found = found or alignment(doc, records)
+    tracked = records.exists and not records.damaged
+    result = Status([lang for lang in doc.languages if lang in doc.texts], found.source_lang,
+                    {}, tracked, extras=found.extras, pairs=found.pairs,
+                    missing_at=found.missing_at)
+    for pair in found.pairs:
+        row: dict[str, str] = {}
+        record = found.records.get(pair.key)
+        for lang in found.translations:
+            if lang not in pair.translations:
                 row[lang] = MISSING
-            elif lang in changed:
-                row[lang] = CHANGED
-            elif lang in behind or sources - {lang}:
-                row[lang] = STALE
-            else:
-                row[lang] = IN_SYNC
-        states[key] = row
-    return Status(langs, states, records.exists)
-
-
-def report_findings(doc: Document, records: Records, report) -> Status:
-    """Report stale units (and units changed since the last sync) with both locations."""
-    result = status(doc, records)
-    if not records.exists or records.damaged:
-        return result
-    table = all_units(doc)
-    for key, row in result.states.items():
-        present = table[key]
-        changed = _changed(key, present, records)
-        sources = _sources(key, changed, records)
-        stale = [lang for lang, state in row.items() if state == STALE]
-        for lang in stale:
-            unit = present[lang]
-            if sources - {lang}:
-                why = f"was changed in {_places(present, sorted(sources - {lang}))} since " \
-                      f"the languages were last marked in sync"
-            else:
-                why = "has not followed a change made in another language before the last " \
-                      "sync"
-            report(unit.where.file, unit.where.line,
-                   f"stale translation: {unit.what} {why}; update it, then run: python build.py "
-                   f"sync --lang {lang} --block {key}")
-        if not stale and len(present) > 1 and changed == set(present):
-            first, *others = present.values()
-            how = "changed in every language since the last sync" \
-                if key in records.fingerprints else "is new"
-            report(first.where.file, first.where.line,
-                   f"not marked in sync: {first.what} {how} (counterpart"
-                   f"{'s' * (len(others) != 1)}: {', '.join(str(o.where) for o in others)}); "
-                   f"once the languages agree, run: python build.py sync --block {key}")
+                continue
+            state, diff, previous = _state(pair, lang, record, tracked)
+            finding = _finding(pair, lang, state, diff, previous, record, content_option,
+                               found.source_lang)
+            if finding is not None:
+                result.details[(pair.key, lang)] = finding
+                if finding.state == UNTRANSLATED:
+                    state = UNTRANSLATED
+            row[lang] = state
+        result.states[pair.key] = row
     return result
 
 
-def _places(present: dict[str, Unit], langs: list[str]) -> str:
-    return ", ".join(f"{lang} ({present[lang].where})" for lang in langs)
+def _finding(pair: Pair, lang: str, state: str, diff: str, previous: str | None,
+             record: Record | None, content_option: str, source_lang: str) -> Finding | None:
+    source, unit = pair.source, pair.translations[lang]
+    command = f"python build.py sync{content_option} --lang {lang} --block {pair.key}"
+    src = f"{source_lang} ({source.where})"
+    parts: list[str] = []
+    label = ""
+    if state == STALE:
+        label = "stale translation"
+        parts.append(f"was changed in {src} since it was last marked in sync"
+                     + (f": {diff}" if diff else ""))
+    elif state == CHANGED and (record is None or lang not in record.prints):
+        label = "not marked in sync"
+        parts.append(f"is new (source: {src})")
+    elif state == CHANGED and previous is not None or state == CHANGED and diff:
+        label = "not marked in sync"
+        parts.append(f"was updated in {lang} after its source changed in {src}"
+                     + (f": {diff}" if diff else ""))
+    elif state == CHANGED:
+        label = "not marked in sync"
+        parts.append(f"was edited in {lang} since it was last marked in sync, its source "
+                     f"({source.where}) was not")
+    # Placed tables and figures are ids; people's names are the same in every language.
+    why = untranslated(source.text, unit.text, source_lang, lang) \
+        if source.kind not in ("table", "figure") and not pair.key.startswith("authors/") \
+        else None
+    if why:
+        label = label or "untranslated"
+        parts.append(f"looks untranslated: {why}")
+    if lang in pair.moved:
+        label = label or "moved"
+        parts.append(f"stands in another place in {lang} than in {src}: move it so that the "
+                     f"blocks follow the same order")
+    differences = [] if why else parity.unit_differences(
+        source_lang, lang, source.kind, unit.kind, source.text, unit.text, source.features,
+        unit.features)
+    if differences:
+        label = label or "parity"
+        parts.extend(differences)
+    if not parts:
+        return None
+    finding_state = UNTRANSLATED if why else state
+    return Finding(finding_state, label, parts, diff, previous,
+                   command if state in (STALE, CHANGED) else "")
 
 
-def mark(doc: Document, records: Records, lang: str | None, keys: list[str]) -> None:
-    """Record the current text of ``keys`` as in sync.
+def report_findings(doc: Document, records: Records, report,
+                    content_option: str = "") -> Status:
+    """Report each translation that is stale, unmarked, untranslated, moved, missing or says
+    something else than its source: once, at its line, naming the source's line."""
+    found = alignment(doc, records)
+    result = status(doc, records, found, content_option)
+    if records.damaged:
+        return result
+    for pair in found.pairs:
+        for lang in found.translations:
+            unit = pair.translations.get(lang)
+            finding = result.details.get((pair.key, lang))
+            if unit is not None and finding is not None:
+                message = f"{finding.label}: {pair.source.what} {'; '.join(finding.parts)}"
+                if finding.command:
+                    verb = "update it, then" if finding.state == STALE else \
+                        "once the translation is right,"
+                    message += f"; {verb} run: {finding.command}"
+                if finding.label == "parity":
+                    message += f" (counterpart: {pair.source.where})"
+                report(unit.where.file, unit.where.line, message)
+            elif unit is None and pair.section not in found.absent_sections[lang] \
+                    and (pair.key, lang) in found.missing_at:
+                where, how = found.missing_at[(pair.key, lang)]
+                report(where.file, where.line,
+                       f"missing translation: {pair.source.what} ({found.source_lang}: "
+                       f"{pair.source.where}) has no counterpart in {lang}; translate it "
+                       f"{how}")
+    for lang, extras in found.extras.items():
+        for extra in extras:
+            report(extra.unit.where.file, extra.unit.where.line,
+                   f"not in the source: {extra.unit.what} of {lang} has no counterpart in "
+                   f"{found.source_lang} ({extra.near}): remove it, or restore its source "
+                   f"there")
+    return result
 
-    With a language, that language's text is declared up to date with the languages whose
-    change it followed; a third language that did not follow stays stale. Without one, every
-    language is declared in sync.
+
+# --------------------------------------------------------------------------- marking
+
+def mark(doc: Document, records: Records, lang: str | None, keys: list[str],
+         found: Alignment | None = None) -> None:
+    """Record the current source text of ``keys`` and their translations' fingerprints.
+
+    With a language, that translation is declared up to date with the source; another
+    translation that had not followed a change of the source stays stale. Without one,
+    every translation is declared in sync.
     """
-    table = all_units(doc)
+    found = found or alignment(doc, records)
+    by_key = {pair.key: pair for pair in found.pairs}
     for key in keys:
-        present = table[key]
-        changed = _changed(key, present, records)
-        sources = _sources(key, changed, records) - {lang}
-        behind = set(records.behind.get(key, ())) - {lang}
-        if lang is None:
-            behind = set()
-        elif sources:
-            behind |= {other for other in present if other != lang and other not in changed}
-        records.fingerprints[key] = {other: unit.fingerprint for other, unit in present.items()}
-        records.behind[key] = [other for other in present if other in behind]
+        pair = by_key[key]
+        old = found.records.get(key)
+        record = Record(key, pair.source.text, pair.source.fingerprint)
+        langs = [lang] if lang else list(pair.translations)
+        if old is not None:
+            record.prints = dict(old.prints)
+            for other in old.prints:
+                if other in langs:
+                    continue
+                previous, previous_print = old.reference(other)
+                if previous_print not in (pair.source.fingerprint, pair.source.legacy):
+                    record.behind[other] = previous
+        for other in langs:
+            if other in pair.translations:
+                record.prints[other] = pair.translations[other].fingerprint
+        found.records[key] = record
+    records.aligned = found
 
 
 def block_keys(doc: Document, lang: str | None) -> list[str]:
-    """Every unit key of a language (or of any language), in reading order."""
-    return [key for key, present in all_units(doc).items() if lang is None or lang in present]
+    """Every unit key that has a translation in ``lang`` (in any language when None)."""
+    found = alignment(doc, load_records(doc, Problems()))
+    return [pair.key for pair in found.pairs
+            if (pair.translations if lang is None else lang in pair.translations)]
+
+
+def resolve_keys(found: Alignment, lang: str | None, blocks: list[str], where: str) -> list[str]:
+    """The keys ``--block`` names: a key (``introduction/2``) or a block's own id."""
+    known = [pair.key for pair in found.pairs
+             if (pair.translations if lang is None else lang in pair.translations)]
+    by_id: dict[str, list[str]] = {}
+    for pair in found.pairs:
+        if pair.source.explicit:
+            by_id.setdefault(pair.key.rpartition("/")[2], []).append(pair.key)
+    keys = []
+    for key in blocks:
+        if key in known:
+            keys.append(key)
+        elif len(by_id.get(key, [])) == 1 and by_id[key][0] in known:
+            keys.append(by_id[key][0])
+        else:
+            close = difflib.get_close_matches(key, known, n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else \
+                "blocks are named SECTION/N, SECTION/ID, SECTION/title, title, abstract, …"
+            raise SetupError(f"sync: {where} has no block {key!r}"
+                             f"{f' in {lang}' if lang else ''} ({hint})")
+    return list(dict.fromkeys(keys))
+
+
+def updated_keys(doc: Document, records: Records, lang: str) -> list[str]:
+    """The blocks whose ``lang`` translation was edited since last marked in sync (after its
+    source changed, or as a correction), and new ones: what ``sync --lang`` marks."""
+    result = status(doc, records)
+    return [key for key, row in result.states.items() if row.get(lang) == CHANGED]
 
 
 def mark_and_write(doc: Document, lang: str | None, blocks: list[str] | None,
-                   write: Callable[[Path, str], None]) -> tuple[int, Path]:
-    """The ``sync`` command: mark ``blocks`` (all of ``lang``'s when None) in sync and write
-    ``sync.yaml``; return how many were marked and the file."""
-    known = block_keys(doc, lang)
-    for key in blocks or ():
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=3)
-            hint = f"did you mean {', '.join(close)}?" if close else \
-                "blocks are named SECTION/N, SECTION/title, title, abstract, keywords, …"
-            raise SetupError(f"sync: {display_path(doc.folder)} has no block {key!r}"
-                             f"{f' in {lang}' if lang else ''} ({hint})")
-    keys = list(dict.fromkeys(blocks)) if blocks else known
+                   write: Callable[[Path, str], None], every: bool = False) -> tuple[int, Path]:
+    """The ``sync`` command: mark ``blocks`` (all of ``lang``'s when ``every``; the updated
+    ones of ``lang`` when neither) in sync and write ``sync.yaml``; return how many were
+    marked and the file."""
     problems = Problems()
     records = load_records(doc, problems)
     problems.raise_if_errors()
-    mark(doc, records, lang, keys)
-    write_records(records, doc, write)
+    found = alignment(doc, records)
+    if lang == found.source_lang:
+        raise SetupError(f"sync: {lang} is the source language of {display_path(doc.folder)}: "
+                         f"name the translation to mark (--lang "
+                         f"{', --lang '.join(found.translations) or 'LANG'}), or --all")
+    if blocks:
+        keys = resolve_keys(found, lang, blocks, display_path(doc.folder))
+    elif every or lang is None:
+        keys = [pair.key for pair in found.pairs
+                if (pair.translations if lang is None else lang in pair.translations)]
+    else:
+        keys = updated_keys(doc, records, lang)
+    mark(doc, records, lang, keys, found)
+    if not records.exists or keys:
+        write_records(records, doc, write)
     return len(keys), records.file

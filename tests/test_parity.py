@@ -1,7 +1,10 @@
 """The two languages of a document say the same thing: drifts planted in a copy are found.
 
-Each planted drift is reported once, at the English block, naming its Vietnamese counterpart
-with file and line; the shipped sample reports nothing.
+Each planted drift is reported once with both files and lines: what a block or a named text
+says differently at the Vietnamese translation, naming its English source; what differs in the
+structure (sections, keywords, tables) at the English side. The copies here have no sync
+records, so that the findings are those of parity alone (tests/test_sync.py plants drifts in
+a tracked copy). The shipped sample reports nothing.
 """
 
 from __future__ import annotations
@@ -44,19 +47,23 @@ def _line_of(path: Path, needle: str) -> int:
 
 
 def _parity(folder: Path) -> list:
+    (folder / "sync.yaml").unlink(missing_ok=True)
     checked = pipeline.check_document(folder)
-    return [p for p in checked.problems.items if p.message.startswith("parity:")]
+    return checked.problems.items
 
 
-def _assert_one_finding(folder: Path, en_needle: str, vi_needle: str, message: str) -> None:
+def _assert_one_finding(folder: Path, en_needle: str, vi_needle: str, message: str,
+                        at: str = "vi") -> None:
     found = _parity(folder)
     assert len(found) == 1, [str(p) for p in found]
     en, vi = folder / "en.yaml", folder / "vi.yaml"
+    here, there = (vi, en) if at == "vi" else (en, vi)
+    here_needle, there_needle = (vi_needle, en_needle) if at == "vi" else (en_needle, vi_needle)
     finding = found[0]
-    assert (finding.file, finding.line) == (display_path(en), _line_of(en, en_needle))
+    assert (finding.file, finding.line) == (display_path(here), _line_of(here, here_needle))
     assert finding.severity == "warning"
-    assert finding.message == f"parity: {message} (counterpart: {display_path(vi)}:" \
-                              f"{_line_of(vi, vi_needle)})"
+    assert finding.message == f"parity: {message} (counterpart: {display_path(there)}:" \
+                              f"{_line_of(there, there_needle)})"
 
 
 def test_the_shipped_sample_reports_no_finding():
@@ -98,21 +105,21 @@ DRIFTS = {
     "a block of another kind": (
         "vi", "              - heading: Thương mại\n", "              - p: Thương mại\n",
         "- heading: Trade", "- p: Thương mại",
-        "section 'economy' has blocks p heading p p table heading p p table p in en but p p p p "
-        "table heading p p table p in vi (first difference: block 2)"),
+        "block 2 (subheading) of section 'economy' is a subheading in en but a paragraph in "
+        "vi"),
     "the keywords count": (
         "vi", "  - Thế kỉ XXI\n", "  - Thế kỉ XXI\n  - Hợp tác\n",
         "keywords:", "keywords:", "5 keywords in en, 6 in vi"),
     "a table note": (
         "vi", "2013 [@le2017, pp. 22-23]", "2014 [@le2017, pp. 22-23]",
         "  trade:\n", "  trade:\n",
-        "note of table 'trade' states different numbers: only in en: 2013; only in vi: 2014"),
+        "the note of table 'trade' states different numbers: only in en: 2013; only in vi: 2014"),
     "the title": (
         "vi", "title: Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI",
         "title: Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XX",
         "title: ASEAN–Japan relations in the first",
         "title: Quan hệ ASEAN – Nhật Bản hai",
-        "title states different numbers: only in en: 21; only in vi: 20"),
+        "the title states different numbers: only in en: 21; only in vi: 20"),
 }
 
 
@@ -120,7 +127,8 @@ DRIFTS = {
 def test_each_planted_drift_is_reported_with_both_locations(sample_copy, drift):
     lang, old, new, en_needle, vi_needle, message = DRIFTS[drift]
     _replace(sample_copy / f"{lang}.yaml", old, new)
-    _assert_one_finding(sample_copy, en_needle, vi_needle, message)
+    _assert_one_finding(sample_copy, en_needle, vi_needle, message,
+                        "en" if "keywords in" in message else "vi")
 
 
 def test_sections_in_another_order_are_reported_where_they_part(sample_copy):
@@ -134,7 +142,7 @@ def test_sections_in_another_order_are_reported_where_they_part(sample_copy):
     _assert_one_finding(
         sample_copy, "- id: impacts\n", "- id: prospects\n",
         "sections of section 'impacts-prospects' differ from section 1 on: en has impacts, "
-        "prospects; vi has prospects, impacts")
+        "prospects; vi has prospects, impacts", at="en")
 
 
 def _base_copy(tmp_path: Path) -> Path:
@@ -175,14 +183,15 @@ def test_parity_findings_are_warnings_and_errors_with_strict(tmp_path, sample_co
     content = str(sample_copy.parent)
     lenient = run_build("check", "--content", content)
     strict = run_build("check", "--content", content, "--strict")
-    line = _line_of(sample_copy / "en.yaml", "214.4 billion USD. ASEAN")
+    line = _line_of(sample_copy / "vi.yaml", "173,1 tỷ USD lên 241,4")
     assert lenient.returncode == 0
-    assert f"en.yaml:{line}: warning: parity: block 4 (paragraph) of section 'economy'" \
-        in lenient.stderr
+    assert f"vi.yaml:{line}: warning: not marked in sync: block 4 (paragraph) of section " \
+           f"'economy' was edited in vi" in lenient.stderr
+    assert "states different numbers: only in en: 214.4; only in vi: 241.4" in lenient.stderr
     assert strict.returncode == 1
-    assert f"en.yaml:{line}: parity: block 4 (paragraph) of section 'economy'" in strict.stderr
-    assert "warning" not in strict.stderr  # the stale translation it causes is an error too
-    assert strict.stderr.endswith("2 errors: nothing was written\n")
+    assert f"vi.yaml:{line}: not marked in sync: block 4 (paragraph)" in strict.stderr
+    assert "warning" not in strict.stderr
+    assert strict.stderr.endswith("1 error: nothing was written\n")
 
 
 @pytest.mark.parametrize("en, vi", [
@@ -210,3 +219,56 @@ def test_locale_formatting_is_undone_before_numbers_are_compared(en, vi):
 ])
 def test_numbers_that_differ_are_told_apart(en, vi):
     assert numbers_in(parse_inline(en), "en") != numbers_in(parse_inline(vi), "vi")
+
+
+# Without sync records, blocks are paired by what they carry (kind, citations, numbers,
+# cross-references, length): inserting, deleting or moving one block reports that block alone.
+
+def _vi_block(text: str, starts: str) -> tuple[int, int]:
+    """The span of the Vietnamese paragraph that starts with ``starts``."""
+    begin = text.index(f"              - p: >-\n                  {starts}")
+    return begin, text.index("              - ", begin + 10)
+
+
+def test_a_paragraph_added_to_the_source_is_the_one_missing(sample_copy):
+    _replace(sample_copy / "en.yaml", "              - heading: Trade\n",
+             "              - p: A paragraph about trade in services since 2019.\n"
+             "              - heading: Trade\n")
+    found = _parity(sample_copy)
+    en, vi = sample_copy / "en.yaml", sample_copy / "vi.yaml"
+    assert [str(p) for p in found] == [
+        f"{display_path(vi)}:{_line_of(vi, '- heading: Thương mại')}: warning: missing "
+        f"translation: block 2 (paragraph) of section 'economy' (en: {display_path(en)}:"
+        f"{_line_of(en, 'A paragraph about trade in services')}) has no counterpart in vi; "
+        f"translate it before the block at this line"]
+
+
+def test_a_paragraph_deleted_from_the_translation_is_the_one_missing(sample_copy):
+    vi = sample_copy / "vi.yaml"
+    text = vi.read_text(encoding="utf-8")
+    begin, end = _vi_block(text, "Năm 2000, kim ngạch")
+    vi.write_text(text[:begin] + text[end:], encoding="utf-8")
+    found = _parity(sample_copy)
+    en = sample_copy / "en.yaml"
+    assert len(found) == 1
+    assert found[0].message.startswith(
+        f"missing translation: block 3 (paragraph) of section 'economy' (en: "
+        f"{display_path(en)}:{_line_of(en, 'In 2000, trade between ASEAN')})")
+
+
+def test_a_paragraph_moved_in_the_translation_is_the_one_reported(sample_copy):
+    vi = sample_copy / "vi.yaml"
+    text = vi.read_text(encoding="utf-8")
+    begin, end = _vi_block(text, "Năm 2000, kim ngạch")
+    block, text = text[begin:end], text[:begin] + text[end:]
+    after = _vi_block(text, "Giai đoạn 2007 – 2008")[1] if "Giai đoạn 2007 – 2008" in text \
+        else text.index("              - ", text.index("              - p: >-", begin) + 10)
+    vi.write_text(text[:after] + block + text[after:], encoding="utf-8")
+    found = _parity(sample_copy)
+    en = sample_copy / "en.yaml"
+    assert [(p.file, p.line) for p in found] == [
+        (display_path(vi), _line_of(vi, "Năm 2000, kim ngạch"))]
+    assert found[0].message == (
+        f"moved: block 3 (paragraph) of section 'economy' stands in another place in vi than "
+        f"in en ({display_path(en)}:{_line_of(en, 'In 2000, trade between ASEAN')}): move it "
+        f"so that the blocks follow the same order")
