@@ -1,8 +1,10 @@
 """Parse the command line, run the pipeline, and report what happened.
 
-argv → exit status. The user sees one line per problem (file:line: message) and, for each
-output, what is being done and then the file written with the time it took; a traceback only
-with ``--debug``.
+argv → exit status. One sub-command per job (``build``, ``check``, ``sync``, ``new``), each
+with its own options, help page and examples; ``build`` is the default, so
+``python build.py --lang vi`` needs no command word. The user sees one line per problem
+(file:line: message) and, for each output, what is being done and then the file written with
+the time it took; a traceback only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -13,32 +15,64 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__, progress, schedule
+from . import __version__, progress, resources, schedule
 from .errors import ContentError, SetupError
 from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, BuildOptions, HandoutOptions,
-                      Project, find_documents)
+                      Project, find_documents, program)
 
-COMMANDS = ("build", "check", "sync")
+COMMANDS = ("build", "check", "sync", "new")
+_HELP = {
+    "build": "write the PDF and HTML of every document (the default command)",
+    "check": "report every problem and the translation status; write nothing",
+    "sync": "mark translations as up to date with each other",
+    "new": "start a new document: a small, valid, commented article in every language",
+}
+_EXAMPLES = {
+    "build": """\
+examples:
+  {prog} --lang vi                      build the Vietnamese PDF and HTML into build/vi/
+  {prog} build --lang all --strict      both languages; parity findings become errors
+  {prog} --lang vi --handout --sheets 2up   also an A5 handout, two pages per A4 side
+  {prog} --lang en+vi --handout         a handout with English and Vietnamese side by side
+  {prog} --watch --lang vi              rebuild on every save, with a live preview
+  {prog} --content content/myarticle    build one document only""",
+    "check": """\
+examples:
+  {prog} check                          every document under content/
+  {prog} check --content content/myarticle --strict""",
+    "sync": """\
+examples:
+  {prog} sync --lang vi --block economy/4    block 4 of section 'economy' is translated
+  {prog} sync --lang vi --all                every block of vi, after a full review
+  {prog} sync --all --content content/myarticle   start tracking a new document""",
+    "new": """\
+examples:
+  {prog} new myarticle                  writes content/myarticle/ (English, Vietnamese)
+  {prog} new bai-bao --languages vi,en  Vietnamese first: its title block comes first
+  {prog} new myarticle --content ~/journal/content""",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
-    _check_handout_args(parser, args)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(_command_first(parser, argv))
+    if args.command == "build":
+        _check_handout_args(args.parser, args)
     try:
         return _run(args)
+    except schedule.PartlyBuilt as exc:
+        _print_problems(exc.problems)
+        _summary(exc)
+        return _debug(args, 1)
     except ContentError as exc:
         _print_problems(exc.problems)
         errors = sum(p.severity == "error" for p in exc.problems)
         print(f"{errors} error{'s' * (errors != 1)}: nothing was written", file=sys.stderr)
-        if args.debug:
-            traceback.print_exc()
-        return 1
+        return _debug(args, 1)
     except SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        if args.debug:
-            traceback.print_exc()
-        return 2
+        return _debug(args, 2)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the user gets one line; --debug shows where it came from
@@ -50,23 +84,96 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+def _debug(args: argparse.Namespace, status: int) -> int:
+    if args.debug:
+        traceback.print_exc()
+    return status
+
+
+# --------------------------------------------------------------------------- the parsers
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose "unrecognized arguments" says which command takes them."""
+
+    owners: dict[str, list[str]] = {}
+
+    def error(self, message: str):  # type: ignore[override]
+        if message.startswith("unrecognized arguments:"):
+            hints = []
+            for word in message.split(":", 1)[1].split():
+                option = word.split("=", 1)[0]
+                if option in self.owners:
+                    hints.append(f"{option} is an option of "
+                                 f"{' and '.join(self.owners[option])}, not of this command")
+            if hints:
+                message += " (" + "; ".join(hints) + ")"
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="build.py", description="Build bilingual journal PDF and HTML from YAML content.")
-    parser.add_argument("command", nargs="?", default="build", choices=COMMANDS,
-                        help="build (default): write PDF and HTML; check: report problems and "
-                             "the translation status only; sync: mark translations up to date")
+    prog = program()
+    parser = _Parser(
+        prog=prog, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Typeset bilingual (English and Vietnamese) journal articles kept in YAML "
+                    "as PDF and HTML.",
+        epilog=f"""\
+Without a command, {prog} builds: {prog} --lang vi is {prog} build --lang vi.
+Help on one command: {prog} COMMAND --help
+
+your own article, from nothing:
+  {prog} new myarticle                  writes content/myarticle/ (English, Vietnamese)
+  (edit content/myarticle/en.yaml, vi.yaml, document.yaml, references.yaml)
+  {prog} check --content content/myarticle
+  {prog} --lang vi --content content/myarticle   build/vi/myarticle.pdf and .html""")
+    parser.add_argument("--version", action="version", version=f"songngu {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    subparsers = {}
+    for name in COMMANDS:
+        sub = commands.add_parser(
+            name, help=_HELP[name], description=_HELP[name][0].upper() + _HELP[name][1:] + ".",
+            epilog=_EXAMPLES[name].format(prog=prog),
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.set_defaults(parser=sub)
+        subparsers[name] = sub
+    _build_options(subparsers["build"])
+    _check_options(subparsers["check"])
+    _sync_options(subparsers["sync"])
+    _new_options(subparsers["new"])
+    for sub in subparsers.values():
+        sub.add_argument("--debug", action="store_true",
+                         help="show the traceback with an error (for reporting a bug)")
+    owners: dict[str, list[str]] = {}
+    for name, sub in subparsers.items():
+        for action in sub._actions:
+            for option in action.option_strings:
+                owners.setdefault(option, []).append(name)
+    _Parser.owners = owners
+    return parser
+
+
+def _folders(parser: argparse.ArgumentParser, content_help: str) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="PATH",
+                        help=content_help)
+    parser.add_argument("--templates", type=Path, metavar="PATH",
+                        help="templates folder (default: ./templates when there is one, else "
+                             "the templates installed with songngu)")
+    parser.add_argument("--fonts", type=Path, metavar="PATH",
+                        help="fonts folder (default: ./fonts when there is one, else the fonts "
+                             "installed with songngu)")
+
+
+_CONTENT_HELP = "content folder, or one document's folder (default: content)"
+_STRICT_HELP = "treat parity findings, stale translations and uncited references as errors"
+
+
+def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", default="all",
-                        help="language to build: a code such as vi or en, or 'all' (default)")
-    parser.add_argument("--content", type=Path, default=Path("content"),
-                        help="content folder, or one document's folder (default: content)")
-    parser.add_argument("--out", type=Path, default=Path("build"),
+                        help="language to build: a code such as vi or en, 'all' (default), or "
+                             "two joined by + (en+vi) for a side-by-side handout")
+    _folders(parser, _CONTENT_HELP)
+    parser.add_argument("--out", type=Path, default=Path("build"), metavar="PATH",
                         help="output folder (default: build)")
-    parser.add_argument("--templates", type=Path, default=Path("templates"))
-    parser.add_argument("--fonts", type=Path, default=Path("fonts"))
-    parser.add_argument("--strict", action="store_true",
-                        help="treat parity findings, stale translations and uncited references as "
-                             "errors")
+    parser.add_argument("--strict", action="store_true", help=_STRICT_HELP)
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the PDF")
     parser.add_argument("--no-html", dest="html", action="store_false", help="skip the HTML")
     parser.add_argument("--pdf-variant", choices=PDF_VARIANTS,
@@ -82,32 +189,94 @@ def _parser() -> argparse.ArgumentParser:
                              "staple), 2up (two A5 pages per A4 side) or 4up (four per side)")
     parser.add_argument("--crop-marks", action="store_true",
                         help="for a print shop: crop marks and 3 mm bleed around the A5 handout")
-    parser.add_argument("--block", action="append", metavar="KEY",
-                        help="sync: the block to mark in sync, as SECTION/N (the N-th block of "
-                             "section SECTION), SECTION/title, title, abstract, keywords, …; "
-                             "may be repeated")
-    parser.add_argument("--all", action="store_true", help="sync: mark every block in sync")
     parser.add_argument("--force", action="store_true",
                         help="rebuild even the outputs whose inputs have not changed")
     parser.add_argument("--watch", action="store_true",
-                        help="rebuild on every save, with a live preview of the HTML served on "
-                             "127.0.0.1 (stop with Ctrl-C)")
-    parser.add_argument("--port", type=int, default=8000,
+                        help="rebuild on every save, with a live preview of the HTML and PDF "
+                             "served on 127.0.0.1 (stop with Ctrl-C)")
+    parser.add_argument("--port", type=int,
                         help="--watch: port of the live preview (default: 8000, or a free one)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="outputs built at once (default: one per core)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    parser.add_argument("--version", action="version", version=f"songngu {__version__}")
-    return parser
+
+
+def _check_options(parser: argparse.ArgumentParser) -> None:
+    _folders(parser, _CONTENT_HELP)
+    parser.add_argument("--strict", action="store_true", help=_STRICT_HELP)
+
+
+def _sync_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", default="all",
+                        help="the language whose translation is now up to date (default: every "
+                             "language)")
+    _folders(parser, _CONTENT_HELP)
+    parser.add_argument("--block", action="append", metavar="KEY",
+                        help="the block to mark in sync, as SECTION/N (the N-th block of "
+                             "section SECTION), SECTION/title, title, abstract, keywords, …; "
+                             "may be repeated")
+    parser.add_argument("--all", action="store_true", help="mark every block in sync")
+
+
+def _new_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the new document's folder name: lowercase letters, "
+                                     "digits, '-' or '_' (it also names the outputs)")
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="PATH",
+                        help="the content folder to create it in (default: content)")
+    parser.add_argument("--languages", default=None, metavar="CODES",
+                        help="the languages, comma-separated, in order: the first is the one "
+                             "the others are compared with and the first title block "
+                             "(default: en,vi)")
+
+
+def _command_first(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """The arguments with the command word first, ``build`` when none is given.
+
+    ``python build.py --strict check`` and ``python build.py --lang vi`` have always worked;
+    sub-commands want their word first.
+    """
+    valued = {option for action in _all_actions(parser) if action.nargs != 0
+              for option in action.option_strings}
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            break
+        if not word.startswith("-"):
+            if word in COMMANDS:
+                return [word] + argv[:i] + argv[i + 1:]
+            break
+        i += 2 if word in valued else 1
+    if any(word in ("-h", "--help", "--version") for word in argv[:i]) or not argv:
+        return argv if argv else ["build"]
+    return ["build"] + argv
+
+
+def _all_actions(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        yield action
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from sub._actions
+
+
+# --------------------------------------------------------------------------- the commands
+
+def _project(args: argparse.Namespace) -> Project:
+    project = Project(args.content, resources.folder("templates", args.templates),
+                      resources.folder("fonts", args.fonts), getattr(args, "out", Path("build")))
+    project.check()
+    return project
 
 
 def _run(args: argparse.Namespace) -> int:
-    project = Project(args.content, args.templates, args.fonts, args.out)
-    project.check()
-    options = BuildOptions(
-        strict=args.strict, pdf=args.pdf, html=args.html, pdf_variant=args.pdf_variant,
-        handout=HandoutOptions(args.sheets or "booklet", args.crop_marks)
-        if args.handout else None)
+    if args.command == "new":
+        return _new(args)
+    project = _project(args)
+    options = BuildOptions(strict=args.strict, pdf=args.pdf, html=args.html,
+                           pdf_variant=args.pdf_variant,
+                           handout=HandoutOptions(args.sheets or "booklet", args.crop_marks)
+                           if args.handout else None) \
+        if args.command == "build" else BuildOptions(strict=getattr(args, "strict", False))
     return COMMAND_FUNCTIONS[args.command](args, project, options)
 
 
@@ -115,7 +284,8 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
     if args.watch:
         from . import watch  # the file watcher and the preview server: --watch only
 
-        return watch.run(project, args.lang, options, port=args.port, workers=args.jobs)
+        return watch.run(project, args.lang, options, port=8000 if args.port is None else args.port,
+                         workers=args.jobs)
     started = time.perf_counter()
     written = schedule.build(find_documents(project.content), project, args.lang, options,
                              progress.Console(), force=args.force, workers=args.jobs)
@@ -153,12 +323,21 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
     return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    from . import starter
+
+    languages = args.languages.split(",") if args.languages else None
+    for line in starter.create(args.content, args.name, languages):
+        print(line)
+    return 0
+
+
 COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync}
 
 
 def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Options of the handout only make sense with --handout."""
-    if "+" in args.lang and args.command == "build" and not args.handout:
+    if "+" in args.lang and not args.handout:
         parser.error(f"--lang {args.lang} makes a parallel handout: add --handout "
                      f"(or build one language: --lang {args.lang.split('+')[0]})")
     if not args.handout:
@@ -167,6 +346,14 @@ def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespac
         if given:
             parser.error(f"{' and '.join(given)} shape{'s' * (len(given) == 1)} the handout: "
                          f"add --handout")
+    if args.port is not None and not args.watch:
+        parser.error("--port sets the live preview's port: add --watch")
+
+
+def _summary(exc: schedule.PartlyBuilt) -> None:
+    errors = sum(p.severity == "error" for p in exc.problems)
+    print(f"{errors} error{'s' * (errors != 1)}; built: {', '.join(exc.built)}; "
+          f"not built (errors): {', '.join(exc.failed)}", file=sys.stderr)
 
 
 def _print_problems(problems) -> None:

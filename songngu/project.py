@@ -8,10 +8,12 @@ nothing to do stays quick and a build with work forks its workers at once.
 
 from __future__ import annotations
 
+import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SetupError
+from .errors import SetupError, display_path
 
 SHARED_FILE = "document.yaml"
 """The file that makes a folder a document: the data its languages share."""
@@ -102,3 +104,19 @@ def parallel_languages(choice: str, languages: list[str]) -> list[str] | None:
         raise SetupError(f"--lang {choice}: the document has no {', '.join(unknown)} text "
                          f"(its languages: {', '.join(languages)})")
     return langs
+
+
+def program() -> str:
+    """How the user started songngu, for the commands that messages suggest."""
+    return "songngu" if Path(sys.argv[0]).name == "songngu" else "python build.py"
+
+
+def suggest(command: str, folder: Path, *args: str) -> str:
+    """A command line to run for one document: it names ``--content`` unless the document is
+    the only one of ./content, where the command would find it anyway."""
+    words = [program()] + ([command] if command != "build" else [])
+    alone = folder.parent.resolve() == Path("content").resolve() \
+        and len(list(folder.parent.glob(f"*/{SHARED_FILE}"))) == 1
+    if not alone:
+        words += ["--content", shlex.quote(display_path(folder))]
+    return " ".join(words + list(args))

@@ -24,6 +24,7 @@ import yaml
 from .errors import Problems, SetupError, display_path
 from .load import Loaded, load_yaml
 from .model import Document, Text, Where, block_name, iter_sections
+from .project import suggest
 
 SYNC_FILE = "sync.yaml"
 FINGERPRINT_LENGTH = 12
@@ -70,6 +71,7 @@ class Status:
     """key → language → one of STATES."""
     tracked: bool
     """False when the document has no sync records yet."""
+    folder: Path = Path("content")
 
     def counts(self, lang: str) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)
@@ -84,8 +86,8 @@ class Status:
             counts = self.counts(lang)
             total = f"{lang}: {len(self.states)} blocks"
             if not self.tracked:
-                out.append(f"{total}, not tracked yet (start with: python build.py sync "
-                           f"--all)")
+                out.append(f"{total}, not tracked yet (start with: "
+                           f"{suggest('sync', self.folder, '--all')})")
                 continue
             out.append(f"{total}, " + ", ".join(f"{counts[s]} {s}" for s in STATES))
         return out
@@ -243,7 +245,7 @@ def status(doc: Document, records: Records) -> Status:
             else:
                 row[lang] = IN_SYNC
         states[key] = row
-    return Status(langs, states, records.exists)
+    return Status(langs, states, records.exists, doc.folder)
 
 
 def report_findings(doc: Document, records: Records, report) -> Status:
@@ -266,8 +268,8 @@ def report_findings(doc: Document, records: Records, report) -> Status:
                 why = "has not followed a change made in another language before the last " \
                       "sync"
             report(unit.where.file, unit.where.line,
-                   f"stale translation: {unit.what} {why}; update it, then run: python build.py "
-                   f"sync --lang {lang} --block {key}")
+                   f"stale translation: {unit.what} {why}; update it, then run: "
+                   f"{suggest('sync', doc.folder, '--lang', lang, '--block', key)}")
         if not stale and len(present) > 1 and changed == set(present):
             first, *others = present.values()
             how = "changed in every language since the last sync" \
@@ -275,7 +277,8 @@ def report_findings(doc: Document, records: Records, report) -> Status:
             report(first.where.file, first.where.line,
                    f"not marked in sync: {first.what} {how} (counterpart"
                    f"{'s' * (len(others) != 1)}: {', '.join(str(o.where) for o in others)}); "
-                   f"once the languages agree, run: python build.py sync --block {key}")
+                   f"once the languages agree, run: "
+                   f"{suggest('sync', doc.folder, '--block', key)}")
     return result
 
 
