@@ -246,8 +246,8 @@ def _command_first(parser: argparse.ArgumentParser, argv: list[str]) -> list[str
                 return [word] + argv[:i] + argv[i + 1:]
             break
         i += 2 if word in valued else 1
-    if any(word in ("-h", "--help", "--version") for word in argv[:i]) or not argv:
-        return argv if argv else ["build"]
+    if argv and all(word in ("-h", "--help", "--version") for word in argv):
+        return argv  # the help of every command, or the version
     return ["build"] + argv
 
 
