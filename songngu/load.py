@@ -264,11 +264,13 @@ def _colon(lines: list[str], line: int, column: int) -> tuple[int, int, str]:
     if re.fullmatch(r" *[\w.-]+ *", before):
         above = next((n for n in range(line - 1, 0, -1) if _significant(lines[n - 1])), None)
         if above and _indent(lines[above - 1]) < _indent(source):
-            key = lines[above - 1].strip().removeprefix("- ").split(":")[0]
+            previous = lines[above - 1]
+            key = previous.strip().removeprefix("- ").split(":")[0]
+            key_column = _indent(previous) + 1 + (2 if previous.lstrip().startswith("- ") else 0)
             return line, _indent(source) + 1, \
                 f"this key is indented more than the key {key!r} on line {above}, so YAML " \
                 f"reads it as more of the value of {key!r}; indent it like {key!r} (column " \
-                f"{_indent(lines[above - 1]) + 1 + (2 if lines[above - 1].lstrip().startswith('- ') else 0)})"
+                f"{key_column})"
     return line, column, "this text contains ': ', which YAML reads as the start of a new " \
                          "key; put the whole text in quotation marks, or write it on the next " \
                          "lines after '>-'"

@@ -200,9 +200,10 @@ def document_yaml(languages: list[str], today: dt.date) -> str:
     return _schema_line("document") + f"""\
 # What every language of this article shares (stored once): the languages, the journal,
 # the dates, the authors' ids and emails, and the figures of each table. The text of each
-# language is in {', '.join(f'{lang}.yaml' for lang in languages)}; every field is described in README.md ("The
-# content format"). This file was written by songngu new as a starting template.
-languages: [{', '.join(languages)}]   # the first is compared with the others, and its title block comes first
+# language is in {', '.join(f'{lang}.yaml' for lang in languages)}; README.md describes every field
+# ("The content format"). This file was written by songngu new as a starting template.
+# languages: the first is compared with the others, and its title block comes first.
+languages: [{', '.join(languages)}]
 journal:
   name: Journal of Example Studies    # the journal's name; a language file may translate it
   email: editor@example.org
@@ -212,19 +213,21 @@ first_page: 1                         # the printed number of the first page
 dates:                                # YYYY-MM-DD; received ≤ revised ≤ accepted ≤ published
   received: {today.isoformat()}
 authors:
-  - id: an                            # lowercase letters, digits, - or _; names are in {languages[0]}.yaml
+  - id: an                            # lowercase letters, digits, - or _
+    # The author's name, as printed in each language, is in each language file.
     email: an.nguyen@example.org
     corresponding: true
     affiliations: [univ]              # names are in each language file, under affiliations
 tables:
   results:                            # placed with '- table: results'; captions per language
-    columns:                          # one {{kind, pattern}} per column: year, number, percent, text
+    # columns: one {{kind, pattern}} per column; kind: year, number, percent or text.
+    columns:
       - {{kind: year}}
       - {{kind: number, pattern: "#,##0"}}
-      - {{kind: percent, pattern: "#,##0.0%"}}  # the cell holds the percentage: 45.5 → 45.5%
-    rows:
+      - {{kind: percent, pattern: "#,##0.0%"}}  # a cell holds the percentage: 45.5
+    rows:                             # one cell per column; ~ leaves a cell empty
       - [2022, 1240, 45.5]
-      - [2023, 1482, 52]                # ~ leaves a cell empty
+      - [2023, 1482, 52]
 """
 
 

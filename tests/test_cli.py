@@ -124,11 +124,11 @@ def test_an_up_to_date_build_repeats_the_warnings_still_outstanding(here, capsys
 
 @pytest.mark.parametrize("dates, message", [
     ("  received: 2024-05-10\n  revised: 2024-04-01\n",
-     "content/a/document.yaml:15: dates: 'revised' (2024-04-01) is before 'received' "
-     "(2024-05-10, line 14): expected received ≤ revised ≤ accepted ≤ published"),
+     "content/a/document.yaml:16: dates: 'revised' (2024-04-01) is before 'received' "
+     "(2024-05-10, line 15): expected received ≤ revised ≤ accepted ≤ published"),
     ("  received: 2024-05-10\n  accepted: 2024-06-01\n  published: 2024-05-31\n",
-     "content/a/document.yaml:16: dates: 'published' (2024-05-31) is before 'accepted' "
-     "(2024-06-01, line 15): expected received ≤ revised ≤ accepted ≤ published"),
+     "content/a/document.yaml:17: dates: 'published' (2024-05-31) is before 'accepted' "
+     "(2024-06-01, line 16): expected received ≤ revised ≤ accepted ≤ published"),
 ])
 def test_dates_must_be_in_order(here, capsys, dates, message):
     run(capsys, "new", "a")
