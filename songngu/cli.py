@@ -297,13 +297,27 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
 def _check(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
     from . import pipeline  # the content stages: a build imports them only when it has work
 
-    for folder in find_documents(project.content):
-        checked = pipeline.check_document(folder, args.strict, project)
-        pipeline.resolve_document(checked, args.strict)
+    folders = find_documents(project.content)
+    failed: list[str] = []
+    for folder in folders:
+        try:
+            checked = pipeline.check_document(folder, args.strict, project)
+            pipeline.resolve_document(checked, args.strict)
+        except ContentError as exc:
+            if len(folders) == 1:
+                raise
+            _print_problems(exc.problems)  # and on to the next document: all in one run
+            errors = sum(p.severity == "error" for p in exc.problems)
+            print(f"{folder}: {errors} error{'s' * (errors != 1)}", file=sys.stderr)
+            failed.append(folder.name)
+            continue
         _print_problems(checked.problems.items)
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
         for line in checked.translation.lines():
             print(f"  {line}")
+    if failed:
+        print(f"errors in: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

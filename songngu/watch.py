@@ -158,7 +158,10 @@ class Rebuild:
             for problem in exc.problems:
                 self.report(problem)
             errors = sum(p.severity == "error" for p in exc.problems)
-            self._say(f"{errors} error{'s' * (errors != 1)}: the last good outputs are kept")
+            built = f"; built: {', '.join(exc.built)}; not built (errors): " \
+                    f"{', '.join(exc.failed)}" if isinstance(exc, schedule.PartlyBuilt) else ""
+            self._say(f"{errors} error{'s' * (errors != 1)}: the last good outputs are kept"
+                      f"{built}")
             self.report.failed([str(p) for p in exc.problems])
         except KeyboardInterrupt:
             if not self.stopped:

@@ -175,3 +175,16 @@ def test_when_every_document_fails_nothing_is_written(here, capsys):
     assert status == 1
     assert err.splitlines()[-1] == "2 errors: nothing was written"
     assert not (here / "out" / "en").exists()
+
+
+def test_check_reports_every_document_and_names_those_with_errors(here, capsys):
+    _two_documents(capsys)
+    edit(here / "content" / "first" / "document.yaml", "first_page: 1", "first_page: 0")
+    status, out, err = run(capsys, "check")
+    assert status == 1
+    assert err.splitlines() == [
+        "content/first/document.yaml:13: first_page: expected a page number of 1 or more, "
+        "found 0",
+        "content/first: 1 error",
+        "errors in: first"]
+    assert "content/second: 0 warning(s), no errors" in out
