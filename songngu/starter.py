@@ -137,6 +137,10 @@ def create(content: Path, name: str, languages: list[str] | None = None,
     if not ID_PATTERN.match(name):
         raise SetupError(f"new: expected a name of lowercase letters, digits, '-' or '_' "
                          f"(it names the folder and the outputs), found {name!r}")
+    if (content / SHARED_FILE).is_file():
+        raise SetupError(f"new: {display_path(content)} is a document, not a content folder; "
+                         f"nothing was written (give the folder that holds the documents: "
+                         f"--content {display_path(content.parent)})")
     folder = content / name
     if folder.exists():
         raise SetupError(f"new: {display_path(folder)} already exists; nothing was written "

@@ -116,6 +116,15 @@ def test_new_refuses_what_it_cannot_write_and_writes_nothing(here, capsys, args,
     assert not (here / "content" / "a").exists() and not (here / "content" / "My Article").exists()
 
 
+def test_new_inside_a_document_is_refused(here, capsys):
+    run(capsys, "new", "a")
+    status, _, err = run(capsys, "new", "b", "--content", "content/a")
+    assert (status, err) == (2, "error: new: content/a is a document, not a content folder; "
+                                "nothing was written (give the folder that holds the documents: "
+                                "--content content)\n")
+    assert not (here / "content" / "a" / "b").exists()
+
+
 def test_edit_check_build_the_new_article(here, capsys):
     """The user's loop: edit the text of both languages, check, mark in sync, build."""
     run(capsys, "new", "myarticle")
