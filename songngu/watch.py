@@ -11,7 +11,9 @@ this one, which has imported every stage and WeasyPrint once: a rebuild starts w
 no cache behind to go stale (a catalog or template edit is always seen). The HTML of a language
 is written and announced first; its PDF follows. A save during a rebuild stops it and starts
 again. A content error is printed with its file and line, the last good outputs stay in place,
-and the next save tries again.
+and the next save tries again. The messages of a failed build are also shown over every page
+served (an overlay, added like the script), until the next good build takes them away; each
+PDF has a preview page (``/_songngu/pdf/<lang>/<doc>.pdf``) that reloads it when it is rebuilt.
 """
 
 from __future__ import annotations
