@@ -34,6 +34,8 @@ import yaml
 
 import songngu
 
+from .errors import Problem
+
 STATE_FILE = ".songngu-state.json"
 SHARED_FILE = "document.yaml"
 BODY_KEYS = frozenset({"sections", "tables", "figures"})
@@ -124,11 +126,23 @@ class State:
             return None
         return [Path(name) for name in files]
 
-    def record(self, doc_id: str, output: str, key: str, files: list[Path]) -> None:
+    def warnings(self, doc_id: str, output: str) -> list[Problem]:
+        """The warnings of the build that made an output: still true while it is up to date."""
+        entry = self.entries.get(f"{doc_id}/{output}")
+        found = entry.get("warnings", []) if isinstance(entry, dict) else []
+        try:
+            return [Problem(str(file), int(line), str(message), "warning")
+                    for file, line, message in found]
+        except (TypeError, ValueError):  # a damaged state file: the warnings are not essential
+            return []
+
+    def record(self, doc_id: str, output: str, key: str, files: list[Path],
+               warnings: list[Problem] = ()) -> None:
         """Remember a successful build; saved at once, so an interrupted batch keeps it."""
         from . import write  # after the build: planning one needs no writer
-        self.entries[f"{doc_id}/{output}"] = {"key": key,
-                                              "files": {str(f): _stamp(f) for f in files}}
+        self.entries[f"{doc_id}/{output}"] = {
+            "key": key, "files": {str(f): _stamp(f) for f in files},
+            "warnings": [[w.file, w.line, w.message] for w in warnings]}
         write.write_text(self.file, json.dumps(self.entries, indent=1, sort_keys=True))
 
 

@@ -10,6 +10,7 @@ say which field it was.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -141,30 +142,147 @@ def _compose(text: str) -> yaml.Node | None:
 
 
 def _syntax_error(text: str, path: Path, exc: yaml.MarkedYAMLError, problems: Problems) -> None:
+    """Say where a YAML mistake is and what it is, in plain words, under the line itself."""
+    lines = unicodedata.normalize("NFC", text).splitlines()
+    line, column, message = _explain(lines, text, exc)
+    problems.error(path, line, f"YAML syntax error: {message}" + excerpt(lines, line, column))
+
+
+def excerpt(lines: list[str], line: int, column: int) -> str:
+    """The source line and a caret under ``column`` (both 1-based), as lines to append."""
+    if not 1 <= line <= len(lines):
+        return ""
+    source = lines[line - 1]
+    gutter = " " * len(str(line))
+    # The caret's padding copies the line's own tabs, so it stands under the column shown.
+    padding = "".join(c if c == "\t" else " " for c in source[:max(column - 1, 0)])
+    return f"\n  {line} | {source}\n  {gutter} | {padding}^"
+
+
+def _explain(lines: list[str], text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str]:
+    """(line, column, message) of a syntax error: the place of the mistake, which is often
+    not where the parser gave up, and what it is."""
     mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else 0
-    column = f" at column {mark.column + 1}" if mark else ""
-    message = f"YAML syntax error{column}: {exc.problem or 'invalid YAML'}"
-    if exc.context:
-        context = exc.context
-        if exc.context_mark and mark and exc.context_mark.line != mark.line:
-            context += f" that starts on line {exc.context_mark.line + 1}"
-        message += f", {context}"
-    if "'\\t'" in message:
-        message += "; indent with spaces, not tabs"
-    elif exc.problem == "mapping values are not allowed here":
-        message += "; put text that contains ': ' in quotation marks, or write it on the " \
-                   "next lines after '>-'"
-    elif exc.context in ("while parsing a flow sequence", "while parsing a flow mapping"):
-        message += "; text that starts with '[' or '{' must be in quotation marks"
-    elif mark and (opened := _open_quote(text, mark)):
-        message += f"; the quoted text opened on line {opened} runs on to line {line}: " \
-                   f"is a closing quotation mark missing?"
-    problems.error(path, line, message)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem, context = exc.problem or "", exc.context or ""
+    start = exc.context_mark
+    if "'\\t'" in problem or "'\t'" in problem:
+        return line, column, "this line is indented with a tab, which YAML does not allow: " \
+                             "indent with spaces"
+    if context == "while scanning a quoted scalar" and start is not None:
+        return start.line + 1, start.column + 1, \
+            "the quote opened here is never closed: add the closing quotation mark " \
+            f"({_quote(lines, start)}) at the end of the text"
+    if context == "while scanning a simple key" and start is not None:
+        above = _key_above(lines, start.line + 1, start.column)
+        if above:
+            number, key = above
+            return start.line + 1, start.column + 1, \
+                f"this line is indented no more than the key {key!r} on line {number}, so " \
+                f"YAML reads it as a new key and finds no ':' after it; to continue the text " \
+                f"of {key!r}, indent it more than {key!r}; for a new key, add ': ' after it"
+        return start.line + 1, start.column + 1, \
+            "expected a key and ': ' on this line, found no ':' after the key"
+    if mark and (opened := _open_quote(text, mark)):
+        return opened[0], opened[1], \
+            f"the quote opened here is never closed on its line: YAML reads on to the next " \
+            f"quotation mark, on line {line}, as one text; close the quote on this line"
+    if problem == "mapping values are not allowed here":
+        return _colon(lines, line, column)
+    if problem.startswith("expected <block end>, but found '<block sequence start>'") \
+            or problem.startswith("expected <block end>, but found '-'"):
+        first = _list_start(lines, line, column)
+        if first:
+            return line, column, \
+                f"this line is indented less than the list it belongs to, which starts on " \
+                f"line {first[0]}; indent its '-' like that list's items (column {first[1]})"
+    if context in ("while parsing a flow sequence", "while parsing a flow mapping") and start:
+        opener, closer, what = ("[", "]", "list") if "sequence" in context else ("{", "}",
+                                                                                 "mapping")
+        return start.line + 1, start.column + 1, \
+            f"the {what} opened here with '{opener}' is not closed where YAML expects it " \
+            f"(it gave up on line {line}): close it with '{closer}', or, for text that " \
+            f"starts with '{opener}', put the whole text in quotation marks"
+    words = problem or "invalid YAML"
+    if context:
+        words += f", {context}"
+        if start and start.line + 1 != line:
+            words += f" that starts on line {start.line + 1}"
+    return line, column, f"YAML cannot read this line ({words})"
 
 
-def _open_quote(text: str, mark) -> int | None:
-    """The line where a quoted value that swallowed the following lines was opened, if any.
+def _indent(source: str) -> int:
+    return len(source) - len(source.lstrip(" "))
+
+
+def _significant(source: str) -> bool:
+    stripped = source.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _key_above(lines: list[str], line: int, indent: int) -> tuple[int, str] | None:
+    """The nearest key above ``line`` standing at or left of ``indent``: (line, key)."""
+    for number in range(line - 1, 0, -1):
+        source = lines[number - 1]
+        if not _significant(source):
+            continue
+        stripped = source.lstrip(" ")
+        item = stripped.startswith("- ")
+        key = stripped[2:] if item else stripped
+        if _indent(source) + (2 if item else 0) <= indent and ":" in key:
+            return number, key.split(":")[0].strip()
+    return None
+
+
+def _list_start(lines: list[str], line: int, column: int) -> tuple[int, int] | None:
+    """The first item (line, column) of the list indented deeper than an item at ``column``
+    that ended just above it: the list that item was meant to join."""
+    for number in range(line - 1, 0, -1):
+        source = lines[number - 1]
+        if not _significant(source):
+            continue
+        if source.lstrip().startswith("- ") and _indent(source) > column - 1:
+            depth, first = _indent(source), number
+            for above in range(number - 1, 0, -1):
+                text = lines[above - 1]
+                if not _significant(text):
+                    continue
+                if _indent(text) < depth:
+                    break
+                if _indent(text) == depth and text.lstrip().startswith("-"):
+                    first = above
+            return first, depth + 1
+        if _indent(source) <= column - 1:
+            return None
+    return None
+
+
+def _colon(lines: list[str], line: int, column: int) -> tuple[int, int, str]:
+    """``mapping values are not allowed here``: a key indented too far, or ': ' in text."""
+    source = lines[line - 1] if 1 <= line <= len(lines) else ""
+    before = source[:column - 1]
+    if re.fullmatch(r" *[\w.-]+ *", before):
+        above = next((n for n in range(line - 1, 0, -1) if _significant(lines[n - 1])), None)
+        if above and _indent(lines[above - 1]) < _indent(source):
+            previous = lines[above - 1]
+            key = previous.strip().removeprefix("- ").split(":")[0]
+            key_column = _indent(previous) + 1 + (2 if previous.lstrip().startswith("- ") else 0)
+            return line, _indent(source) + 1, \
+                f"this key is indented more than the key {key!r} on line {above}, so YAML " \
+                f"reads it as more of the value of {key!r}; indent it like {key!r} (column " \
+                f"{key_column})"
+    return line, column, "this text contains ': ', which YAML reads as the start of a new " \
+                         "key; put the whole text in quotation marks, or write it on the next " \
+                         "lines after '>-'"
+
+
+def _quote(lines: list[str], mark) -> str:
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    return source[mark.column] if mark.column < len(source) else '"'
+
+
+def _open_quote(text: str, mark) -> tuple[int, int] | None:
+    """Where a quoted value that swallowed the following lines was opened (line, column).
 
     An unclosed ``"`` makes the parser fail only where the next quotation mark happens to
     stand, often many lines later; saying where the quote began points at the real mistake.
@@ -178,7 +296,7 @@ def _open_quote(text: str, mark) -> int | None:
     for token in reversed(tokens):
         if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
                 and token.end_mark.line == mark.line and token.start_mark.line < mark.line:
-            return token.start_mark.line + 1
+            return token.start_mark.line + 1, token.start_mark.column + 1
     return None
 
 

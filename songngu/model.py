@@ -526,7 +526,20 @@ def _dates(check: _Checker, value: Any) -> dict[str, dt.date]:
         else:
             check.error(path, f"dates: {name!r} must be a date written YYYY-MM-DD, "
                               f"found {_found(item)}{_date_reason(item)}")
+    _check_date_order(check, dates)
     return dates
+
+
+def _check_date_order(check: _Checker, dates: dict[str, dt.date]) -> None:
+    """received ≤ revised ≤ accepted ≤ published: a later step cannot come before an earlier."""
+    given = [name for name in _DATE_NAMES if name in dates]
+    for i, name in enumerate(given):
+        later = next((earlier for earlier in given[:i] if dates[earlier] > dates[name]), None)
+        if later is not None:
+            check.error(("dates", name), f"dates: {name!r} ({dates[name].isoformat()}) is "
+                        f"before {later!r} ({dates[later].isoformat()}, line "
+                        f"{check.loaded.line(('dates', later))}): expected received ≤ revised "
+                        f"≤ accepted ≤ published")
 
 
 def _date_reason(value: Any) -> str:

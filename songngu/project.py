@@ -8,19 +8,28 @@ nothing to do stays quick and a build with work forks its workers at once.
 
 from __future__ import annotations
 
+import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SetupError
+from .errors import SetupError, display_path
 
 SHARED_FILE = "document.yaml"
 """The file that makes a folder a document: the data its languages share."""
 DEFAULT_PDF_VARIANT = "pdf/ua-1"
 PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-1b", "pdf/a-2a", "pdf/a-2b",
                 "pdf/a-2u", "pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "pdf/a-4e", "pdf/a-4f",
-                "pdf/a-4u", "pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")
-"""WeasyPrint's PDF variants but its ``debug`` one; listed here so that the command line
-needs no WeasyPrint import (a test compares the list with WeasyPrint's)."""
+                "pdf/a-4u")
+"""WeasyPrint's PDF variants but its ``debug`` one and the PDF/X ones (see below); listed here
+so that the command line needs no WeasyPrint import."""
+UNOFFERED_VARIANTS = {
+    variant: "a PDF/X file must declare the press it is printed on (an output intent with its "
+             "colour profile) and use that press's colours, while the pages are set in RGB; "
+             "rather than make a false PDF/X claim, give the print shop the PDF/UA or PDF/A "
+             "file (with --handout --crop-marks for the handout and its sheets)"
+    for variant in ("pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")}
+"""WeasyPrint's variants not offered, and why."""
 SHEETS = {"booklet": "{sides} A4 landscape sides: print on both sides, flip on the short edge",
           "2up": "{sides} A4 landscape pages", "4up": "{sides} A4 portrait pages"}
 """The print sheets :mod:`songngu.impose` makes of a handout (each also names its file:
@@ -102,3 +111,19 @@ def parallel_languages(choice: str, languages: list[str]) -> list[str] | None:
         raise SetupError(f"--lang {choice}: the document has no {', '.join(unknown)} text "
                          f"(its languages: {', '.join(languages)})")
     return langs
+
+
+def program() -> str:
+    """How the user started songngu, for the commands that messages suggest."""
+    return "songngu" if Path(sys.argv[0]).name == "songngu" else "python build.py"
+
+
+def suggest(command: str, folder: Path, *args: str) -> str:
+    """A command line to run for one document: it names ``--content`` unless the document is
+    the only one of ./content, where the command would find it anyway."""
+    words = [program()] + ([command] if command != "build" else [])
+    alone = folder.parent.resolve() == Path("content").resolve() \
+        and len(list(folder.parent.glob(f"*/{SHARED_FILE}"))) == 1
+    if not alone:
+        words += ["--content", shlex.quote(display_path(folder))]
+    return " ".join(words + list(args))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import deposit, pagecount, parallel, progress
+from .errors import ContentError, Problem
 from .project import BuildOptions, Project, job_languages
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
     cores = workers or parallel.usable_cores()
     written: list[Path] = []
     deposits: list[tuple] = []
+    failed: dict[str, list[Problem]] = {}
     with ExitStack() as stack:
         pool = None
         if force and options.lays_out:
@@ -65,7 +67,12 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
         for plan in plans:
             if plan.todo == []:
                 continue
-            checked, resolved = pipeline.check_and_resolve(plan.folder, project, options, report)
+            try:
+                checked, resolved = pipeline.check_and_resolve(plan.folder, project, options,
+                                                               report)
+            except ContentError as exc:  # the others are built all the same; said at the end
+                failed[plan.folder.name] = exc.problems
+                continue
             doc = checked.doc
             if plan.todo is None:  # document.yaml could not be read when planning; it can now
                 plan.todo = job_languages(lang_choice, doc.languages, doc.id)
@@ -76,7 +83,8 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
                                            project, options))
             pages_of = partial(pagecount.known, state, doc.id)
             for output in plan.todo:
-                record = partial(_record, state, doc.id, output, plan.keys[output], written)
+                record = partial(_record, state, doc.id, output, plan.keys[output],
+                                 checked.problems.warnings, written)
                 if output == deposit.OUTPUT:
                     deposits.append((checked, resolved, record))
                     continue
@@ -96,6 +104,10 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
             record(files, [])
         else:  # written without its last page: made again by the next build
             written.extend(files)
+    if failed:
+        problems = [problem for found in failed.values() for problem in found]
+        built = [folder.name for folder in folders if folder.name not in failed]
+        raise PartlyBuilt(problems, built, list(failed)) if built else ContentError(problems)
     return written
 
 
@@ -141,6 +153,18 @@ def _laid_out(state: incremental.State, doc_id: str, output: str, pdfs: list, re
     record(pages, files)
 
 
+class PartlyBuilt(ContentError):
+    """Some documents were built (or were up to date); the others had errors and were not."""
+
+    def __init__(self, problems: list[Problem], built: list[str], failed: list[str]):
+        super().__init__(problems)
+        self.built = built
+        self.failed = failed
+
+    def __reduce__(self):
+        return PartlyBuilt, (self.problems, self.built, self.failed)
+
+
 def _pool(workers: int, report: progress.Report) -> parallel.Pool:
     return parallel.Pool(workers, report, _warm_up)
 
@@ -183,6 +207,11 @@ def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOption
     current = {output: None if force else state.current(folder.name, output, keys[output])
                for output in outputs}
     kept = [str(path) for files in current.values() if files for path in files]
+    if kept and all(current.values()):
+        warnings = {w: None for output, files in current.items() if files
+                    for w in state.warnings(folder.name, output)}
+        for warning in warnings:  # still true: an up-to-date build repeats them
+            report(warning)
     if kept:
         report(progress.UpToDate(tuple(kept)))
     return _Plan(folder, [output for output, files in current.items() if not files], keys)
@@ -196,6 +225,7 @@ def _numbered_outputs(output: str, options: BuildOptions) -> int:
 
 
 def _record(state: incremental.State, doc_id: str, output: str, key: str,
-            written: list[Path], pages: list[Path], files: list[Path]) -> None:
-    state.record(doc_id, output, key, pages + files)
+            warnings: list[Problem], written: list[Path], pages: list[Path],
+            files: list[Path]) -> None:
+    state.record(doc_id, output, key, pages + files, warnings)
     written.extend(pages + files)

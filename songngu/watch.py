@@ -11,20 +11,24 @@ this one, which has imported every stage and WeasyPrint once: a rebuild starts w
 no cache behind to go stale (a catalog or template edit is always seen). The HTML of a language
 is written and announced first; its PDF follows. A save during a rebuild stops it and starts
 again. A content error is printed with its file and line, the last good outputs stay in place,
-and the next save tries again.
+and the next save tries again. The messages of a failed build are also shown over every page
+served (an overlay, added like the script), until the next good build takes them away; each
+PDF has a preview page (``/_songngu/pdf/<lang>/<doc>.pdf``) that reloads it when it is rebuilt.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
+import json
 import signal
 import sys
 import threading
 import time
 from collections import deque
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
 
@@ -34,13 +38,72 @@ from .errors import ContentError, SetupError, display_path
 from .project import BuildOptions, Project, find_documents
 
 EVENTS_PATH = "/_songngu/events"
-LIVE_RELOAD = b"""<script>
-/* songngu --watch: reload this page when the build writes it again (not in normal builds). */
-new EventSource("%s").addEventListener("reload", function (event) {
-  if (event.data === decodeURIComponent(location.pathname)) location.reload();
-});
+PDF_PREVIEW = "/_songngu/pdf"
+"""``/_songngu/pdf/vi/asean-japan.pdf``: a page showing that PDF, reloaded when it is rebuilt."""
+LIVE_RELOAD = """<script>
+/* songngu --watch: reload this page when the build writes it again, and show the messages of
+   a failed build over it (not in normal builds). */
+(function () {
+  var shown = %(errors)s;
+  function overlay(messages) {
+    var old = document.getElementById("songngu-errors");
+    if (old) old.remove();
+    if (!messages.length) return;
+    var box = document.createElement("div");
+    box.id = "songngu-errors";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;" +
+      "padding:1.5em 2em;background:rgba(32,0,0,.92);color:#fff;font:14px/1.5 monospace;";
+    var title = document.createElement("h2");
+    title.textContent = "The build failed: the last good outputs are shown behind this. " +
+      "Save a fix and this page updates.";
+    title.style.cssText = "font:bold 16px sans-serif;color:#ff8a80;margin:0 0 1em";
+    box.appendChild(title);
+    messages.forEach(function (message) {
+      var pre = document.createElement("pre");
+      pre.textContent = message;
+      pre.style.cssText = "white-space:pre-wrap;margin:0 0 1em";
+      box.appendChild(pre);
+    });
+    document.body.appendChild(box);
+  }
+  function start() {
+    overlay(shown);
+    var events = new EventSource("%(events)s");
+    events.addEventListener("reload", function (event) {
+      if (event.data === %(watched)s) %(reload)s;
+    });
+    events.addEventListener("errors", function (event) { overlay(JSON.parse(event.data)); });
+  }
+  if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+})();
 </script>
-""" % EVENTS_PATH.encode()
+"""
+
+
+def live_script(server: "PreviewServer", watched: str | None = None, reload: str = "") -> bytes:
+    """The script added to a served page: ``watched`` is the file whose rebuild reloads it
+    (the page itself by default). It shows the messages of the last build if it failed, and
+    hears of every change since the page was served (the version it was served at), even one
+    made before its event stream connected."""
+    with server.changes:
+        errors, version = list(server.errors), server.version
+    values = {"errors": _json(errors), "events": f"{EVENTS_PATH}?since={version}",
+              "watched": _json(watched) if watched else "decodeURIComponent(location.pathname)",
+              "reload": reload or "location.reload()"}
+    return (LIVE_RELOAD % values).encode()
+
+
+def _json(value) -> str:
+    """JSON safe inside a <script> element: ``</script>`` in a message cannot end it."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+
+
+PDF_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>%(title)s (songngu preview)</title>
+<style>html,body{margin:0;height:100%%}iframe{border:0;width:100%%;height:100%%}</style>
+</head><body><iframe id="pdf" src="%(src)s" title="%(title)s"></iframe></body></html>
+"""
 
 
 def run(project: Project, lang_choice: str, options: BuildOptions,
@@ -49,8 +112,11 @@ def run(project: Project, lang_choice: str, options: BuildOptions,
     console = progress.Console()
     server = PreviewServer(project.out, port)
     server.start()
+    pages = _pages(project, lang_choice)
     console(f"live preview on {server.url('/')}: "
-            + ", ".join(server.url(page) for page in _pages(project, lang_choice)))
+            + ", ".join(server.url(page) for page in pages)
+            + (f"; PDF: {', '.join(server.url(PDF_PREVIEW + page[:-5] + '.pdf') for page in pages)}"
+               if options.pdf and pages else ""))
     # A terminated watcher stops its rebuild too, instead of leaving it to finish alone.
     signal.signal(signal.SIGTERM, _interrupt)
     write.load_renderer()  # once, here: every rebuild is forked from this process
@@ -94,7 +160,11 @@ class Rebuild:
             for problem in exc.problems:
                 self.report(problem)
             errors = sum(p.severity == "error" for p in exc.problems)
-            self._say(f"{errors} error{'s' * (errors != 1)}: the last good outputs are kept")
+            built = f"; built: {', '.join(exc.built)}; not built (errors): " \
+                    f"{', '.join(exc.failed)}" if isinstance(exc, schedule.PartlyBuilt) else ""
+            self._say(f"{errors} error{'s' * (errors != 1)}: the last good outputs are kept"
+                      f"{built}")
+            self.report.failed([str(p) for p in exc.problems])
         except KeyboardInterrupt:
             if not self.stopped:
                 self._say("the build was interrupted")
@@ -103,7 +173,9 @@ class Rebuild:
             if self.stopped:
                 return
             self._say(f"error: {exc}")
+            self.report.failed([f"error: {exc}"])
         else:
+            self.report.succeeded()
             self.report(f"built in {time.perf_counter() - self.started:.1f} s")
         self.report("watching for changes (Ctrl-C stops)")
 
@@ -121,6 +193,9 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.changes = threading.Condition()
         self.version = 0
         self.written: deque[tuple[int, str]] = deque(maxlen=64)
+        self.errors: list[str] = []
+        """The messages of the last build if it failed, shown over every page served."""
+        self.errors_version = 0
         self.closing = False
         handler = functools.partial(_Handler, directory=str(root))
         try:
@@ -142,6 +217,16 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def show_errors(self, messages: list[str]) -> None:
+        """Show ``messages`` over the open pages (none: take the overlay away)."""
+        with self.changes:
+            if messages == self.errors:
+                return
+            self.errors = list(messages)
+            self.version += 1
+            self.errors_version = self.version
+            self.changes.notify_all()
+
     def announce(self, file: Path) -> None:
         """Tell the pages showing ``file`` to reload."""
         try:
@@ -161,6 +246,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
             self._events()
+        elif path.startswith(PDF_PREVIEW + "/") and path.endswith(".pdf"):
+            self._pdf_page(path[len(PDF_PREVIEW):])
         elif path.endswith(".html"):
             self._page()
         else:
@@ -180,8 +267,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         except OSError:
             self.send_error(404, "not built (yet)")
             return
+        self._send_page(page, live_script(self.server))
+
+    def _pdf_page(self, pdf: str) -> None:
+        """A page showing the PDF ``pdf`` (a path under the output folder) in a frame."""
+        if not Path(self.translate_path(pdf)).is_file():
+            self.send_error(404, "not built (yet)")
+            return
+        shown = html.escape(pdf, quote=True)
+        page = (PDF_PAGE % {"title": shown, "src": shown}).encode()
+        reload = "document.getElementById('pdf').src = %s + '?v=' + Date.now()" % _json(pdf)
+        self._send_page(page, live_script(self.server, pdf, reload))
+
+    def _send_page(self, page: bytes, script: bytes) -> None:
         at = page.lower().rfind(b"</body>")
-        page = page[:at] + LIVE_RELOAD + page[at:] if at >= 0 else page + LIVE_RELOAD
+        page = page[:at] + script + page[at:] if at >= 0 else page + script
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(page)))
@@ -193,8 +293,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        seen = server.version
+        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+        with server.changes:
+            seen = min(int(since), server.version) if since.isdigit() else server.version
         message = b"retry: 500\n\n"
+        first = True  # changes made between serving the page and now are sent at once
         while True:
             try:
                 self.wfile.write(message)
@@ -203,13 +306,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 return
             with server.changes:
                 server.changes.wait_for(lambda: server.version > seen or server.closing,
-                                        timeout=15)
+                                        timeout=0 if first else 15)
+                first = False
                 if server.closing:
                     return
                 paths = [path for version, path in server.written if version > seen]
+                errors = _json(server.errors) if server.errors_version > seen else None
                 seen = server.version
-            message = "".join(f"event: reload\ndata: {path}\n\n" for path in paths).encode() \
-                or b": still here\n\n"
+            message = "".join(f"event: reload\ndata: {path}\n\n" for path in paths)
+            if errors is not None:
+                message += f"event: errors\ndata: {errors}\n\n"
+            message = message.encode() or b": still here\n\n"
 
 
 class _Announcer:
@@ -221,8 +328,14 @@ class _Announcer:
 
     def __call__(self, item: object) -> None:
         self.console(item)
-        if isinstance(item, progress.Finished) and item.output.endswith(".html"):
+        if isinstance(item, progress.Finished) and item.output.endswith((".html", ".pdf")):
             self.server.announce(Path(item.output))
+
+    def failed(self, messages: list[str]) -> None:
+        self.server.show_errors(messages)
+
+    def succeeded(self) -> None:
+        self.server.show_errors([])
 
 
 def _build(project, lang_choice, options, workers, report) -> list[Path]:

@@ -407,9 +407,9 @@ def test_parse_locator_errors(text, message):
      ["refs.yaml:1: expected a list of references (each starting with '- id:'), "
       "found a mapping"]),
     ("- id: a\n  type: book\n  title: [unclosed\n",
-     ["refs.yaml:4: YAML syntax error at column 1: expected ',' or ']', but got '<stream end>', "
-      "while parsing a flow sequence that starts on line 3; text that starts with '[' or '{' "
-      "must be in quotation marks"]),
+     ["refs.yaml:3: YAML syntax error: the list opened here with '[' is not closed where YAML "
+      "expects it (it gave up on line 4): close it with ']', or, for text that starts with "
+      "'[', put the whole text in quotation marks\n  3 |   title: [unclosed\n    |          ^"]),
 ])
 def test_load_errors(tmp_path, monkeypatch, text, messages):
     references, problems = load(tmp_path, monkeypatch, text)

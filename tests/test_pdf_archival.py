@@ -266,10 +266,14 @@ def test_the_command_line_offers_exactly_weasyprints_variants():
     from weasyprint.pdf import VARIANTS
 
     # WeasyPrint 70's "debug" variant fails (its function takes other arguments): left out.
-    assert set(project.PDF_VARIANTS) == set(VARIANTS) - {"debug"}
+    # PDF/X is refused with its reason: the pages are RGB, with no output intent.
+    assert set(project.PDF_VARIANTS) | set(project.UNOFFERED_VARIANTS) == \
+        set(VARIANTS) - {"debug"}
     assert project.DEFAULT_PDF_VARIANT == "pdf/ua-1"
-    result = run_build("--pdf-variant", "pdf/a-9z", "check")
+    result = run_build("--pdf-variant", "pdf/a-9z", "--no-pdf")
     assert result.returncode == 2 and "pdf/a-3b" in result.stderr
+    result = run_build("--pdf-variant", "pdf/x-4", "--no-pdf")
+    assert result.returncode == 2 and "output intent" in result.stderr
 
 
 @pytest.mark.parametrize("variant", project.PDF_VARIANTS)

@@ -182,8 +182,9 @@ def test_a_failed_build_leaves_the_last_good_outputs_untouched(tmp_path, sample_
                                                          1), encoding="utf-8")
     second = run_build("--lang", "vi", "--content", content, "--out", str(out))
     assert second.returncode == 1
-    assert "vi.yaml:3: YAML syntax error" in second.stderr
-    assert "text that starts with '[' or '{' must be in quotation marks" in second.stderr
+    assert "vi.yaml:2: YAML syntax error: the list opened here with '['" in second.stderr
+    assert "for text that starts with '[', put the whole text in quotation marks" \
+        in second.stderr
     assert _files(out) == before
     assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
 
