@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import render
 from .inline import plain_text
+from .kinds import KINDS
 from .model import Section
 from .project import HandoutOptions
 
@@ -77,7 +78,8 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
     return env.get_template("parallel.html.j2").render(
-        doc=doc, views=views, texts=doc.texts, options=options,
+        doc=doc, views=views, texts=doc.texts, options=options, kinds=KINDS,
+        affiliations=render.affiliation_order(doc),
         numbers={lang: resolved.texts[lang].numbers for lang in langs},
         pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs])),
         references=[references[0]] if cited_alike else references,
@@ -107,7 +109,8 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]]):
                     yield Pair("item", list(zip(views, item_parts)), first.level,
                                ordered=block.kind == "ordered", number=number)
                 continue
-            anchor = {"table": "tbl-", "figure": "fig-"}.get(block.kind)
+            kind = KINDS[block.kind]
+            label = block.id if kind.value == "latex" else block.text
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
-                       f"{anchor}{block.text}" if anchor else "")
+                       f"{kind.anchor}{label}" if kind.anchor and label else "")
         yield from _pairs(views, [p.sections if p is not None else [] for p in parts])

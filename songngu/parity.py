@@ -19,7 +19,8 @@ from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import Problem, Problems, display_path
-from .inline import InlineSyntaxError, Span, parse_inline, plain_text, walk
+from .inline import InlineSyntaxError, Span, notes_in, parse_inline, plain_text, walk
+from .kinds import KINDS
 from .model import Document, Section, Text, Where, block_name
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -69,12 +70,23 @@ def _compare(a: Text, b: Text, report) -> None:
                     "title", both)
     _compare_markup(a, b, a.abstract, b.abstract, a.where.get("abstract"),
                     b.where.get("abstract"), "abstract", both)
+    if bool(a.funding) != bool(b.funding):
+        both(a.where.get("funding"), b.where.get("funding"),
+             f"funding is stated in {a.lang if a.funding else b.lang} only")
+    _compare_markup(a, b, a.funding, b.funding, a.where.get("funding"), b.where.get("funding"),
+                    "funding", both)
     _compare_sections(a, b, a.sections, b.sections, both, "the document")
     _compare_tables(a, b, both)
     for figure_id in sorted(set(a.figures) & set(b.figures)):
         fa, fb = a.figures[figure_id], b.figures[figure_id]
-        _compare_markup(a, b, fa.caption, fb.caption, fa.where, fb.where,
-                        f"caption of figure {figure_id!r}", both)
+        for part, (pa, pb) in [("caption", (fa.caption, fb.caption)),
+                               ("source", (fa.source, fb.source))] + \
+                [(f"subfigure {i}", pair) for i, pair in enumerate(zip(fa.parts, fb.parts), 1)]:
+            if bool(pa) != bool(pb):
+                both(fa.where, fb.where, f"figure {figure_id!r} has a {part} in "
+                                         f"{a.lang if pa else b.lang} only")
+            _compare_markup(a, b, pa, pb, fa.where, fb.where,
+                            f"{part} of figure {figure_id!r}", both)
 
 
 def _compare_tables(a: Text, b: Text, both) -> None:
@@ -99,6 +111,10 @@ def _compare_tables(a: Text, b: Text, both) -> None:
                                      f"{a.lang if ta.note else b.lang} only")
         _compare_markup(a, b, ta.note, tb.note, ta.where, tb.where,
                         f"note of table {table_id!r}", both)
+        for r, (ra, rb) in enumerate(zip(ta.rows, tb.rows), 1):
+            for ca, cb in zip(ra, rb):
+                _compare_markup(a, b, ca, cb, ta.where, tb.where,
+                                f"row {r} of table {table_id!r}", both)
 
 
 def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], both,
@@ -115,6 +131,9 @@ def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], bo
     for x, y in zip(sa, sb):
         _compare_markup(a, b, x.title, y.title, x.where, y.where,
                         f"title of section {x.id!r}", both)
+        if (x.numbered, x.appendix) != (y.numbered, y.appendix):
+            both(x.where, y.where, f"section {x.id!r} is numbered differently in {a.lang} and "
+                                   f"{b.lang} ('numbered' and 'appendix' must agree)")
         kinds_a, kinds_b = [k.kind for k in x.blocks], [k.kind for k in y.blocks]
         if kinds_a != kinds_b:
             i = _first_difference(kinds_a, kinds_b)
@@ -130,11 +149,19 @@ def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], bo
 
 
 def _compare_block(a: Text, b: Text, p, q, what: str, both) -> None:
-    if p.kind in ("table", "figure"):
+    rule = KINDS[p.kind].parity
+    if rule == "same-id":
         if p.text != q.text:
             both(p.where, q.where, f"{what} places {p.text!r} in {a.lang} but {q.text!r} in "
                                    f"{b.lang}")
-    elif p.kind in ("list", "ordered"):
+    elif rule == "same-latex":
+        if p.id != q.id:
+            both(p.where, q.where, f"{what} is labelled {p.id or 'nothing'!r} in {a.lang} but "
+                                   f"{q.id or 'nothing'!r} in {b.lang}")
+        if _numbers_of_latex(p.text) != _numbers_of_latex(q.text):
+            both(p.where, q.where, f"{what} has other numbers in {a.lang} ({p.text!r}) than "
+                                   f"in {b.lang} ({q.text!r})")
+    elif rule == "items":
         if len(p.items) != len(q.items):
             both(p.where, q.where, f"{what} has {len(p.items)} items in {a.lang}, "
                                    f"{len(q.items)} in {b.lang}")
@@ -142,6 +169,11 @@ def _compare_block(a: Text, b: Text, p, q, what: str, both) -> None:
             _compare_markup(a, b, m, n, p.where, q.where, f"item {j} of {what}", both)
     else:
         _compare_markup(a, b, p.text, q.text, p.where, q.where, what, both)
+
+
+def _numbers_of_latex(latex: str) -> list[str]:
+    """The digits of a formula: a translated ``\\text{…}`` may differ, its numbers may not."""
+    return re.findall(r"\d+(?:\.\d+)?", latex)
 
 
 def _first_difference(xs: list, ys: list) -> int:
@@ -153,7 +185,8 @@ def _first_difference(xs: list, ys: list) -> int:
 
 def _compare_markup(a: Text, b: Text, ma: str, mb: str, wa, wb, what: str, both) -> None:
     try:
-        spans_a, spans_b = parse_inline(ma or ""), parse_inline(mb or "")
+        spans_a = parse_inline(ma or "", a.footnotes)
+        spans_b = parse_inline(mb or "", b.footnotes)
     except InlineSyntaxError:
         return  # reported with its line by the resolve stage
     cites_a, cites_b = _references(spans_a), _references(spans_b)
@@ -163,6 +196,15 @@ def _compare_markup(a: Text, b: Text, ma: str, mb: str, wa, wb, what: str, both)
         both(wa, wb, f"{what} cites differently: only in {a.lang}: "
                      f"{', '.join(only_a) or 'nothing'}; only in {b.lang}: "
                      f"{', '.join(only_b) or 'nothing'}")
+    notes_a, notes_b = notes_in(spans_a), notes_in(spans_b)
+    if len(notes_a) != len(notes_b):
+        both(wa, wb, f"{what} has {len(notes_a)} footnote{'s' * (len(notes_a) != 1)} in "
+                     f"{a.lang}, {len(notes_b)} in {b.lang}")
+    else:
+        for i, (na, nb) in enumerate(zip(notes_a, notes_b), 1):
+            if numbers_in(na.children, a.lang) != numbers_in(nb.children, b.lang):
+                both(wa, wb, f"footnote {i} of {what} states different numbers in {a.lang} "
+                             f"and {b.lang}")
     nums_a, nums_b = numbers_in(spans_a, a.lang), numbers_in(spans_b, b.lang)
     if nums_a != nums_b:
         only_a = sorted((nums_a - nums_b).elements())

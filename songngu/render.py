@@ -18,10 +18,12 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
                     TemplateNotFound)
 from markupsafe import Markup, escape
 
-from . import i18n
+from . import equations, i18n
 from .errors import SetupError
-from .inline import Span, plain_text
+from .inline import Span, notes_in, plain_text
+from .kinds import ANCHORS, KINDS
 from .resolve import Resolved, ResolvedText
+
 
 def N_(message: str) -> str:
     """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
@@ -29,8 +31,13 @@ def N_(message: str) -> str:
 
 
 XREF_LABELS = {"table": N_("Table %(num)s"), "figure": N_("Figure %(num)s"),
-               "section": N_("Section %(num)s")}
+               "section": N_("Section %(num)s"), "equation": N_("Eq. (%(num)s)"),
+               "appendix": N_("Appendix %(num)s")}
 PAGE_LABEL = N_("p.")
+BLOCK_LABELS = (N_("Table %(num)s."), N_("Figure %(num)s."), N_("Source:"),
+                N_("Appendix %(num)s."))
+"""Labels the block macros ask their language view for (``t.gettext``): named here so that
+``pybabel extract`` finds them."""
 CORRESPONDING = N_("Corresponding author.")
 
 
@@ -73,6 +80,8 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
     text = doc.texts[lang]
     return template.render(
         doc=doc, text=text, lang=lang, fronts=fronts, options=options,
+        t=language_view(resolved, lang, templates), kinds=KINDS,
+        notes=footnotes(resolved.texts[lang]),
         numbers=resolved.texts[lang].numbers, references=resolved.texts[lang].references,
         title_plain=plain_text(resolved.texts[lang].spans.get(text.title, [])) or text.title,
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages
@@ -97,6 +106,18 @@ def stylesheet(folder: Path, medium: str, *extra: str) -> Markup:
     return Markup("\n".join((folder / name).read_text(encoding="utf-8") for name in names))
 
 
+def footnotes(resolved: ResolvedText) -> list[Span]:
+    """The footnotes of a language in the order of their numbers, each once."""
+    found = {note.number: note for spans in resolved.spans.values() for note in notes_in(spans)
+             if note.number and not note.repeat}
+    return [found[number] for number in sorted(found, key=int)]
+
+
+def affiliation_order(doc) -> list[str]:
+    """The affiliations in the order their authors are listed: they are numbered so."""
+    return list(dict.fromkeys(aff for author in doc.authors for aff in author.affiliations))
+
+
 @dataclass(frozen=True)
 class LanguageView:
     """One language's text helpers, for a page that sets several languages side by side."""
@@ -109,6 +130,10 @@ class LanguageView:
     cell: Callable[..., str]
     day: Callable[..., str]
     translations: gettext.NullTranslations
+    plain: Callable[[str], str]
+    """Inline markup → the text a reader sees (for alt text and metadata)."""
+    math: Callable[..., Markup]
+    """LaTeX → MathML with its SVG drawing for print."""
 
     def gettext(self, message: str, **values) -> str:
         """A label in this language: ``gettext("Table %(num)s.", num="1")``."""
@@ -120,7 +145,8 @@ def language_view(resolved: Resolved, lang: str, templates: Path) -> LanguageVie
     folder = template_dir(templates, resolved.doc.template)
     env = _environment(folder, lang, resolved.texts[lang])
     return LanguageView(lang, i18n.language_name(lang), env.filters["md"], env.filters["cell"],
-                        env.filters["day"], _translations(folder, lang))
+                        env.filters["day"], _translations(folder, lang), env.filters["plain"],
+                        env.filters["math"])
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -143,9 +169,13 @@ def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment
     translations = _translations(folder, lang)
     env.install_gettext_translations(translations, newstyle=True)
     env.filters["md"] = lambda markup: _markup_html(markup, resolved, translations)
-    env.filters["day"] = lambda day: i18n.format_day(day, lang)
-    env.filters["cell"] = lambda value, column: i18n.format_cell(value, column.kind,
-                                                                 column.pattern, lang)
+    env.filters["note_text"] = lambda note: Markup(
+        "".join(_span_html(s, translations) for s in note.children))
+    env.filters["day"] = lambda day, pattern="d/M/yyyy": i18n.format_day(day, lang, pattern)
+    env.filters["cell"] = lambda value, column, empty="–": i18n.format_cell(
+        value, column.kind, column.pattern, lang, empty)
+    env.filters["math"] = lambda latex, display=True: _math_html(latex, display)
+    env.globals["affiliation_order"] = affiliation_order
     env.filters["plain"] = lambda markup: plain_text(resolved.spans.get(markup, [])) or markup
     env.filters["css_string"] = _css_string
     env.globals["language_name"] = i18n.language_name
@@ -178,15 +208,41 @@ def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
         return f'<a href="{escape(span.href)}">{inner}</a>'
     if span.kind == "cite":
         return f'<span class="citation">{span.html}</span>'
+    if span.kind == "math":
+        return _math_html(span.text, False)
+    if span.kind == "note":
+        return _note_html(span, inner)
     if span.kind == "xref":
         kind, _, target = span.target.partition(":")
-        label = translations.gettext(XREF_LABELS[kind]) % {"num": span.number}
-        anchor = {"table": "tbl", "figure": "fig", "section": "sec"}[kind]
+        label_kind = "appendix" if kind == "section" and span.number[:1].isalpha() else kind
+        label = translations.gettext(XREF_LABELS[label_kind]) % {"num": span.number}
         page = f' data-page-label="{escape(translations.gettext(PAGE_LABEL))}"' \
             if kind == "section" else ""
-        return (f'<a class="xref xref-{kind}" href="#{anchor}-{escape(target)}"{page}>'
+        return (f'<a class="xref xref-{kind}" href="#{ANCHORS[kind]}{escape(target)}"{page}>'
                 f'{escape(label)}</a>')
     raise ValueError(f"unknown span kind {span.kind!r}")
+
+
+def _note_html(span: Span, inner: str) -> str:
+    """A footnote call linked to its note in the list at the end of the page (the screen), and
+    the note itself, which the PDF floats to the foot of the page (``float: footnote``)."""
+    n = escape(span.number)
+    back = "" if span.repeat else f' id="fnref-{n}"'
+    call = (f'<sup class="fn-ref"><a href="#fn-{n}"{back} role="doc-noteref">{n}</a></sup>')
+    if span.repeat:
+        return call
+    return f'{call}<span class="fn" data-n="{n}">{inner}</span>'
+
+
+def _math_html(latex: str, display: bool) -> Markup:
+    """MathML for browsers and an SVG image for the PDF; the LaTeX is the text of both."""
+    url, width, height, depth = equations.svg_data_url(latex, display)
+    mathml = equations.mathml(latex, display).replace(
+        "<math ", f'<math alttext="{escape(latex)}" ', 1)
+    kind = "display" if display else "inline"
+    return Markup(f'<span class="math math-{kind}">{mathml}<img class="math-print" src="{url}" '
+                  f'alt="{escape(latex)}" style="width: {width:.2f}px; height: {height:.2f}px; '
+                  f'vertical-align: {-depth:.2f}px"></span>')
 
 
 def _css_string(value) -> Markup:
