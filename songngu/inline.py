@@ -134,7 +134,7 @@ def notes_in(spans: list[Span]) -> list[Span]:
 LEFTOVERS = (
     (re.compile(r"\^\["), "an unclosed inline footnote '^[' (close it with ']')"),
     (re.compile(r"\[\^[^\]\s]*\]?"), "footnote markup {found!r} that was not read"),
-    (re.compile(r"(?<![\w$])\$(?=\S)[^$]*\S\$(?![\w$])"),
+    (re.compile(r"(?<![\w$])\$(?=\S)[^$]*\S\$(?!\$)"),
      "math {found!r} that was not read (no space inside the $…$, no digit after it)"),
     (re.compile(r"\{#[^}]*\}"), "a label {found!r} where no label belongs (labels follow a "
                                  "subheading or an equation)"),
