@@ -789,6 +789,9 @@ def _figures(check: _Checker, value: Any, folder: Path) -> dict[str, FigureData]
             if problem:
                 check.error(path + where, f"{what}: {problem}")
             files.append(folder / name)
+        if "files" in fields and not fields["files"]:
+            check.error(path + ("files",), f"{what}: expected a list of image files, found an "
+                                           f"empty list")
         width = fields.get("width", 0)
         if "width" in fields and not 0 < width <= 1:
             check.error(path + ("width",), f"{what}: width is a share of the text width, more "
