@@ -74,7 +74,7 @@ def format_cell(value, kind: str, pattern: str | None, lang: str, empty: str = "
     if isinstance(value, dict):
         return value.get(lang, "")
     if kind == "year" or isinstance(value, str):
-        return str(value).replace("-", MINUS) if kind == "year" else str(value)
+        return str(value)
     if kind == "percent":
         shown = format_percent(Decimal(str(value)) / 100, pattern or "#,##0.#%", locale=lang)
     else:

@@ -33,6 +33,8 @@ LABEL = re.compile(r"\s*\{#([a-z]+:)?([a-z0-9][a-z0-9_-]*)\}\s*$")
 """A label written after a heading or an equation: ``{#trade}``, ``{#eq:energy}``."""
 ORCID = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 MINUS = "\u2212"
+YEAR_RANGE = re.compile(r"^\s*(\d{3,4})\s*[-–]\s*(\d{2,4})\s*$")
+"""A period in a year column: 1991–2000."""
 DISPLAY_MATH = re.compile(r"^\s*\$\$.+\$\$\s*(\{#[^}]*\})?\s*$", re.S)
 
 
@@ -707,6 +709,9 @@ def _row(check: _Checker, path: tuple, row: Any, columns: list[Column],
             if value is False:
                 return None
             cells.append(value)
+            continue
+        if col.kind == "year" and isinstance(cell, str) and YEAR_RANGE.match(cell):
+            cells.append(YEAR_RANGE.sub(r"\1–\2", cell.strip()))  # 1991-2000 → 1991–2000
             continue
         number = _number_cell(cell)
         if number is False:
