@@ -9,6 +9,7 @@ carry every language's title block.
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -192,7 +193,15 @@ def _markup_html(markup: str, resolved: ResolvedText,
     spans = resolved.spans.get(markup)
     if spans is None:  # text that carries no markup of interest, e.g. an empty note
         return escape(markup)
-    return Markup("".join(_span_html(s, translations) for s in spans))
+    out, before = [], ""
+    for span in spans:
+        piece = _span_html(span, translations)
+        if span.kind == "xref" and re.search(r"(^|[.!?:]\s+)$", before):
+            # A label that opens a sentence takes a capital: "công thức (1)" → "Công thức (1)".
+            piece = re.sub(r"(>)(\w)", lambda m: m.group(1) + m.group(2).upper(), piece, count=1)
+        out.append(piece)
+        before = span.text if span.kind == "text" else "x"
+    return Markup("".join(out))
 
 
 def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
