@@ -982,7 +982,7 @@ def _block(check: _Checker, path: tuple, value: Any, key: str, what: str) -> Blo
     if kind == "p" and isinstance(item, str) and DISPLAY_MATH.match(item):
         kind = "equation"  # a paragraph that is only $$…$$ is a display equation
     where = check.where(path)
-    if kind in ("list", "ordered"):
+    if KINDS[kind].value == "items":
         if not isinstance(item, list) or not item:
             check.error(path + (kind,), f"{what}: expected a list of at least one item, "
                                         f"found {_found(item)}")

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from . import equations, i18n
 from .errors import SetupError
 from .inline import Span, notes_in, plain_text
-from .kinds import ANCHORS, KINDS
+from .kinds import ANCHORS, KINDS, XREF_LABELS
 from .resolve import Resolved, ResolvedText
 
 
@@ -31,9 +31,7 @@ def N_(message: str) -> str:
     return message
 
 
-XREF_LABELS = {"table": N_("Table %(num)s"), "figure": N_("Figure %(num)s"),
-               "section": N_("Section %(num)s"), "equation": N_("Eq. (%(num)s)"),
-               "appendix": N_("Appendix %(num)s")}
+
 PAGE_LABEL = N_("p.")
 BLOCK_LABELS = (N_("Table %(num)s."), N_("Figure %(num)s."), N_("Source:"),
                 N_("Appendix %(num)s."))
