@@ -109,6 +109,8 @@ def test_review_reads_back(sample_build, lang, appendix, province, thanks, japan
     assert "[Japanese-language education overseas" in text.replace("over‐ seas", "overseas")
     assert japanese_note in text
     assert "国際交流基金" in text
+    if lang == "en":                                  # U+2011 NON-BREAKING HYPHEN prints
+        assert "one\u2011year" in text
     # The CJK fallback serif is embedded, as a subset, beside the main serif.
     out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     cjk = [line for line in out.splitlines() if "Journal-Serif-CJK" in line]
