@@ -124,12 +124,26 @@ def units(text: Text) -> dict[str, Unit]:
         if table.note:
             add(f"tables/{table_id}/note", f"the note of table {table_id!r}", table.note,
                 table.where)
+        if table.groups:
+            add(f"tables/{table_id}/groups", f"the header groups of table {table_id!r}",
+                "\n".join(group.text for group in table.groups), table.where)
+        if table.rows:
+            add(f"tables/{table_id}/rows", f"the row labels of table {table_id!r}",
+                "\n".join("\t".join(row) for row in table.rows), table.where)
     for figure_id, figure in text.figures.items():
         add(f"figures/{figure_id}/caption", f"the caption of figure {figure_id!r}",
             figure.caption, figure.where)
         if figure.alt:
             add(f"figures/{figure_id}/alt", f"the text alternative of figure {figure_id!r}",
                 figure.alt, figure.where)
+        if figure.parts or figure.source:
+            add(f"figures/{figure_id}/parts", f"the subfigure captions and source of figure "
+                f"{figure_id!r}", "\n".join([*figure.parts, figure.source]), figure.where)
+    if text.funding:
+        add("funding", "the funding statement", text.funding, text.where.get("funding"))
+    for label, note in text.footnotes.items():
+        add(f"footnotes/{label}", f"footnote {label!r}", note,
+            text.where.get(f"footnotes/{label}"))
     for section in iter_sections(text.sections):
         add(f"{section.id}/title", f"the title of section {section.id!r}", section.title,
             section.where)

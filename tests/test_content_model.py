@@ -471,3 +471,16 @@ def test_figure_mistakes_are_reported(tmp_path, capsys):
     assert code == 1
     assert "figure 'f': expected a caption for each of its 2 subfigures under 'parts:', " \
            "found 1" in output
+
+
+def test_a_changed_footnote_makes_its_counterpart_stale(tmp_path, capsys):
+    parts = _footnoted("One[^b].", "Một[^b].", en={"footnotes": {"b": "A note."}},
+                       vi={"footnotes": {"b": "Chú thích."}})
+    folder = write_document(tmp_path / "content" / "art", *parts)
+    code, output = run(capsys, "sync", "--all", "--content", str(folder))
+    assert code == 0, output
+    en = folder / "en.yaml"
+    en.write_text(en.read_text(encoding="utf-8").replace("A note.", "A longer note."),
+                  encoding="utf-8")
+    code, output = run(capsys, "check", "--content", str(folder))
+    assert "footnote 'b'" in output and "vi.yaml" in output
