@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils qpdf gettext
-chromium default-jre-headless"
+chromium default-jre-headless fonts-noto-cjk"
 # Node.js and npm from Debian unless the machine has its own.
 command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 

@@ -129,7 +129,10 @@ TEXT_FIELDS = (
     "dimensions DOI edition event event-place genre ISBN ISSN issue jurisdiction keyword "
     "language medium note number number-of-pages number-of-volumes original-publisher "
     "original-publisher-place original-title page PMCID PMID publisher publisher-place "
-    "references section source status title title-short URL version volume").split()
+    "references section source status title title-short translated-title URL version "
+    "volume").split()
+"""CSL-JSON's text fields, and ``translated-title``: the title in the list's language of a
+source whose ``title`` is in its original script, printed "Original [Translated]"."""
 FIELDS = ["id", "type"] + TEXT_FIELDS + NAME_FIELDS + DATE_FIELDS
 NAME_PARTS = ("family", "given", "literal", "dropping-particle", "non-dropping-particle",
               "suffix")
@@ -572,7 +575,8 @@ class Bibliography:
         self._output = formatters.html if output is None else output
         # citeproc-py's HTML formatter escapes its own terms but not the records' text
         prepare = _escaped if self._html else _without_marks
-        self._source = CiteProcJSON([prepare(r.data) for r in references.values()])
+        self._source = CiteProcJSON([prepare(_titled(r.data, lang))
+                                     for r in references.values()])
         self._by_csl_key = {key.lower(): key for key in references}
         self._bib = None
 
@@ -628,6 +632,7 @@ class Bibliography:
                 continue
             key = self._by_csl_key[item.key]
             text, label = self._quotes(str(rendered[0])), ""
+            text = _in_language(text, self.references[key].data.get("language", ""), self.lang)
             if self._label:
                 shown = f"{self._label[0]}{item.number}{self._label[1]}"
                 if self._html:
@@ -699,6 +704,44 @@ def _without_marks(data: dict) -> dict:
             return {k: clean(v) for k, v in value.items()}
         return value
     return {key: value if key in ("id", "type") else clean(value) for key, value in data.items()}
+
+
+def _titled(data: dict, lang: str) -> dict:
+    """A record whose title is given in its original script and in translation: a list in
+    another language than the source's shows both, "日本語教育 [Japanese language education]",
+    as IEEE and APA advise. (``translated-title`` is no CSL variable: citeproc never sees it.)"""
+    data = dict(data)
+    translated = data.pop("translated-title", "")
+    source_language = data.get("language", "").replace("_", "-").split("-")[0].lower()
+    if translated and source_language != lang.split("-")[0]:
+        data["title"] = f"{data['title']} [{translated}]"
+    return data
+
+
+IN_LANGUAGE = {"en": ("in {}", False), "vi": ("bằng {}", True)}
+"""How a reference list says a source is written in another language ("(in Japanese)"), and
+whether the language's name is written in lower case there (Babel gives "Tiếng Nhật")."""
+
+
+def _in_language(text: str, language: str, lang: str) -> str:
+    """Add "(in Japanese)" to the entry of a source written in another language."""
+    from babel import Locale, UnknownLocaleError
+
+    code = language.replace("_", "-").split("-")[0].lower()
+    if not code or code == lang.split("-")[0]:
+        return text
+    try:
+        name = Locale.parse(lang.replace("-", "_")).languages.get(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    if not name:
+        return text
+    pattern, lower = IN_LANGUAGE.get(lang.split("-")[0], IN_LANGUAGE["en"])
+    note = f" ({pattern.format(name[:1].lower() + name[1:] if lower else name)})"
+    stripped = text.rstrip()
+    if stripped.endswith("."):
+        return stripped[:-1] + note + "."
+    return stripped + note
 
 
 def _escaped(data: dict) -> dict:

@@ -4,7 +4,9 @@ content text + the template's ``@font-face`` fonts → problems with file:line a
 WeasyPrint, meeting a character its fonts lack, searches every font of the system for it
 (which can take a minute) and embeds whatever it finds; saying so before rendering is quicker
 and keeps the PDF to the shipped fonts. The fonts are the ones the template's stylesheets load
-from ``fonts/``; their character maps are read with fontTools.
+from ``fonts/`` (see :mod:`songngu.fontfiles`); their character maps are read with fontTools.
+A character draws if every face of the main font has it, or if a fallback face declared with
+a ``unicode-range`` that covers it (Noto Serif CJK for Japanese, Chinese and Korean) has it.
 
 Text is NFC, so Vietnamese letters arrive precomposed (``ế``); a precomposed letter a font
 lacks still draws if the font has its parts (``e`` + U+0302 + U+0301), as the shaper then
@@ -20,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problems, SetupError, display_path
+from .fontfiles import SYSTEM_PACKAGE, find_font
 from .load import Loaded
 from .model import Document
 
@@ -28,15 +31,42 @@ MAX_SHOWN = 8
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """A face used for the characters of its ``unicode-range`` that the main font lacks."""
+
+    name: str
+    ranges: tuple[tuple[int, int], ...]
+    cmap: frozenset[int] | None
+    """None when the font is not installed."""
+
+    def draws(self, char: str) -> bool:
+        code = ord(char)
+        return self.cmap is not None and code in self.cmap and \
+            any(low <= code <= high for low, high in self.ranges)
+
+
+@dataclass(frozen=True)
 class FontSet:
     """The fonts a template draws text with, and the characters each can draw."""
 
     files: tuple[Path, ...]
     maps: tuple[frozenset[int], ...]
+    fallbacks: tuple[Fallback, ...] = ()
 
     def lacking(self, char: str) -> list[Path]:
         """The fonts that can draw ``char`` neither whole nor from its canonical parts."""
-        return [file for file, cmap in zip(self.files, self.maps) if not _draws(cmap, char)]
+        lacking = [file for file, cmap in zip(self.files, self.maps) if not _draws(cmap, char)]
+        if lacking and any(fallback.draws(char) for fallback in self.fallbacks):
+            return []
+        return lacking
+
+    def missing_fallback(self, char: str) -> str | None:
+        """The fallback font that would draw ``char`` if it were installed."""
+        code = ord(char)
+        for fallback in self.fallbacks:
+            if fallback.cmap is None and any(lo <= code <= hi for lo, hi in fallback.ranges):
+                return fallback.name
+        return None
 
 
 def _draws(cmap: frozenset[int], char: str) -> bool:
@@ -59,36 +89,67 @@ def template_fonts(template: Path, fonts: Path) -> FontSet:
     import tinycss2
 
     files: list[Path] = []
+    fallbacks: list[Fallback] = []
     for css in sorted(template.glob("*.css")):
         rules = tinycss2.parse_stylesheet(css.read_text(encoding="utf-8"), skip_comments=True,
                                           skip_whitespace=True)
-        for url in _font_urls(rules, tinycss2):
+        for url, ranges in _font_faces(rules, tinycss2):
             name = url.removeprefix("fonts/")
-            path = fonts / name
-            if not path.is_file():
+            path = find_font(fonts, name)
+            if ranges:
+                cmap = _character_map(path, path.stat().st_mtime_ns) if path else None
+                fallbacks.append(Fallback(name, ranges, cmap))
+                continue
+            if path is None:
                 raise SetupError(f"font {name} (loaded by {display_path(css)}) is missing from "
                                  f"{display_path(fonts)}: restore it, or pass --fonts with the "
                                  f"folder that holds it")
             if path not in files:
                 files.append(path)
-    return FontSet(tuple(files), tuple(_character_map(p, p.stat().st_mtime_ns) for p in files))
+    return FontSet(tuple(files), tuple(_character_map(p, p.stat().st_mtime_ns) for p in files),
+                   tuple(fallbacks))
 
 
-def _font_urls(rules, tinycss2) -> list[str]:
-    urls = []
+def _font_faces(rules, tinycss2) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """(url, unicode ranges) of each ``@font-face`` source in ``fonts/``, also those inside
+    ``@media`` rules; no ranges for a face of the main font."""
+    faces = []
     for rule in rules:
-        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or not rule.content:
+        if rule.type != "at-rule" or not rule.content:
             continue
+        if rule.lower_at_keyword == "media":
+            faces += _font_faces(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                                          skip_whitespace=True), tinycss2)
+            continue
+        if rule.lower_at_keyword != "font-face":
+            continue
+        urls, ranges = [], ()
         for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
                                                    skip_whitespace=True):
-            if item.type != "declaration" or item.lower_name != "src":
+            if item.type != "declaration":
+                continue
+            if item.lower_name == "unicode-range":
+                ranges = tuple(_unicode_ranges(tinycss2.serialize(item.value)))
+            if item.lower_name != "src":
                 continue
             for token in item.value:
                 if token.type == "url":
                     urls.append(token.value)
                 elif token.type == "function" and token.lower_name == "url":
                     urls += [arg.value for arg in token.arguments if arg.type == "string"]
-    return [url for url in urls if url.startswith("fonts/")]
+        faces += [(url, ranges) for url in urls if url.startswith("fonts/")]
+    return faces
+
+
+def _unicode_ranges(text: str):
+    """``U+3000-30FF, U+2011`` → (0x3000, 0x30FF), (0x2011, 0x2011)."""
+    for part in text.split(","):
+        part = part.strip().upper().removeprefix("U+")
+        low, _, high = part.partition("-")
+        if "?" in low:
+            yield int(low.replace("?", "0"), 16), int(low.replace("?", "F"), 16)
+        elif low:
+            yield int(low, 16), int(high or low, 16)
 
 
 @lru_cache(maxsize=16)
@@ -97,7 +158,7 @@ def _character_map(path: Path, mtime_ns: int) -> frozenset[int]:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        with TTFont(path, lazy=True) as font:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
             return frozenset(font.getBestCmap() or {})
     except (TTLibError, OSError, AssertionError, KeyError) as exc:
         raise SetupError(f"cannot read the font {display_path(path)} ({exc}): replace it with "
@@ -136,7 +197,12 @@ def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> N
                 if verdicts[char]:
                     found.setdefault(loaded.find_line(path, char), {})[char] = None
         for line in sorted(found):
-            problems.error(loaded.file, line, _message(list(found[line]), verdicts, fonts))
+            chars = list(found[line])
+            missing = {fonts.missing_fallback(c) for c in chars} - {None}
+            if missing:
+                problems.error(loaded.file, line, _not_installed(chars, missing))
+            else:
+                problems.error(loaded.file, line, _message(chars, verdicts, fonts))
 
 
 def _message(chars: list[str], verdicts: dict[str, list[Path]], fonts: FontSet) -> str:
@@ -148,6 +214,13 @@ def _message(chars: list[str], verdicts: dict[str, list[Path]], fonts: FontSet) 
     them = "it" if len(chars) == 1 else "them"
     return (f"expected characters the shipped fonts can draw, found {shown}{more}, which "
             f"{which}: replace {them}, or ship a font that has {them}")
+
+
+def _not_installed(chars: list[str], missing: set) -> str:
+    shown = ", ".join(_describe(c) for c in chars[:MAX_SHOWN])
+    return (f"expected characters the fonts can draw, found {shown}, which need "
+            f"{', '.join(sorted(missing))}: install it (apt-get install {SYSTEM_PACKAGE}) or "
+            f"copy it into the fonts folder")
 
 
 def _describe(char: str) -> str:

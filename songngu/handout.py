@@ -30,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import breaks, render
 from .inline import parse_inline, plain_text
+from .kinds import KINDS
 from .model import Document, Section
 from .project import HandoutOptions
 
@@ -81,7 +82,8 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
     return env.get_template("parallel.html.j2").render(
-        doc=doc, views=views, texts=doc.texts, options=options,
+        doc=doc, views=views, texts=doc.texts, options=options, kinds=KINDS,
+        affiliations=render.affiliation_order(doc),
         numbers={lang: resolved.texts[lang].numbers for lang in langs},
         pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs], doc)),
         references=[references[0]] if cited_alike else references,
@@ -96,23 +98,37 @@ COLUMN_WIDTH_PT = 57 * 72 / 25.4
 """The width of one language's column on the A5 parallel page (parallel.css)."""
 CELL_CHAR_PT, CELL_PADDING_PT = 4.2, 6.0
 """An average character of the tables' 8 pt type, and a cell's padding left and right."""
+WIDE = 1.25
+"""A table spans both columns when its narrowest estimate passes a column by this much: below
+that it fits by tightening and wrapping (hyphenation breaks the longest English words), and
+the layout report would name a table that still overflowed."""
 
 
 def _narrowest(view: render.LanguageView, doc: Document, table_id: str) -> float:
     """An estimate of how narrow a table can be set: every column as wide as its longest
     word (a header's or a cell's), which no wrapping can break."""
-    data, words = doc.tables[table_id], doc.texts[view.lang].tables.get(table_id)
+    text = doc.texts[view.lang]
+    data, words = doc.tables[table_id], text.tables.get(table_id)
     if words is None:
         return 0.0
     width = 0.0
     for index, column in enumerate(data.columns):
-        header = plain_text(parse_inline(words.columns[index])) if index < len(words.columns) \
-            else ""
-        cells = [str(view.cell(row[index], column)) for row in data.rows if index < len(row)]
+        header = plain_text(parse_inline(words.columns[index], text.footnotes)) \
+            if index < len(words.columns) else ""
+        cells = [_cell_text(view, row[index], column) for row in data.rows if index < len(row)]
         longest = max((len(word) for piece in [header, *cells] for word in piece.split()),
                       default=0)
         width += longest * CELL_CHAR_PT + CELL_PADDING_PT
     return width
+
+
+def _cell_text(view: render.LanguageView, value, column) -> str:
+    """A cell as printed in ``view``'s language (a text cell may be written per language)."""
+    if isinstance(value, dict):
+        return str(value.get(view.lang, ""))
+    if isinstance(value, str):
+        return value
+    return str(view.cell(value, column))
 
 
 def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc: Document):
@@ -134,10 +150,11 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc:
                     yield Pair("item", list(zip(views, item_parts)), first.level,
                                ordered=block.kind == "ordered", number=number)
                 continue
-            anchor = {"table": "tbl-", "figure": "fig-"}.get(block.kind)
+            kind = KINDS[block.kind]
+            label = block.label if kind.value == "latex" else block.text
             wide = block.kind == "table" and any(
-                _narrowest(view, doc, b.text) > COLUMN_WIDTH_PT
+                _narrowest(view, doc, b.text) > WIDE * COLUMN_WIDTH_PT
                 for view, b in zip(views, block_parts) if b is not None)
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
-                       f"{anchor}{block.text}" if anchor else "", wide=wide)
+                       f"{kind.anchor}{label}" if kind.anchor and label else "", wide=wide)
         yield from _pairs(views, [p.sections if p is not None else [] for p in parts], doc)

@@ -60,18 +60,28 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def format_cell(value, kind: str, pattern: str | None, lang: str) -> str:
-    """Format one table cell in the language's conventions (``214.4`` / ``214,4``)."""
-    if value is None:
-        return "–"
+MINUS = "\u2212"
+
+
+def format_cell(value, kind: str, pattern: str | None, lang: str, empty: str = "–") -> str:
+    """Format one table cell in the language's conventions (``214.4`` / ``214,4``).
+
+    A text cell is a text, or a mapping of each language's text. Negative numbers print
+    with U+2212 MINUS SIGN in every language: Babel gives a hyphen-minus for some.
+    """
+    if value is None or value == "":
+        return empty
+    if isinstance(value, dict):
+        return value.get(lang, "")
     if kind == "year" or isinstance(value, str):
         return str(value)
     if kind == "percent":
-        return format_percent(Decimal(str(value)) / 100, pattern or "#,##0.#%",
-                              locale=lang)
-    return format_decimal(value, pattern or "#,##0.###", locale=lang)
+        shown = format_percent(Decimal(str(value)) / 100, pattern or "#,##0.#%", locale=lang)
+    else:
+        shown = format_decimal(value, pattern or "#,##0.###", locale=lang)
+    return shown.replace("-", MINUS)
 
 
 def format_day(day: dt.date, lang: str, pattern: str = "d/M/yyyy") -> str:
     """A date with an explicit pattern: never Babel's named short format (US order in en)."""
-    return format_date(day, pattern, locale=lang)
+    return format_date(day, pattern or "d/M/yyyy", locale=lang)

@@ -1,10 +1,12 @@
 """Parse the inline markup a content editor types into a small tree of spans.
 
 markup text → list[:class:`Span`]. Markdown emphasis, strong emphasis and links come from
-markdown-it-py; two rules are added to its inline parser: citations and cross-references in
-Pandoc's bracket syntax (``[@vu2007, p. 111]``, ``[@a; @b]``, ``[@tbl:trade]``) and
-superscripts (``21^st^``) and subscripts (``H~2~O``). Raw HTML is not recognised, so ``<script>``
-stays literal text.
+markdown-it-py; footnotes (``^[inline]``, ``[^label]``) and math (``$x^2$``) from
+mdit-py-plugins, in Pandoc's syntax; two rules are added to its inline parser: citations and
+cross-references in Pandoc's bracket syntax (``[@vu2007, p. 111]``, ``[@a; @b]``,
+``[@tbl:trade]``, ``[@eq:energy]``), superscripts (``21^st^``) and subscripts (``H~2~O``).
+Raw HTML is not recognised, so ``<script>`` stays literal text. Markup that was meant but not recognised (an unclosed
+``^[``, a stray ``{#id}``) is found by :func:`leftover_markup`, so it is not printed silently.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from .citations import CiteItem, parse_locator
+from .kinds import XREF_TARGETS
 
-XREF_KINDS = {"tbl": "table", "fig": "figure", "sec": "section"}
+XREF_KINDS = XREF_TARGETS
 
 
 @dataclass
@@ -25,7 +33,8 @@ class Span:
     """One piece of inline content."""
 
     kind: str
-    """text, em, strong, sup, sub, link, code, cite or xref."""
+    """text, em, strong, sup, sub, link, code, cite, xref, note (a footnote: its text is the
+    children) or math (``text`` is the LaTeX)."""
     text: str = ""
     children: list["Span"] = field(default_factory=list)
     href: str = ""
@@ -35,18 +44,31 @@ class Span:
     """For ``xref``: ``table:trade``, ``figure:map`` or ``section:economy``."""
     html: str = ""
     """For ``cite``: the formatted citation, filled in by the resolve stage."""
+    repeat: bool = False
+    """For ``note``: a ``[^label]`` used again, which prints its number only."""
     number: str = ""
-    """For ``xref``: the resolved number ("2", "3.1"), filled in by the resolve stage."""
+    """For ``xref`` and ``note``: the resolved number ("2", "3.1"), filled in by the resolve
+    stage. For ``note``, ``target`` holds its label when written ``[^label]``."""
 
 
 class InlineSyntaxError(ValueError):
     """Malformed citation or cross-reference markup."""
 
 
-def parse_inline(markup: str) -> list[Span]:
-    """Parse one block's inline markup; raise InlineSyntaxError for a malformed citation."""
-    tokens = _parser().parseInline(markup)[0].children or []
-    spans, stack = [], []
+def parse_inline(markup: str, footnotes: dict[str, str] | None = None,
+                 _depth: int = 0) -> list[Span]:
+    """Parse one block's inline markup; raise InlineSyntaxError for a malformed citation.
+
+    ``footnotes`` holds the language's footnote texts by label, for ``[^label]``.
+    """
+    env: dict = {}
+    tokens = _parser().parseInline(markup, env)[0].children or []
+    return _spans(tokens, env, footnotes or {}, _depth)
+
+
+def _spans(tokens: list[Token], env: dict, footnotes: dict[str, str], depth: int) -> list[Span]:
+    spans: list[Span] = []
+    stack: list[list[Span]] = []
     current = spans
     for token in tokens:
         if token.type.endswith("_open"):
@@ -65,6 +87,10 @@ def parse_inline(markup: str) -> list[Span]:
             current.append(Span(token.type, children=[Span("text", token.content)]))
         elif token.type == "code_inline":
             current.append(Span("code", token.content))
+        elif token.type == "math_inline":
+            current.append(Span("math", token.content.strip()))
+        elif token.type == "footnote_ref":
+            current.append(_note(token, env, footnotes, depth))
         elif token.type in ("softbreak", "hardbreak"):
             current.append(Span("text", " "))
         else:
@@ -72,15 +98,62 @@ def parse_inline(markup: str) -> list[Span]:
     return _merge_text(spans)
 
 
+def _note(token: Token, env: dict, footnotes: dict[str, str], depth: int) -> Span:
+    label = token.meta.get("label")
+    if label is None:  # ^[inline note]: the plugin parsed its text already
+        note = env["footnotes"]["list"][token.meta["id"]]
+        return Span("note", children=_spans(note.get("tokens", []), env, footnotes, depth))
+    if label not in footnotes:
+        known = ", ".join(sorted(footnotes)) or "none"
+        raise InlineSyntaxError(f"footnote [^{label}] has no text: add it under 'footnotes:' "
+                                f"as {label}: … (known: {known})")
+    if depth > 0:
+        raise InlineSyntaxError(f"footnote [^{label}] is used inside another footnote: a "
+                                f"footnote cannot hold a footnote")
+    return Span("note", target=label, children=parse_inline(footnotes[label], footnotes,
+                                                            depth + 1))
+
+
 def plain_text(spans: list[Span]) -> str:
-    """The text a reader sees, without citations and cross-references."""
+    """The text a reader sees, without citations, cross-references and footnotes; math as its
+    LaTeX source."""
     out = []
     for span in spans:
-        if span.kind in ("text", "code"):
+        if span.kind in ("text", "code", "math"):
             out.append(span.text)
-        elif span.kind not in ("cite", "xref"):
+        elif span.kind not in ("cite", "xref", "note"):
             out.append(plain_text(span.children))
     return "".join(out)
+
+
+def notes_in(spans: list[Span]) -> list[Span]:
+    """The footnotes of a piece of text, in reading order."""
+    return [span for span in walk(spans) if span.kind == "note"]
+
+
+LEFTOVERS = (
+    (re.compile(r"\^\["), "an unclosed inline footnote '^[' (close it with ']')"),
+    (re.compile(r"\[\^[^\]\s]*\]?"), "footnote markup {found!r} that was not read"),
+    (re.compile(r"(?<![\w$])\$(?=\S)[^$]*\S\$(?!\$)"),
+     "math {found!r} that was not read (no space inside the $…$, no digit after it)"),
+    (re.compile(r"\{#[^}]*\}"), "a label {found!r} where no label belongs (labels follow a "
+                                 "subheading or an equation)"),
+    (re.compile(r"\{\.[^}]*\}"), "an attribute {found!r}, which is not supported"),
+)
+"""Markup that is printed as typed when it is not read: each is reported, never printed
+silently."""
+
+
+def leftover_markup(spans: list[Span]) -> list[tuple[str, str]]:
+    """(what was found, message) for each piece of unread markup in the text spans."""
+    found = []
+    for span in walk(spans):
+        if span.kind != "text":
+            continue
+        for pattern, message in LEFTOVERS:
+            for match in pattern.finditer(span.text):
+                found.append((match.group(0), message.format(found=match.group(0))))
+    return found
 
 
 def walk(spans: list[Span]):
@@ -104,6 +177,10 @@ def _merge_text(spans: list[Span]) -> list[Span]:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "entity", "newline",
                                     "backticks"])
+    md.use(footnote_plugin, inline=True, move_to_end=False, always_match_refs=True)
+    # Pandoc's rule: no space just inside the dollars, no digit after the closing one, so that
+    # "$5 and $10" stays money.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "sup", _script_rule("^", "sup"))
     md.inline.ruler.before("emphasis", "sub", _script_rule("~", "sub"))
@@ -111,10 +188,11 @@ def _parser() -> MarkdownIt:
 
 
 def _script_rule(mark: str, kind: str):
-    """``^text^`` (superscript) or ``~text~`` (subscript) with no spaces inside, as in Pandoc."""
+    """``^text^`` (superscript) or ``~text~`` (subscript) with no spaces inside, as in Pandoc;
+    ``^[…]`` is a footnote."""
     def rule(state: StateInline, silent: bool) -> bool:
         start = state.pos
-        if state.src[start] != mark:
+        if state.src[start] != mark or state.src.startswith(mark + "[", start):
             return False
         end = state.src.find(mark, start + 1)
         content = state.src[start + 1:end] if end > 0 else ""

@@ -60,6 +60,13 @@ PERSON_GROUPS = {"author": "author", "editor": "editor", "translator": "translat
 
 # --------------------------------------------------------------------------- the article
 
+JATS_ARTICLE_TYPES = {"research": "research-article", "review": "review-article",
+                      "short-communication": "brief-report", "case-report": "case-report",
+                      "editorial": "editorial", "letter": "letter"}
+"""The JATS ``article-type`` of each article type of the content (model.ARTICLE_TYPES); an
+article that names none is a research article."""
+
+
 def article_xml(resolved: Resolved, templates: Path, pages: Pages) -> bytes:
     """The JATS file of ``resolved``, serialised (UTF-8, with its DOCTYPE)."""
     root = build_article(resolved, templates, pages)
@@ -74,7 +81,7 @@ def build_article(resolved: Resolved, templates: Path, pages: Pages) -> etree._E
     trees = {lang: TextTree(resolved, lang) for lang in langs}
     first = langs[0]
     root = etree.Element("article", nsmap={"xlink": XLINK, "mml": MATHML})
-    root.set("article-type", doc.article_type)
+    root.set("article-type", JATS_ARTICLE_TYPES.get(doc.article_type, "research-article"))
     root.set("dtd-version", "1.3")
     root.set(XML_LANG, first)
     writers = {lang: _Writer(trees[lang], i18n.load_translations(folder, lang),

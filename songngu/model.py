@@ -18,13 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problems
+from .kinds import KINDS
 from .load import Loaded
 
-BLOCK_KINDS = ("p", "heading", "table", "figure", "quote", "list", "ordered")
-BLOCK_NAMES = {"p": "paragraph", "heading": "subheading", "quote": "quotation", "list": "list",
-               "ordered": "numbered list", "table": "table", "figure": "figure"}
+BLOCK_KINDS = tuple(KINDS)
+BLOCK_NAMES = {kind.name: kind.noun for kind in KINDS.values()}
 COLUMN_KINDS = ("year", "number", "percent", "text")
+ALIGNMENTS = ("left", "right", "center")
+DEFAULT_ALIGN = {"text": "left", "number": "right", "percent": "right", "year": "center"}
+ARTICLE_TYPES = ("research", "review", "short-communication", "case-report", "editorial",
+                 "letter")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+LABEL = re.compile(r"\s*\{#([a-z]+:)?([a-z0-9][a-z0-9_-]*)\}\s*$")
+"""A label written after a heading or an equation: ``{#trade}``, ``{#eq:energy}``."""
+ORCID = re.compile(r"^(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+MINUS = "\u2212"
+YEAR_RANGE = re.compile(r"^\s*(\d{3,4})\s*[-–]\s*(\d{2,4})\s*$")
+"""A period in a year column: 1991–2000."""
+DISPLAY_MATH = re.compile(r"^\s*\$\$.+\$\$\s*(\{#[^}]*\})?\s*$", re.S)
 
 
 @dataclass
@@ -54,6 +65,8 @@ class Block:
     (counterparts in other languages are found by :mod:`songngu.align`)."""
     id: str = ""
     """The author's own name for the block (``id: trade-growth``), the same in every language."""
+    label: str = ""
+    """The label of a subheading or an equation (``{#trade}``, ``{#eq:energy}``), or ``""``."""
 
 
 @dataclass
@@ -66,14 +79,23 @@ class Section:
     sections: list["Section"]
     where: Where | None = None
     number: str = ""
-    """Filled in by the resolve stage: "3.2.1"."""
+    """Filled in by the resolve stage: "3.2.1"; empty for an unnumbered section."""
     level: int = 1
+    numbered: bool = True
+    """False for acknowledgements, funding, conflicts of interest: no number, not counted."""
+    appendix: bool = False
+    """An appendix: numbered A, B, … (its subsections A.1, A.2)."""
 
 
 @dataclass
 class Column:
     kind: str
     pattern: str | None = None
+    align: str = ""
+    """left, right or center; by default text left, numbers right, years centred."""
+
+    def __post_init__(self) -> None:
+        self.align = self.align or DEFAULT_ALIGN[self.kind]
 
 
 @dataclass
@@ -87,16 +109,35 @@ class TableData:
     complete: bool = True
     """False when its columns could not be read: the language files' headers are not
     counted against it (the one mistake is reported once, in document.yaml)."""
+    empty: str = "–"
+    """What an empty cell (``~``) prints."""
+
+    def text_columns(self) -> list[int]:
+        return [c for c, col in enumerate(self.columns) if col.kind == "text"]
+
+
+@dataclass
+class HeaderGroup:
+    """A header cell above several columns (``text``), or none (the columns' own headers
+    then span both header rows)."""
+
+    span: int
+    text: str = ""
 
 
 @dataclass
 class TableText:
-    """What a language says about a table: caption, column headers, note."""
+    """What a language says about a table: caption, column headers, note, row labels."""
 
     caption: str
     columns: list[str]
     note: str = ""
     where: Where | None = None
+    rows: list[list[str]] = field(default_factory=list)
+    """The text cells of each row in this language (the table's text columns, in order);
+    empty when document.yaml holds them."""
+    groups: list[HeaderGroup] = field(default_factory=list)
+    """A first header row of cells spanning columns: a two-level header."""
 
 
 @dataclass
@@ -104,6 +145,14 @@ class FigureData:
     id: str
     file: Path
     where: Where | None = None
+    width: float = 0
+    """Its width as a share of the text width (0.5: half); 0 for its natural size, at most
+    the text width."""
+    parts: list[Path] = field(default_factory=list)
+    """Subfigures (a), (b), … set side by side; ``file`` is then the first."""
+
+    def files(self) -> list[Path]:
+        return self.parts or [self.file]
 
 
 @dataclass
@@ -111,6 +160,10 @@ class FigureText:
     caption: str
     alt: str = ""
     where: Where | None = None
+    parts: list[str] = field(default_factory=list)
+    """The caption of each subfigure, after its (a), (b) label."""
+    source: str = ""
+    """Where the figure comes from: "Source: …"."""
 
 
 @dataclass
@@ -134,6 +187,8 @@ class Journal:
     id: str = ""
     """The journal's id at its publisher or an indexer (JATS ``journal-id``)."""
     publisher: str = ""
+    date_pattern: str = "d/M/yyyy"
+    """A Babel date pattern for the article's dates: ``dd/MM/yyyy`` prints 05/01/2022."""
 
 
 @dataclass
@@ -151,6 +206,9 @@ class Text:
     tables: dict[str, TableText] = field(default_factory=dict)
     figures: dict[str, FigureText] = field(default_factory=dict)
     journal_name: str = ""
+    funding: str = ""
+    footnotes: dict[str, str] = field(default_factory=dict)
+    """Footnote texts by label, for ``[^label]`` in the text."""
     where: dict[str, Where] = field(default_factory=dict)
     """Where each top-level field was written (title, abstract, keywords, …) and each name
     (``authors/<id>``, ``affiliations/<id>``)."""
@@ -173,12 +231,12 @@ class Document:
     texts: dict[str, Text]
     template: str = "journal"
     style: str = "ieee"
+    article_type: str = ""
+    """One of ARTICLE_TYPES, printed above the title in each language; empty: none."""
     references_file: Path | None = None
     source_files: list[Path] = field(default_factory=list)
     jats: bool = False
     """Every full build also writes the JATS XML (``jats: true``)."""
-    article_type: str = "research-article"
-    """JATS ``article-type``: research-article, review-article, editorial, …"""
     source_language: str = ""
     """The language the others are translated from (``source_language:``, else the first of
     ``languages``)."""
@@ -202,22 +260,27 @@ _SHARED_FIELDS = {
 _JOURNAL_FIELDS = {"name": (str, True), "url": (str, False), "email": (str, False),
                    "issn": (str, False), "eissn": (str, False), "volume": ((str, int), False),
                    "issue": ((str, int), False), "id": (str, False),
-                   "publisher": (str, False)}
+                   "publisher": (str, False), "date_pattern": (str, False)}
 _AUTHOR_FIELDS = {"id": (str, True), "email": (str, False), "corresponding": (bool, False),
                   "affiliations": (list, False), "orcid": (str, False)}
 _DATE_NAMES = ("received", "revised", "accepted", "published")
-_TABLE_FIELDS = {"columns": (list, True), "rows": (list, True)}
-_COLUMN_FIELDS = {"kind": (str, True), "pattern": (str, False)}
-_FIGURE_FIELDS = {"file": (str, True)}
+_TABLE_FIELDS = {"columns": (list, True), "rows": (list, True), "empty": (str, False)}
+_COLUMN_FIELDS = {"kind": (str, True), "pattern": (str, False), "align": (str, False)}
+_FIGURE_FIELDS = {"file": (str, False), "files": (list, False), "width": ((int, float), False)}
 _TEXT_FIELDS = {
     "title": (str, True), "authors": (dict, True), "affiliations": (dict, False),
     "abstract": (str, True), "keywords": (list, True), "sections": (list, True),
     "tables": (dict, False), "figures": (dict, False), "journal": (str, False),
+    "funding": (str, False), "footnotes": (dict, False),
 }
-_TABLE_TEXT_FIELDS = {"caption": (str, True), "columns": (list, True), "note": (str, False)}
-_FIGURE_TEXT_FIELDS = {"caption": (str, True), "alt": (str, False)}
+_TABLE_TEXT_FIELDS = {"caption": (str, True), "columns": (list, True), "note": (str, False),
+                      "rows": (list, False), "groups": (list, False)}
+_GROUP_FIELDS = {"text": (str, False), "columns": (int, True)}
+_FIGURE_TEXT_FIELDS = {"caption": (str, True), "alt": (str, False), "parts": (list, False),
+                       "source": (str, False)}
 _SECTION_FIELDS = {"id": (str, True), "title": (str, True), "blocks": (list, False),
-                   "sections": (list, False)}
+                   "sections": (list, False), "numbered": (bool, False),
+                   "appendix": (bool, False)}
 _KIND_ALIASES = {"para": "p", "paragraph": "p", "text": "p", "h": "heading",
                  "subheading": "heading", "blockquote": "quote", "quotation": "quote",
                  "ul": "list", "bullets": "list", "items": "list", "ol": "ordered",
@@ -444,8 +507,16 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
     if "journal" in data:
         journal_data = check.mapping(("journal",), data["journal"], _JOURNAL_FIELDS,
                                      "journal") or {}
+        if "date_pattern" in journal_data and not _date_pattern(journal_data["date_pattern"]):
+            check.error(("journal", "date_pattern"), f"journal: expected a date pattern such as "
+                        f"'d/M/yyyy' or 'dd/MM/yyyy' (d day, M month, y year), found "
+                        f"{journal_data.pop('date_pattern')!r}")
         journal = Journal(**{k: str(v) for k, v in journal_data.items()}) \
             if "name" in journal_data else journal
+    article_type = data.get("article_type", "")
+    if article_type and article_type not in ARTICLE_TYPES:
+        check.error(("article_type",), f"article_type: {_unknown(article_type, ARTICLE_TYPES, 'article type')[0]}")
+        article_type = ""
     dates = _dates(check, data.get("dates", {}))
     raw = shared.data if isinstance(shared.data, dict) else {}
     unreadable = {name for name in ("authors", "tables", "figures")
@@ -459,7 +530,7 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
         return result
 
     authors = read("authors", _authors)
-    tables = read("tables", _tables)
+    tables = read("tables", _tables, languages)
     figures = read("figures", _figures, folder)
     first_page = data.get("first_page", 1)
     if first_page < 1:
@@ -488,13 +559,24 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
         id=folder.name, folder=folder, languages=languages, journal=journal,
         first_page=first_page, doi=data.get("doi", ""), dates=dates, authors=authors,
         tables=tables, figures=figures, texts={}, template=template,
-        style=style, references_file=references_file, unreadable=unreadable,
-        jats=data.get("jats", False), article_type=data.get("article_type", "research-article"),
+        style=style, article_type=article_type, references_file=references_file,
+        unreadable=unreadable, jats=data.get("jats", False),
         source_language=_source_language(check, data, languages),
     )
     for lang, loaded in texts.items():
         doc.texts[lang] = build_text(lang, loaded, doc, problems)
     return doc
+
+
+def _date_pattern(pattern: str) -> bool:
+    """Whether Babel formats a date with ``pattern`` and the result shows day, month and year."""
+    from babel.dates import format_date
+    try:
+        shown = format_date(dt.date(2033, 11, 22), pattern, locale="en")
+    except Exception:  # Babel's pattern parser raises several kinds
+        return False
+    return all(part in shown for part in ("22", "11", "33")) or \
+        ("22" in shown and "33" in shown and "Nov" in shown)
 
 
 def _check_style(check: _Checker, style: str) -> None:
@@ -568,16 +650,35 @@ def _authors(check: _Checker, value: Any) -> list[Author]:
             if (name := check.text(path + ("affiliations", j), aff,
                                    f"{what}, affiliation {j + 1}")):
                 affiliations.append(name)
+        orcid = fields.get("orcid", "").strip()
+        if orcid and not _orcid_ok(orcid):
+            check.error(path + ("orcid",), f"{what}: expected an ORCID iD such as "
+                                           f"0000-0002-1825-0097 (16 digits, the last a check "
+                                           f"digit or X), found {orcid!r}")
+            orcid = ""
         authors.append(Author(
             id=fields["id"], email=fields.get("email", ""),
             corresponding=fields.get("corresponding", False),
-            affiliations=affiliations, orcid=fields.get("orcid", "")))
+            affiliations=affiliations, orcid=ORCID.sub(r"\1", orcid)))
     if value == []:
         check.error(("authors",), "authors: expected at least one author, found none")
     return authors
 
 
-def _tables(check: _Checker, value: Any) -> dict[str, TableData]:
+def _orcid_ok(orcid: str) -> bool:
+    """The form 0000-0000-0000-000X and the ISO 7064 11,2 check digit ORCID uses."""
+    match = ORCID.match(orcid)
+    if not match:
+        return False
+    digits = match.group(1).replace("-", "")
+    total = 0
+    for digit in digits[:-1]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def _tables(check: _Checker, value: Any, languages: list[str]) -> dict[str, TableData]:
     """The tables' numbers. A table with errors is still known by its id, so that the language
     files that caption and place it are not blamed for the one mistake."""
     tables: dict[str, TableData] = {}
@@ -594,8 +695,9 @@ def _tables(check: _Checker, value: Any) -> dict[str, TableData]:
                    for c, col in enumerate(fields.get("columns", []))]
         rows = [cells for r, row in enumerate(fields.get("rows", []))
                 if (cells := _row(check, path + ("rows", r), row, columns,
-                                  f"{what}, row {r + 1}")) is not None]
-        tables[table_id] = TableData(table_id, columns, rows, check.key_where(path))
+                                  f"{what}, row {r + 1}", languages)) is not None]
+        tables[table_id] = TableData(table_id, columns, rows, check.key_where(path),
+                                     empty=fields.get("empty", "–"))
     return tables
 
 
@@ -611,7 +713,12 @@ def _column(check: _Checker, path: tuple, value: Any, what: str) -> Column:
         check.error(path + ("pattern",), f"{what}: expected a number pattern such as '#,##0.0' "
                                          f"(digits as 0 or #), found {pattern!r}")
         pattern = None
-    return Column(kind, pattern)
+    align = fields.get("align", "")
+    if align and align not in ALIGNMENTS:
+        check.error(path + ("align",), f"{what}: align must be one of {', '.join(ALIGNMENTS)}, "
+                                       f"found {align!r}")
+        align = ""
+    return Column(kind, pattern, align)
 
 
 def _number_pattern(pattern: str) -> bool:
@@ -626,21 +733,81 @@ def _number_pattern(pattern: str) -> bool:
 
 
 def _row(check: _Checker, path: tuple, row: Any, columns: list[Column],
-         what: str) -> list | None:
+         what: str, languages: list[str]) -> list | None:
     if not isinstance(row, list) or len(row) != len(columns):
         found = f"{_plural(len(row), 'cell')} {row!r}" if isinstance(row, list) \
             else _found(row)
         check.error(path, f"{what}: expected a list of {_plural(len(columns), 'cell')}, "
                           f"found {found}")
         return None
+    cells = []
     for c, (cell, col) in enumerate(zip(row, columns)):
-        if cell is not None and col.kind != "text" and (
-                isinstance(cell, bool) or not isinstance(cell, (int, float))
-                or cell != cell or cell in (float("inf"), float("-inf"))):
-            check.error(path + (c,), f"{what}, column {c + 1}: expected a number (or ~ for an "
-                                     f"empty cell), found {_found(cell)}")
+        if col.kind == "text":
+            value = _text_cell(check, path + (c,), cell, f"{what}, column {c + 1}", languages)
+            if value is False:
+                return None
+            cells.append(value)
+            continue
+        if col.kind == "year" and isinstance(cell, str) and YEAR_RANGE.match(cell):
+            cells.append(YEAR_RANGE.sub(r"\1–\2", cell.strip()))  # 1991-2000 → 1991–2000
+            continue
+        number = _number_cell(cell)
+        if number is False:
+            check.error(path + (c,), f"{what}, column {c + 1}: expected a number such as 3.5 "
+                                     f"or \u22123.5 (or ~ for an empty cell), found "
+                                     f"{_found(cell)}")
             return None
-    return [Decimal(str(x)) if isinstance(x, float) else x for x in row]
+        cells.append(number)
+    return cells
+
+
+def _number_cell(cell: Any) -> Any:
+    """A number cell's value (int, Decimal or None), or False if it is no number.
+
+    A negative number may be typed with U+2212 MINUS SIGN, as it prints: YAML then reads
+    text, which is taken for the number it shows.
+    """
+    if cell is None:
+        return None
+    if isinstance(cell, str) and re.fullmatch(r"\s*[-\u2212]?\d+(\.\d+)?\s*", cell):
+        value = Decimal(cell.strip().replace(MINUS, "-"))
+        return int(value) if "." not in cell else value
+    if isinstance(cell, bool) or not isinstance(cell, (int, float)) or cell != cell \
+            or cell in (float("inf"), float("-inf")):
+        return False
+    return Decimal(str(cell)) if isinstance(cell, float) else cell
+
+
+def _text_cell(check: _Checker, path: tuple, cell: Any, what: str,
+               languages: list[str]) -> Any:
+    """A text cell: ``~`` (written in the language files, or empty), the same text in every
+    language, or a mapping of each language's text (``{en: Other, vi: Khác}``); False if
+    it is none of these."""
+    if cell is None:
+        return None
+    if isinstance(cell, (str, int)) and not isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, dict):
+        words: dict[str, str] = {}
+        for lang, text in cell.items():
+            if lang not in languages:
+                check.error(path + (lang,), f"{what}: {lang!r} is not one of the document's "
+                                            f"languages ({', '.join(languages)})", key=True)
+                return False
+            if not isinstance(text, (str, int)) or isinstance(text, bool) or not str(text).strip():
+                check.error(path + (lang,), f"{what}: expected the {lang} text of the cell, "
+                                            f"found {_found(text)}")
+                return False
+            words[lang] = str(text).strip()
+        missing = [lang for lang in languages if lang not in words]
+        if missing:
+            check.error(path, f"{what}: expected the cell's text in every language, found none "
+                              f"in {', '.join(missing)}")
+            return False
+        return words
+    check.error(path, f"{what}: expected text, a mapping of each language's text such as "
+                      f"{{en: Other, vi: Khác}}, or ~, found {_found(cell)}")
+    return False
 
 
 def _figures(check: _Checker, value: Any, folder: Path) -> dict[str, FigureData]:
@@ -651,12 +818,30 @@ def _figures(check: _Checker, value: Any, folder: Path) -> dict[str, FigureData]
             continue
         what = f"figure {fig_id!r}"
         fields = check.mapping(path, item, _FIGURE_FIELDS, what) or {}
-        file = folder / fields.get("file", "")
-        if "file" in fields:
-            problem = figure_file_problem(file, fields["file"], folder)
+        if isinstance(item, dict) and ("file" in item) == ("files" in item):
+            check.error(path, f"{what}: expected 'file' (one image) or 'files' (subfigures "
+                              f"side by side), found {'both' if 'file' in item else 'neither'}")
+        written = [(("file",), fields["file"])] if "file" in fields else \
+            [(("files", i), name) for i, name in enumerate(fields.get("files", []))]
+        files = []
+        for where, name in written:
+            if not isinstance(name, str):
+                check.error(path + where, f"{what}: expected a file name, found {_found(name)}")
+                continue
+            problem = figure_file_problem(folder / name, name, folder)
             if problem:
-                check.error(path + ("file",), f"{what}: {problem}")
-        figures[fig_id] = FigureData(fig_id, file, check.key_where(path))
+                check.error(path + where, f"{what}: {problem}")
+            files.append(folder / name)
+        if "files" in fields and not fields["files"]:
+            check.error(path + ("files",), f"{what}: expected a list of image files, found an "
+                                           f"empty list")
+        width = fields.get("width", 0)
+        if "width" in fields and not 0 < width <= 1:
+            check.error(path + ("width",), f"{what}: width is a share of the text width, more "
+                                           f"than 0 and at most 1 (0.5 for half), found {width!r}")
+            width = 0
+        figures[fig_id] = FigureData(fig_id, files[0] if files else folder, check.key_where(path),
+                                     float(width), files if "files" in fields else [])
     return figures
 
 
@@ -755,10 +940,11 @@ def build_text(lang: str, loaded: Loaded, doc: Document, problems: Problems) -> 
         keywords=[str(k).strip() for k in keywords], sections=sections,
         tables=_table_texts(check, data.get("tables", {}), doc),
         figures=_figure_texts(check, data.get("figures", {}), doc),
-        journal_name=data.get("journal", ""),
+        journal_name=data.get("journal", ""), funding=data.get("funding", "").strip(),
+        footnotes=_named(check, "footnotes", data.get("footnotes", {})),
         where={k: check.key_where((k,)) for k in data} | {
             f"{name}/{key}": check.key_where((name, key))
-            for name in ("authors", "affiliations") for key in data.get(name, {})},
+            for name in ("authors", "affiliations", "footnotes") for key in data.get(name, {})},
     )
     _check_placements(check, text, doc, data)
     return text
@@ -810,8 +996,14 @@ def _section(check: _Checker, path: tuple, value: Any, level: int,
     subsections = [sub for i, item in enumerate(fields.get("sections", []))
                    if (sub := _section(check, path + ("sections", i), item, level + 1, seen,
                                        what))]
+    appendix = fields.get("appendix", False)
+    if appendix and level > 1:
+        check.error(path + ("appendix",), f"{what}: only a top-level section can be an appendix "
+                                          f"(its subsections are numbered A.1, A.2)")
+        appendix = False
     return Section(section_id, fields.get("title", "").strip(), blocks, subsections,
-                   check.where(path), level=level)
+                   check.where(path), level=level, numbered=fields.get("numbered", True),
+                   appendix=appendix)
 
 
 def _block(check: _Checker, path: tuple, value: Any, key: str, what: str,
@@ -834,8 +1026,10 @@ def _block(check: _Checker, path: tuple, value: Any, key: str, what: str,
         message, _ = _unknown(kind, BLOCK_KINDS, "kind", _KIND_ALIASES)
         check.error(path, f"{what}: {message}")
         return None
+    if kind == "p" and isinstance(item, str) and DISPLAY_MATH.match(item):
+        kind = "equation"  # a paragraph that is only $$…$$ is a display equation
     where = check.where(path)
-    if kind in ("list", "ordered"):
+    if KINDS[kind].value == "items":
         if not isinstance(item, list) or not item:
             check.error(path + (kind,), f"{what}: expected a list of at least one item, "
                                         f"found {_found(item)}")
@@ -845,7 +1039,34 @@ def _block(check: _Checker, path: tuple, value: Any, key: str, what: str,
         return Block(kind, items=items, where=where, key=key, id=block_id) \
             if len(items) == len(item) else None
     text = check.text(path + (kind,), item, f"{what} ({kind})")
-    return Block(kind, text=text, where=where, key=key, id=block_id) if text else None
+    if not text:
+        return None
+    label = ""
+    if KINDS[kind].value == "latex" or kind == "heading":
+        text, label = _label(check, path + (kind,), text, what, kind)
+        if kind == "equation":
+            text = text.strip()
+            if text.startswith("$$") and text.endswith("$$") and len(text) >= 4:
+                text = text[2:-2].strip()
+            if not text:
+                check.error(path + (kind,), f"{what}: expected the LaTeX of the equation, "
+                                            f"such as '$$E = mc^2$$ {{#eq:energy}}', found none")
+                return None
+    return Block(kind, text=text, where=where, key=key, id=block_id, label=label)
+
+
+def _label(check: _Checker, path: tuple, text: str, what: str, kind: str) -> tuple[str, str]:
+    """Split ``text {#prefix:label}`` into the text and the label."""
+    match = LABEL.search(text)
+    if not match:
+        return text, ""
+    prefix = (match.group(1) or "").rstrip(":")
+    wanted = KINDS[kind].xref
+    if prefix != wanted:
+        example = f"{{#{wanted}:id}}" if wanted else "{#id}"
+        check.error(path, f"{what}: expected a label written {example}, found "
+                          f"{match.group(0).strip()!r}")
+    return text[:match.start()].rstrip(), match.group(2)
 
 
 def _block_id(check: _Checker, path: tuple, value: Any, what: str,
@@ -881,9 +1102,65 @@ def _table_texts(check: _Checker, value: dict, doc: Document) -> dict[str, Table
                    for c, header in enumerate(fields["columns"])]
         if None in headers:
             continue
-        texts[table_id] = TableText(fields["caption"].strip(), headers,
-                                    fields.get("note", "").strip(), check.key_where(path))
+        data = doc.tables[table_id]
+        texts[table_id] = TableText(
+            fields["caption"].strip(), headers, fields.get("note", "").strip(),
+            check.key_where(path),
+            rows=_row_texts(check, path + ("rows",), fields.get("rows"), data, what),
+            groups=_groups(check, path + ("groups",), fields.get("groups", []), len(headers),
+                           what))
     return texts
+
+
+def _row_texts(check: _Checker, path: tuple, value: Any, data: TableData,
+               what: str) -> list[list[str]]:
+    """This language's text cells: one entry per row of document.yaml, a text (one text
+    column) or a list of texts (one per text column)."""
+    if value is None or not data.complete:
+        return []
+    text_columns = data.text_columns()
+    if not text_columns:
+        check.error(path, f"{what}: 'rows' gives the text cells of text columns, but the table "
+                          f"has none (give a column kind: text in document.yaml)", key=True)
+        return []
+    if len(value) != len(data.rows):
+        check.error(path, f"{what}: expected the text of {_plural(len(data.rows), 'row')} (as "
+                          f"in document.yaml), found {len(value)}", key=True)
+        return []
+    rows = []
+    for r, row in enumerate(value):
+        cells = row if isinstance(row, list) else [row]
+        if len(cells) != len(text_columns):
+            check.error(path + (r,), f"{what}, row {r + 1}: expected "
+                                     f"{_plural(len(text_columns), 'text cell')}, found "
+                                     f"{_found(row)}")
+            return []
+        texts = [check.text(path + (r,), cell, f"{what}, row {r + 1}") if cell is not None
+                 else "" for cell in cells]
+        if None in texts:
+            return []
+        rows.append(texts)
+    return rows
+
+
+def _groups(check: _Checker, path: tuple, value: list, columns: int,
+            what: str) -> list[HeaderGroup]:
+    groups = []
+    for g, item in enumerate(value):
+        fields = check.mapping(path + (g,), item, _GROUP_FIELDS, f"{what}, group {g + 1}")
+        if not fields or "columns" not in fields:
+            return []
+        if fields["columns"] < 1:
+            check.error(path + (g, "columns"), f"{what}, group {g + 1}: expected 1 or more "
+                                               f"columns, found {fields['columns']}")
+            return []
+        groups.append(HeaderGroup(fields["columns"], fields.get("text", "").strip()))
+    if groups and sum(g.span for g in groups) != columns:
+        check.error(path, f"{what}: the groups cover {sum(g.span for g in groups)} columns, "
+                          f"expected {columns} (one group, or {{columns: 1}}, above every "
+                          f"column)", key=True)
+        return []
+    return groups
 
 
 def _figure_texts(check: _Checker, value: dict, doc: Document) -> dict[str, FigureText]:
@@ -898,8 +1175,18 @@ def _figure_texts(check: _Checker, value: dict, doc: Document) -> dict[str, Figu
         fields = check.mapping(path, item, _FIGURE_TEXT_FIELDS, f"figure {fig_id!r}")
         if not fields or "caption" not in fields:
             continue
+        parts = [check.text(path + ("parts", i), part, f"figure {fig_id!r}, part {i + 1}")
+                 for i, part in enumerate(fields.get("parts", []))]
+        expected = len(doc.figures[fig_id].parts)
+        if len(parts) != expected and "figures" not in doc.unreadable:
+            check.error(path + ("parts",) if parts else path,
+                        f"figure {fig_id!r}: expected a caption for each of its "
+                        f"{_plural(expected, 'subfigure')} under 'parts:', found {len(parts)}",
+                        key=not parts)
+            continue
         texts[fig_id] = FigureText(fields["caption"].strip(), fields.get("alt", ""),
-                                   check.key_where(path))
+                                   check.key_where(path), [p for p in parts if p],
+                                   fields.get("source", "").strip())
     return texts
 
 
@@ -909,7 +1196,15 @@ def _check_placements(check: _Checker, text: Text, doc: Document, data: dict) ->
     A table whose caption block has its own error is not blamed again for lacking one.
     """
     placed: dict[str, Where] = {}
+    labels: dict[str, Where] = {}
     for block in iter_blocks(text.sections):
+        if block.label:
+            name = f"{block.kind}:{block.label}"
+            if name in labels:
+                check.problems.error(check.loaded.file, block.where.line,
+                                     f"{block.kind}: duplicate label {block.label!r} (first used at "
+                                     f"line {labels[name].line})")
+            labels[name] = block.where
         if block.kind not in ("table", "figure"):
             continue
         known = doc.tables if block.kind == "table" else doc.figures

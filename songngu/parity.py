@@ -20,7 +20,7 @@ from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import Problem, Problems, display_path
-from .inline import InlineSyntaxError, Span, parse_inline, plain_text, walk
+from .inline import InlineSyntaxError, Span, notes_in, parse_inline, plain_text, walk
 from .model import BLOCK_NAMES, Document, Section, Text, Where
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -62,24 +62,35 @@ def numbers_in(spans: list[Span], lang: str) -> Counter:
     return values
 
 
-def features(markup: str, lang: str) -> tuple[Counter, Counter]:
-    """The citations and cross-references, and the numbers, of a piece of markup."""
+Features = tuple[Counter, Counter, tuple[Counter, ...]]
+"""The citations and cross-references of a piece of markup, its numbers, and the numbers of
+each of its footnotes."""
+
+
+def features(markup: str, lang: str, footnotes: dict[str, str] | None = None) -> Features:
+    """The citations and cross-references, the numbers, and the footnotes' numbers of a piece
+    of markup (``footnotes``: the texts of its language's ``[^label]`` notes)."""
     try:
-        spans = parse_inline(markup or "")
+        spans = parse_inline(markup or "", footnotes or {})
     except InlineSyntaxError:
-        return Counter(), Counter()
-    return _references(spans), numbers_in(spans, lang)
+        return Counter(), Counter(), ()
+    notes = tuple(numbers_in(note.children, lang) for note in notes_in(spans))
+    return _references(spans), numbers_in(spans, lang), notes
 
 
 def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a: str,
-                     text_b: str, features_a: tuple[Counter, Counter] | None = None,
-                     features_b: tuple[Counter, Counter] | None = None) -> list[str]:
+                     text_b: str, features_a: Features | None = None,
+                     features_b: Features | None = None) -> list[str]:
     """What a translation says differently from its source, as phrases for one message:
     "cites differently: only in en: [@vu2007]; only in vi: nothing". The citations and
     numbers of each text (:func:`features`) may be given when they are known already."""
     if kind_a != kind_b:
         return [f"is a {BLOCK_NAMES.get(kind_a, kind_a)} in {lang_a} but a "
                 f"{BLOCK_NAMES.get(kind_b, kind_b)} in {lang_b}"]
+    if kind_a == "equation":
+        return [] if re.findall(r"\d+(?:\.\d+)?", text_a) == \
+            re.findall(r"\d+(?:\.\d+)?", text_b) else [
+            f"has other numbers in {lang_a} ({text_a!r}) than in {lang_b} ({text_b!r})"]
     if kind_a in ("table", "figure"):
         return [] if text_a == text_b else [
             f"places {text_a!r} in {lang_a} but {text_b!r} in {lang_b}"]
@@ -88,12 +99,18 @@ def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a:
         items_a, items_b = text_a.split("\n"), text_b.split("\n")
         if len(items_a) != len(items_b):
             found.append(f"has {len(items_a)} items in {lang_a}, {len(items_b)} in {lang_b}")
-    cites_a, nums_a = features_a or features(text_a, lang_a)
-    cites_b, nums_b = features_b or features(text_b, lang_b)
+    cites_a, nums_a, notes_a = features_a or features(text_a, lang_a)
+    cites_b, nums_b, notes_b = features_b or features(text_b, lang_b)
     if cites_a != cites_b:
         found.append(f"cites differently: only in {lang_a}: "
                      f"{', '.join(sorted((cites_a - cites_b).elements())) or 'nothing'}; only in "
                      f"{lang_b}: {', '.join(sorted((cites_b - cites_a).elements())) or 'nothing'}")
+    if len(notes_a) != len(notes_b):
+        found.append(f"has {len(notes_a)} footnote{'s' * (len(notes_a) != 1)} in {lang_a}, "
+                     f"{len(notes_b)} in {lang_b}")
+    else:
+        found += [f"states different numbers in its footnote {i} in {lang_a} and {lang_b}"
+                  for i, (na, nb) in enumerate(zip(notes_a, notes_b), 1) if na != nb]
     if nums_a != nums_b:
         found.append(f"states different numbers: only in {lang_a}: "
                      f"{', '.join(map(_show, sorted((nums_a - nums_b).elements()))) or 'nothing'}"
@@ -111,7 +128,18 @@ def _compare(a: Text, b: Text, report) -> None:
     if len(a.keywords) != len(b.keywords):
         both(a.where.get("keywords"), b.where.get("keywords"),
              f"{len(a.keywords)} keywords in {a.lang}, {len(b.keywords)} in {b.lang}")
+    if bool(a.funding) != bool(b.funding):
+        both(a.where.get("funding"), b.where.get("funding"),
+             f"funding is stated in {a.lang if a.funding else b.lang} only")
     _compare_sections(a, b, a.sections, b.sections, both, "the document")
+    for figure_id in sorted(set(a.figures) & set(b.figures)):
+        fa, fb = a.figures[figure_id], b.figures[figure_id]
+        for part, (pa, pb) in [("source", (fa.source, fb.source))] + \
+                [(f"subfigure caption {i}", pair)
+                 for i, pair in enumerate(zip(fa.parts, fb.parts), 1)]:
+            if bool(pa) != bool(pb):
+                both(fa.where, fb.where, f"figure {figure_id!r} has a {part} in "
+                                         f"{a.lang if pa else b.lang} only")
     for table_id in sorted(set(a.tables) ^ set(b.tables)):
         has, lacks = (a, b) if table_id in a.tables else (b, a)
         where_has = has.tables[table_id].where
@@ -138,6 +166,9 @@ def _compare_sections(a: Text, b: Text, sa: list[Section], sb: list[Section], bo
                                f"{', '.join(ids_b) or 'none'}")
         return
     for x, y in zip(sa, sb):
+        if (x.numbered, x.appendix) != (y.numbered, y.appendix):
+            both(x.where, y.where, f"section {x.id!r} is numbered differently in {a.lang} and "
+                                   f"{b.lang} ('numbered' and 'appendix' must agree)")
         _compare_sections(a, b, x.sections, y.sections, both, f"section {x.id!r}")
 
 

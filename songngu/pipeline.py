@@ -224,13 +224,14 @@ def _assets(project: Project, doc: model.Document) -> write.Assets:
 
 def _asset_names(fonts: Path, doc: model.Document) -> list[str]:
     names = [f"fonts/{p.name}" for p in sorted(fonts.glob("*.ttf"))]
-    names += [f"media/{f.file.relative_to(doc.folder).as_posix()}" for f in doc.figures.values()]
+    names += [f"media/{p.relative_to(doc.folder).as_posix()}" for f in doc.figures.values()
+              for p in f.files()]
     return names
 
 
 def _source_files(checked: Checked) -> tuple[tuple[str, Path], ...]:
     """The document's own files, named as in its folder: what an archival PDF carries."""
     folder = checked.doc.folder.resolve()
-    files = list(checked.sources) + [f.file for f in checked.doc.figures.values()]
+    files = list(checked.sources) + [p for f in checked.doc.figures.values() for p in f.files()]
     return tuple((path.resolve().relative_to(folder).as_posix(), path) for path in files
                  if path.resolve().is_relative_to(folder) and path.is_file())

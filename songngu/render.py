@@ -9,6 +9,7 @@ carry every language's title block.
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,19 +19,24 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
                     TemplateNotFound)
 from markupsafe import Markup, escape
 
-from . import breaks, i18n
+from . import breaks, equations, i18n
 from .errors import SetupError
-from .inline import Span, plain_text
+from .inline import Span, notes_in, plain_text
+from .kinds import ANCHORS, KINDS, XREF_LABELS
 from .resolve import Resolved, ResolvedText
+
 
 def N_(message: str) -> str:
     """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
     return message
 
 
-XREF_LABELS = {"table": N_("Table %(num)s"), "figure": N_("Figure %(num)s"),
-               "section": N_("Section %(num)s")}
+
 PAGE_LABEL = N_("p.")
+BLOCK_LABELS = (N_("Table %(num)s."), N_("Figure %(num)s."), N_("Source:"),
+                N_("Appendix %(num)s."))
+"""Labels the block macros ask their language view for (``t.gettext``): named here so that
+``pybabel extract`` finds them."""
 CORRESPONDING = N_("Corresponding author.")
 
 
@@ -61,7 +67,7 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
     """
     doc = resolved.doc
     folder = template_dir(templates, doc.template)
-    env, context = _page_context(resolved, lang, folder, options)
+    env, context = _page_context(resolved, lang, templates, folder, options)
     context["scholarly"] = scholarly
     # The corresponding author's note sits at the foot of page 1, once, in the page's language,
     # and in that language's title block: the one a reader of the HTML page sees first, and
@@ -89,7 +95,7 @@ def print_stylesheet(resolved: Resolved, lang: str, templates: Path,
     """The CSS that only WeasyPrint reads, added to a journal page when its PDF is laid out:
     ``print.css`` and the page's running header and footer (``page.css.j2``)."""
     folder = template_dir(templates, resolved.doc.template)
-    env, context = _page_context(resolved, lang, folder, options)
+    env, context = _page_context(resolved, lang, templates, folder, options)
     return _print_rules(env, context)
 
 
@@ -99,7 +105,7 @@ def _print_rules(env: Environment, context: dict) -> str:
         env.get_template("page.css.j2").render(**context)
 
 
-def _page_context(resolved: Resolved, lang: str, folder: Path,
+def _page_context(resolved: Resolved, lang: str, templates: Path, folder: Path,
                   options: RenderOptions) -> tuple[Environment, dict]:
     """The template environment of ``lang`` and what a page's templates are given."""
     doc = resolved.doc
@@ -107,6 +113,8 @@ def _page_context(resolved: Resolved, lang: str, folder: Path,
     text = doc.texts[lang]
     return env, dict(
         doc=doc, text=text, lang=lang, options=options, scholarly=None,
+        t=language_view(resolved, lang, templates), kinds=KINDS,
+        notes=footnotes(resolved.texts[lang]),
         numbers=resolved.texts[lang].numbers,
         references=[(key, breaks.breakable_links(entry))
                     for key, entry in resolved.texts[lang].references],
@@ -132,6 +140,18 @@ def stylesheet(folder: Path, medium: str, *extra: str) -> Markup:
     return Markup("\n".join((folder / name).read_text(encoding="utf-8") for name in names))
 
 
+def footnotes(resolved: ResolvedText) -> list[Span]:
+    """The footnotes of a language in the order of their numbers, each once."""
+    found = {note.number: note for spans in resolved.spans.values() for note in notes_in(spans)
+             if note.number and not note.repeat}
+    return [found[number] for number in sorted(found, key=int)]
+
+
+def affiliation_order(doc) -> list[str]:
+    """The affiliations in the order their authors are listed: they are numbered so."""
+    return list(dict.fromkeys(aff for author in doc.authors for aff in author.affiliations))
+
+
 @dataclass(frozen=True)
 class LanguageView:
     """One language's text helpers, for a page that sets several languages side by side."""
@@ -144,6 +164,10 @@ class LanguageView:
     cell: Callable[..., str]
     day: Callable[..., str]
     translations: gettext.NullTranslations
+    plain: Callable[[str], str]
+    """Inline markup → the text a reader sees (for alt text and metadata)."""
+    math: Callable[..., Markup]
+    """LaTeX → MathML with its SVG drawing for print."""
 
     def gettext(self, message: str, **values) -> str:
         """A label in this language: ``gettext("Table %(num)s.", num="1")``."""
@@ -155,7 +179,8 @@ def language_view(resolved: Resolved, lang: str, templates: Path) -> LanguageVie
     folder = template_dir(templates, resolved.doc.template)
     env = _environment(folder, lang, resolved.texts[lang])
     return LanguageView(lang, i18n.language_name(lang), env.filters["md"], env.filters["cell"],
-                        env.filters["day"], _translations(folder, lang))
+                        env.filters["day"], _translations(folder, lang), env.filters["plain"],
+                        env.filters["math"])
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -178,9 +203,13 @@ def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment
     translations = _translations(folder, lang)
     env.install_gettext_translations(translations, newstyle=True)
     env.filters["md"] = lambda markup: _markup_html(markup, resolved, translations)
-    env.filters["day"] = lambda day: i18n.format_day(day, lang)
-    env.filters["cell"] = lambda value, column: i18n.format_cell(value, column.kind,
-                                                                 column.pattern, lang)
+    env.filters["note_text"] = lambda note: Markup(
+        "".join(_span_html(s, translations) for s in note.children))
+    env.filters["day"] = lambda day, pattern="d/M/yyyy": i18n.format_day(day, lang, pattern)
+    env.filters["cell"] = lambda value, column, empty="–": i18n.format_cell(
+        value, column.kind, column.pattern, lang, empty)
+    env.filters["math"] = lambda latex, display=True: _math_html(latex, display)
+    env.globals["affiliation_order"] = affiliation_order
     env.filters["plain"] = lambda markup: plain_text(resolved.spans.get(markup, [])) or markup
     env.filters["css_string"] = _css_string
     env.filters["url_text"] = breaks.url_html
@@ -198,7 +227,15 @@ def _markup_html(markup: str, resolved: ResolvedText,
     spans = resolved.spans.get(markup)
     if spans is None:  # text that carries no markup of interest, e.g. an empty note
         return escape(markup)
-    return Markup("".join(_span_html(s, translations) for s in spans))
+    out, before = [], ""
+    for span in spans:
+        piece = _span_html(span, translations)
+        if span.kind == "xref" and re.search(r"(^|[.!?:]\s+)$", before):
+            # A label that opens a sentence takes a capital: "công thức (1)" → "Công thức (1)".
+            piece = re.sub(r"(>)(\w)", lambda m: m.group(1) + m.group(2).upper(), piece, count=1)
+        out.append(piece)
+        before = span.text if span.kind == "text" else "x"
+    return Markup("".join(out))
 
 
 def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
@@ -214,15 +251,41 @@ def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
         return f'<a href="{escape(span.href)}">{inner}</a>'
     if span.kind == "cite":
         return f'<span class="citation">{span.html}</span>'
+    if span.kind == "math":
+        return _math_html(span.text, False)
+    if span.kind == "note":
+        return _note_html(span, inner)
     if span.kind == "xref":
         kind, _, target = span.target.partition(":")
-        label = translations.gettext(XREF_LABELS[kind]) % {"num": span.number}
-        anchor = {"table": "tbl", "figure": "fig", "section": "sec"}[kind]
+        label_kind = "appendix" if kind == "section" and span.number[:1].isalpha() else kind
+        label = translations.gettext(XREF_LABELS[label_kind]) % {"num": span.number}
         page = f' data-page-label="{escape(translations.gettext(PAGE_LABEL))}"' \
             if kind == "section" else ""
-        return (f'<a class="xref xref-{kind}" href="#{anchor}-{escape(target)}"{page}>'
+        return (f'<a class="xref xref-{kind}" href="#{ANCHORS[kind]}{escape(target)}"{page}>'
                 f'{escape(label)}</a>')
     raise ValueError(f"unknown span kind {span.kind!r}")
+
+
+def _note_html(span: Span, inner: str) -> str:
+    """A footnote call linked to its note in the list at the end of the page (the screen), and
+    the note itself, which the PDF floats to the foot of the page (``float: footnote``)."""
+    n = escape(span.number)
+    back = "" if span.repeat else f' id="fnref-{n}"'
+    call = (f'<sup class="fn-ref"><a href="#fn-{n}"{back} role="doc-noteref">{n}</a></sup>')
+    if span.repeat:
+        return call
+    return f'{call}<span class="fn" data-n="{n}">{inner}</span>'
+
+
+def _math_html(latex: str, display: bool) -> Markup:
+    """MathML for browsers and an SVG image for the PDF; the LaTeX is the text of both."""
+    url, width, height, depth = equations.svg_data_url(latex, display)
+    mathml = equations.mathml(latex, display).replace(
+        "<math ", f'<math alttext="{escape(latex)}" ', 1)
+    kind = "display" if display else "inline"
+    return Markup(f'<span class="math math-{kind}">{mathml}<img class="math-print" src="{url}" '
+                  f'alt="{escape(latex)}" style="width: {width:.2f}px; height: {height:.2f}px; '
+                  f'vertical-align: {-depth:.2f}px"></span>')
 
 
 def _css_string(value) -> Markup:

@@ -1,22 +1,28 @@
 """Resolve what the content only names: numbers, citations and cross-references.
 
-typed Document → :class:`Resolved`. Sections are numbered by position ("3.2.1"); tables and
-figures by order of first placement; every piece of inline markup is parsed once; citation
-clusters are formatted by the CSL processor in reading order (so numbers follow first
+typed Document → :class:`Resolved`. Sections are numbered by position ("3.2.1"; appendices
+"A", "A.1"; sections marked ``numbered: false`` not at all); tables, figures and equations by
+order of first placement (the kinds of :mod:`songngu.kinds` that have a counter); footnotes
+1, 2, … through the article in reading order; every piece of inline markup is parsed once;
+citation clusters are formatted by the CSL processor in reading order (so numbers follow first
 citation), and cross-references get the number of their target. Unknown citation keys and
-cross-reference targets are reported with file and line.
+cross-reference targets, LaTeX that cannot be typeset and markup left unread are reported with
+file and line.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from . import equations
 from .citations import Bibliography, Reference
 from .errors import Problems
-from .inline import InlineSyntaxError, Span, parse_inline, walk
+from .inline import InlineSyntaxError, Span, leftover_markup, notes_in, parse_inline, walk
+from .kinds import KINDS
 from .model import Document, Text, Where, iter_sections
 
 
@@ -53,13 +59,14 @@ def resolve(doc: Document, references: dict[str, Reference], problems: Problems,
             strict: bool = False) -> Resolved:
     """Number, parse and cite every language of ``doc``.
 
-    A reference that no language cites is a warning (an error when ``strict``).
+    A reference that no language cites, and markup left unread, are warnings (errors when
+    ``strict``).
     """
+    report = problems.error if strict else problems.warning
     texts, cited = {}, set()
     for lang, text in doc.texts.items():
-        texts[lang], keys = _resolve_text(doc, text, references, problems)
+        texts[lang], keys = _resolve_text(doc, text, references, problems, report)
         cited |= keys
-    report = problems.error if strict else problems.warning
     for key, reference in references.items():
         if key not in cited:
             report(reference.file, reference.line, f"reference {key!r} is never cited")
@@ -81,17 +88,40 @@ def markup_in_order(doc: Document, text: Text):
             if block.kind == "table" and block.text in text.tables:
                 table = text.tables[block.text]
                 yield table.caption, table.where
+                for group in table.groups:
+                    if group.text:
+                        yield group.text, table.where
                 for header in table.columns:
                     yield header, table.where
+                for cell in _text_cells(doc, text, block.text):
+                    yield cell, table.where
                 if table.note:
                     yield table.note, table.where
             elif block.kind == "figure" and block.text in text.figures:
-                yield text.figures[block.text].caption, text.figures[block.text].where
+                figure = text.figures[block.text]
+                for markup in (*figure.parts, figure.caption, figure.source):
+                    if markup:
+                        yield markup, figure.where
             elif block.kind in ("list", "ordered"):
                 for item in block.items:
                     yield item, block.where
-            else:
+            elif KINDS[block.kind].value == "markup":
                 yield block.text, block.where
+    if text.funding:
+        yield text.funding, text.where.get("funding")
+
+
+def _text_cells(doc: Document, text: Text, table_id: str):
+    """The text cells of a table in this language, row by row."""
+    data, words = doc.tables[table_id], text.tables[table_id]
+    for r, row in enumerate(data.rows):
+        for c in data.text_columns():
+            if words.rows:
+                yield words.rows[r][data.text_columns().index(c)]
+            elif isinstance(row[c], dict):
+                yield row[c].get(text.lang, "")
+            elif row[c]:
+                yield row[c]
 
 
 def number_targets(text: Text) -> dict[str, str]:
@@ -99,42 +129,71 @@ def number_targets(text: Text) -> dict[str, str]:
     numbers: dict[str, str] = {}
 
     def number_sections(sections, prefix=""):
-        for i, section in enumerate(sections, 1):
-            section.number = f"{prefix}{i}"
+        counted = appendices = 0
+        for section in sections:
+            if not section.numbered:
+                section.number = ""
+            elif section.appendix:
+                appendices += 1
+                section.number = chr(ord("A") + appendices - 1) if appendices <= 26 \
+                    else f"A{appendices}"
+            else:
+                counted += 1
+                section.number = f"{prefix}{counted}"
             numbers[f"section:{section.id}"] = section.number
-            number_sections(section.sections, section.number + ".")
+            number_sections(section.sections, section.number + "." if section.number else "")
 
     number_sections(text.sections)
-    counters = {"table": 0, "figure": 0}
+    counters = {kind.counter: 0 for kind in KINDS.values() if kind.counter}
     for section in iter_sections(text.sections):
         for block in section.blocks:
-            if block.kind in counters and f"{block.kind}:{block.text}" not in numbers:
-                counters[block.kind] += 1
-                numbers[f"{block.kind}:{block.text}"] = str(counters[block.kind])
+            counter = KINDS[block.kind].counter
+            if not counter:
+                continue
+            name = block.label if KINDS[block.kind].value == "latex" else block.text
+            key = f"{counter}:{name}" if name else ""
+            if key and key in numbers:
+                continue
+            counters[counter] += 1
+            if key:
+                numbers[key] = str(counters[counter])
+            numbers[f"{counter}@{block.key}"] = str(counters[counter])
     return numbers
 
 
 def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
-                  problems: Problems) -> tuple[ResolvedText, set[str]]:
+                  problems: Problems, report) -> tuple[ResolvedText, set[str]]:
     resolved = ResolvedText(text.lang, numbers=number_targets(text))
     clusters: list[Span] = []
+    notes: dict[str, str] = {}
     for markup, where in markup_in_order(doc, text):
         if markup in resolved.spans:
             clusters.extend(s for s in walk(resolved.spans[markup]) if s.kind == "cite")
             continue
         where = where or Where(str(text.file), 0)
         try:
-            spans = parse_inline(markup)
+            spans = parse_inline(markup, text.footnotes)
         except InlineSyntaxError as exc:
-            problems.error(where.file, _line_of(where, "[@"), str(exc))
+            problems.error(where.file, _line_of(where, "[@" if "[@" in str(exc) else "[^"),
+                           str(exc))
             continue
         resolved.spans[markup] = spans
+        _number_notes(spans, notes, where, problems)
+        _check_leftovers(spans, references, where, report)
         for span in walk(spans):
             if span.kind == "xref":
                 _resolve_xref(span, resolved.numbers, where, problems)
             elif span.kind == "cite":
                 if _known_cites(span, references, where, problems):
                     clusters.append(span)
+            elif span.kind == "math" and (why := equations.problem(span.text)):
+                problems.error(where.file, _line_of(where, "$"),
+                               f"math ${span.text}$: expected LaTeX, found {why}")
+    for section in iter_sections(text.sections):
+        for block in section.blocks:
+            if KINDS[block.kind].value == "latex" and (why := equations.problem(block.text)):
+                problems.error(block.where.file, block.where.line,
+                               f"equation: expected LaTeX, found {why}")
     bibliography = Bibliography(references, doc.style, text.lang)
     for span, html in zip(clusters, bibliography.cite([c.cites for c in clusters])):
         span.html = html
@@ -142,10 +201,47 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
     return resolved, {item.key for span in clusters for item in span.cites}
 
 
+def _number_notes(spans: list[Span], notes: dict[str, str], where: Where,
+                  problems: Problems) -> None:
+    """Number the footnotes 1, 2, … in reading order; a label used again keeps its number."""
+    for note in notes_in(spans):
+        if notes_in(note.children):
+            problems.error(where.file, _line_of(where, "^["),
+                           "a footnote holds another footnote: write the second one after it")
+        if note.target and note.target in notes:
+            note.number, note.repeat = notes[note.target], True
+            continue
+        note.number = str(sum(1 for key in notes if key.startswith("#")) + 1)
+        notes[note.target or f"#{note.number}"] = note.number
+        if note.target:
+            notes[f"#{note.number}"] = note.number
+
+
+def _check_leftovers(spans: list[Span], references: dict[str, Reference], where: Where,
+                     report) -> None:
+    """Markup the parser did not read would print as typed: say so, with its line."""
+    for found, message in leftover_markup(spans):
+        report(where.file, _line_of(where, found), f"{message}; it would print as typed")
+    for span in walk(spans):
+        if span.kind != "text":
+            continue
+        for key in re.findall(r"(?<![\w\[])@([\w][\w:.-]*\w|\w)", span.text):
+            if key in references:
+                report(where.file, _line_of(where, "@" + key),
+                       f"'@{key}' names a reference but is not a citation: write [@{key}] "
+                       f"(it would print as typed)")
+
+
 def _resolve_xref(span: Span, numbers: dict[str, str], where: Where,
                   problems: Problems) -> None:
-    if span.target in numbers:
+    if numbers.get(span.target):
         span.number = numbers[span.target]
+        return
+    if span.target in numbers:
+        problems.error(where.file, _line_of(where, span.target.partition(":")[2]),
+                       f"cross-reference to the unnumbered section "
+                       f"{span.target.partition(':')[2]!r}: it has no number to show (link to "
+                       f"it in words, or number it)")
         return
     kind, _, target = span.target.partition(":")
     known = [k.partition(":")[2] for k in numbers if k.startswith(kind + ":")]

@@ -79,6 +79,8 @@ class Unit:
     """Its fingerprint as records of the first format kept it (kind and text together)."""
     index: int = -1
     """A block's place among its section's blocks, from 0."""
+    footnotes: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """The texts of its language's ``[^label]`` footnotes, which its markup may refer to."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -86,7 +88,7 @@ class Unit:
 
     @cached_property
     def features(self):
-        return parity.features(self.text, self.lang)
+        return parity.features(self.text, self.lang, self.footnotes)
 
 
 def fingerprint(text: str) -> str:
@@ -112,7 +114,8 @@ def named_units(text: Text) -> dict[str, Unit]:
     def add(key: str, what: str, content: str, where: Where | None, lines: bool = False) -> None:
         body = "\n".join(_fold(line) for line in content.split("\n")) if lines \
             else _fold(content)
-        found[key] = Unit(key, what, body, where or fallback, text.lang, legacy=_legacy(content))
+        found[key] = Unit(key, what, body, where or fallback, text.lang, legacy=_legacy(content),
+                          footnotes=text.footnotes)
 
     add("title", "the title", text.title, text.where.get("title"))
     for author, name in text.authors.items():
@@ -134,19 +137,33 @@ def named_units(text: Text) -> dict[str, Unit]:
         if table.note:
             add(f"tables/{table_id}/note", f"the note of table {table_id!r}", table.note,
                 table.where)
+        if table.groups:
+            add(f"tables/{table_id}/groups", f"the header groups of table {table_id!r}",
+                "\n".join(group.text for group in table.groups), table.where)
+        if table.rows:
+            add(f"tables/{table_id}/rows", f"the row labels of table {table_id!r}",
+                "\n".join("\t".join(row) for row in table.rows), table.where)
     for figure_id, figure in text.figures.items():
         add(f"figures/{figure_id}/caption", f"the caption of figure {figure_id!r}",
             figure.caption, figure.where)
         if figure.alt:
             add(f"figures/{figure_id}/alt", f"the text alternative of figure {figure_id!r}",
                 figure.alt, figure.where)
+        if figure.parts or figure.source:
+            add(f"figures/{figure_id}/parts", f"the subfigure captions and source of figure "
+                f"{figure_id!r}", "\n".join([*figure.parts, figure.source]), figure.where)
+    if text.funding:
+        add("funding", "the funding statement", text.funding, text.where.get("funding"))
+    for label, note in text.footnotes.items():
+        add(f"footnotes/{label}", f"footnote {label!r}", note,
+            text.where.get(f"footnotes/{label}"))
     for section in iter_sections(text.sections):
         add(f"{section.id}/title", f"the title of section {section.id!r}", section.title,
             section.where)
     return found
 
 
-def block_units(section: Section, lang: str) -> list[Unit]:
+def block_units(section: Section, lang: str, footnotes: dict[str, str]) -> list[Unit]:
     """A section's blocks, in order; keys are those of the language they are written in."""
     out = []
     for index, block in enumerate(section.blocks):
@@ -155,7 +172,7 @@ def block_units(section: Section, lang: str) -> list[Unit]:
         legacy = _legacy("\n".join([block.kind, block.text, *block.items]))
         out.append(Unit(block.key, block_name(block, section), body,
                         block.where or Where("", 0), lang, block.kind, bool(block.id), legacy,
-                        index))
+                        index, footnotes))
     return out
 
 
@@ -362,7 +379,8 @@ def alignment(doc: Document, records: Records) -> Alignment:
             found.records[key] = records.entries[key]
         section_id = key[:-len("/title")]
         if key.endswith("/title") and section_id in sections[source_lang]:
-            _align_section(section_id, found, sections, groups.get(section_id, []))
+            _align_section(section_id, found, sections, groups.get(section_id, []),
+                           {lang: doc.texts[lang].footnotes for lang in sections})
     return found
 
 
@@ -371,9 +389,9 @@ def _sections(text: Text) -> dict[str, Section]:
 
 
 def _align_section(section_id: str, found: Alignment, sections: dict[str, dict[str, Section]],
-                   group: list[Record]) -> None:
+                   group: list[Record], footnotes: dict[str, dict[str, str]]) -> None:
     section = sections[found.source_lang][section_id]
-    units = block_units(section, found.source_lang)
+    units = block_units(section, found.source_lang, footnotes[found.source_lang])
     matched = _match_records(units, group)
     pairs = [Pair(u.key, u, section=section_id) for u in units]
     for i, record in matched.items():
@@ -383,7 +401,7 @@ def _align_section(section_id: str, found: Alignment, sections: dict[str, dict[s
         if other is None:
             found.absent_sections[lang].add(section_id)
             continue
-        theirs = block_units(other, lang)
+        theirs = block_units(other, lang, footnotes[lang])
         fixed = _same_blocks(units, theirs, lambda i, unit: (
             [matched[i].prints.get(lang, "")] if i in matched and not unit.explicit else []))
         paired = align.align(units, theirs, _pair_score, PAIR_SCORE, MOVE_SCORE, fixed)
@@ -612,10 +630,11 @@ def _finding(pair: Pair, lang: str, state: str, diff: str, previous: str | None,
         label = "not marked in sync"
         parts.append(f"was edited in {lang} since it was last marked in sync, its source "
                      f"({source.where}) was not")
-    # Placed tables and figures are ids; people's names are the same in every language.
+    # Placed tables and figures are ids, an equation's LaTeX is no language's; people's names
+    # are the same in every language.
     why = untranslated(source.text, unit.text, source_lang, lang) \
-        if source.kind not in ("table", "figure") and not pair.key.startswith("authors/") \
-        else None
+        if source.kind not in ("table", "figure", "equation") \
+        and not pair.key.startswith("authors/") else None
     if why:
         label = label or "untranslated"
         parts.append(f"looks untranslated: {why}")

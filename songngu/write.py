@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import SetupError
+from .fontfiles import find_font, is_system_font
 from .project import DEFAULT_PDF_VARIANT
 
 VIRTUAL_ROOT = "/songngu-document/"
@@ -57,6 +58,8 @@ class Assets:
         root = {"fonts": self.fonts, "media": self.media}.get(top)
         if root is None or not rest:
             return None
+        if top == "fonts":
+            return find_font(self.fonts, rest)
         path = (root / rest).resolve()
         return path if path.is_relative_to(root.resolve()) and path.is_file() else None
 
@@ -239,9 +242,13 @@ class ForbiddenResource(Exception):
 
 
 def _fetcher_class():
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    from weasyprint.urls import (FatalURLFetchingError, URLFetcher, URLFetcherResponse,
+                                 URLFetchingError)
 
     class Refused(FatalURLFetchingError):
+        pass
+
+    class NotInstalled(URLFetchingError):
         pass
 
     class ProjectFetcher(URLFetcher):
@@ -258,9 +265,14 @@ def _fetcher_class():
             if parts.scheme == "data":
                 return super().fetch(url, headers)
             if parts.scheme == "file" and path.startswith(VIRTUAL_ROOT):
-                source = self.assets.resolve(path[len(VIRTUAL_ROOT):])
+                relative = path[len(VIRTUAL_ROOT):]
+                source = self.assets.resolve(relative)
                 if source is not None:
                     return URLFetcherResponse(url, source.read_bytes())
+                if relative.startswith("fonts/") and is_system_font(relative[6:]):
+                    # A fallback font that is not installed: the glyph check has made sure
+                    # that no character of the document needs it.
+                    raise NotInstalled(f"{relative[6:]} is not installed")
             raise Refused(f"refused to load {url!r}: pages may only use the project's fonts "
                           f"and files inside the document's folder")
 

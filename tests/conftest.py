@@ -26,9 +26,10 @@ def pdftotext(pdf: Path, *args: str) -> str:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
-    """The output folder of ``python build.py --lang all`` on the shipped sample."""
+    """The output folder of ``python build.py --lang all --strict`` on the shipped content: the
+    sample and the gallery (each in ``<out>/<lang>/<name>.pdf``)."""
     out = tmp_path_factory.mktemp("build")
-    result = run_build("--lang", "all", "--out", str(out))
+    result = run_build("--lang", "all", "--strict", "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
 

@@ -52,7 +52,7 @@ def vi_build(tmp_path_factory) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def parallel_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("parallel")
-    build(out, "--lang", "en+vi", "--handout")
+    build(out, "--lang", "en+vi", "--handout", "--content", "content/asean-japan")
     return out
 
 

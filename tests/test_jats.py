@@ -337,7 +337,7 @@ journal:
   issue: 2
 first_page: 31
 doi: 10.5555/jds.2024.031
-article_type: review-article
+article_type: review
 dates: {received: 2024-01-05, revised: 2024-02-10, accepted: 2024-02-20, published: 2024-03-01}
 authors:
   - {id: lan, email: lan@example.org, corresponding: true, affiliations: [hus, ird], orcid: 0000-0002-1825-0097}

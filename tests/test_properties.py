@@ -3,8 +3,10 @@
 Hypothesis mutates a valid document the way editors and translators break files: deleting
 keys, changing the type of a value, typing random Unicode, typing YAML syntax in the wrong
 place. Checking (load, model, parity, sync, fonts, resolve) must then either pass or raise
-:class:`ContentError`, never anything else. Most examples run the checks only; a few go on to
-render with WeasyPrint.
+:class:`ContentError`, never anything else; and whatever the checks accept renders to HTML in
+every language (``check`` and the build agree). Most examples stop at the HTML; a few go on to
+lay out the PDF with WeasyPrint. The documents mutated are a small one, the sample and the
+gallery's research article (equations, footnotes, subfigures, a two-level table header).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLE
 
-from songngu import pipeline, schedule, sync, write
+from songngu import pipeline, render, schedule, sync, write
 from songngu.errors import ContentError
 from songngu.project import BuildOptions, Project
 
@@ -31,7 +33,8 @@ SYNTAX = ["- ", ": ", "? ", "[", "]", "{", "}", ",", "#", "&a ", "*a", "*b ", "!
           "!!python/object:os.system ", "!custom ", "|", ">-", "'", '"', "\t", "\n", "---\n",
           "...\n", "<<: *a\n", "%YAML 1.1\n", "~", "@", "`", "%", "\\", "\ufeff", "\x00",
           "\x85", "\u2028", "\ud7ff", "2021-02-30", ".inf", "0x1F", "1e400", "-.nan", "[@", "^",
-          "**", "[@tbl:", "[@sec:x]", "](", "<script>"]
+          "**", "[@tbl:", "[@sec:x]", "](", "<script>", "^[", "[^", "[^x]", "$x$", "$$",
+          "{#eq:x}", "{#", "[@eq:x]", "\\frac{", "numbered: false\n", "appendix: true\n"]
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
     st.text(max_size=30), st.dates(min_value=dt.date(1, 1, 1)),
@@ -53,7 +56,9 @@ def _synced_copy(source: Path, target: Path) -> Path:
 def originals(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("originals")
     return {"base": _synced_copy(BASE, root / "base" / "article"),
-            "sample": _synced_copy(SAMPLE, root / "sample" / "asean-japan")}
+            "sample": _synced_copy(SAMPLE, root / "sample" / "asean-japan"),
+            "gallery": _synced_copy(ROOT / "content" / "urban-heat",
+                                    root / "gallery" / "urban-heat")}
 
 
 def _paths(data, prefix=()):
@@ -115,13 +120,18 @@ def _project(workdir: Path) -> Project:
 
 
 def _check(folder: Path, project: Project) -> None:
-    """The check stage as ``python build.py check`` runs it."""
+    """The check stage as ``python build.py check`` runs it; then, if it passed, the page of
+    every language is rendered: a document ``check`` accepts must build."""
     try:
         checked = pipeline.check_document(folder, project=project)
-        pipeline.resolve_document(checked)
+        resolved = pipeline.resolve_document(checked)
     except ContentError as error:
         assert error.problems and all(p.file and p.message for p in error.problems)
         assert any(p.severity == "error" for p in error.problems)
+        return
+    for lang in checked.doc.texts:
+        page = render.render_html(resolved, lang, project.templates)
+        assert checked.doc.texts[lang].title and "<body" in page
 
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -142,6 +152,15 @@ def test_a_mutated_sample_checks_or_fails_with_a_content_error(originals, mutati
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         _check(_mutated(originals["sample"], workdir, *mutation), _project(workdir))
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(mutation=mutations())
+def test_a_mutated_research_article_checks_and_renders_or_fails_with_a_content_error(
+        originals, mutation):
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        _check(_mutated(originals["gallery"], workdir, *mutation), _project(workdir))
 
 
 @settings(max_examples=4, **SETTINGS)

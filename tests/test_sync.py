@@ -86,9 +86,11 @@ def where(folder: Path, lang: str, needle: str) -> str:
 
 # --------------------------------------------------------------------------- the sample
 
-def test_the_shipped_sample_is_fully_in_sync(monkeypatch, capsys):
+@pytest.mark.parametrize("document", ["asean-japan", "urban-heat", "rainfall-note",
+                                      "japanese-teaching"])
+def test_every_shipped_document_is_fully_in_sync(monkeypatch, capsys, document):
     monkeypatch.chdir(ROOT)
-    assert check(capsys) == []
+    assert check(capsys, f"content/{document}") == []
     checked = pipeline.check_document(SAMPLE)
     total = len(checked.translation.states)
     assert total > 80

@@ -1,0 +1,82 @@
+"""Typeset LaTeX math: MathML for the browser, vector SVG for the PDF.
+
+LaTeX source → a problem (or None), MathML (latex2mathml) and SVG drawn as paths (ziamath,
+with its own STIX Two Math outlines, so the PDF embeds no font for math and nothing is
+rasterised). The source stays the accessible text of both: the SVG image's ``alt`` and
+the MathML ``alttext``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import lru_cache
+
+MAX_LENGTH = 2000
+"""Characters of LaTeX in one formula: bounds the work a formula can cause."""
+_COMMAND = re.compile(r"\\([A-Za-z]+\*?|.)")
+
+
+@lru_cache(maxsize=1)
+def _known_commands() -> frozenset[str]:
+    from latex2mathml import commands, symbols_parser
+
+    names = {value for value in vars(commands).values()
+             if isinstance(value, str) and value.startswith("\\")}
+    names |= {key for key in symbols_parser.SYMBOLS if key.startswith("\\")}
+    names |= {"\\" + name for name in ("sin", "cos", "tan", "log", "ln", "exp", "max", "min",
+                                       "lim", "det", "sup", "inf", "arg", "deg", "dim", "gcd")}
+    return frozenset(names)
+
+
+def problem(latex: str) -> str | None:
+    """Why ``latex`` cannot be typeset, or None."""
+    if len(latex) > MAX_LENGTH:
+        return f"a formula of at most {MAX_LENGTH} characters, found {len(latex)}"
+    depth = 0
+    for ch, before in zip(latex, " " + latex):
+        if before == "\\":
+            continue
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return "a '}' that closes no '{'"
+    if depth:
+        return f"{depth} '{{' left unclosed"
+    unknown = sorted({f"\\{name}" for name in _COMMAND.findall(latex)
+                      if len(name) > 1 and f"\\{name}" not in _known_commands()})
+    if unknown:
+        return f"unknown command{'s' * (len(unknown) > 1)} {', '.join(unknown)}"
+    try:
+        svg(latex, True)
+        mathml(latex, True)
+    except Exception as exc:  # both libraries raise many kinds on input they cannot read
+        return f"cannot typeset it ({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})"
+    return None
+
+
+@lru_cache(maxsize=512)
+def mathml(latex: str, display: bool) -> str:
+    from latex2mathml.converter import convert
+
+    return convert(latex, display="block" if display else "inline")
+
+
+@lru_cache(maxsize=512)
+def svg(latex: str, display: bool, size: float = 14.67) -> tuple[str, float, float, float]:
+    """(SVG text, width, height, depth below the baseline), in CSS px at ``size`` px."""
+    import ziamath
+
+    drawing = ziamath.Latex(latex, size=size, inline=not display)
+    text = drawing.svg()
+    view = re.search(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"', text)
+    if view is None:  # pragma: no cover - ziamath always writes a viewBox
+        raise ValueError("no viewBox")
+    _, top, width, height = map(float, view.groups())
+    return text, width, height, top + height
+
+
+def svg_data_url(latex: str, display: bool) -> tuple[str, float, float, float]:
+    """The SVG as a ``data:`` URL (an image of its own: its ids cannot clash with others')."""
+    text, width, height, depth = svg(latex, display)
+    return ("data:image/svg+xml;base64," + base64.b64encode(text.encode()).decode("ascii"),
+            width, height, depth)

@@ -1,0 +1,70 @@
+"""Declare each kind of body block once: what it holds, how it is numbered and linked.
+
+block name → :class:`BlockKind`. The model checks a block against its entry (``value``), the
+resolve stage numbers the kinds that have a ``counter`` and resolves ``[@<xref>:id]`` to
+them, the renderers link them by ``anchor`` and draw them with the template macro ``macro``,
+and parity compares counterparts by ``parity``. Adding a kind is an entry here, its macro in
+``templates/<name>/blocks.html.j2``, its CSS and its labels in the catalogs (``label`` is
+extracted from this file by ``pybabel extract``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def N_(message: str) -> str:
+    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
+    return message
+
+
+@dataclass(frozen=True)
+class BlockKind:
+    name: str
+    """The key a content file writes: ``- p: …``."""
+    noun: str
+    """How messages name it: "paragraph"."""
+    value: str
+    """``markup`` (inline text), ``items`` (a list of markup), ``id`` (the id of a table or
+    figure of document.yaml) or ``latex`` (a display equation)."""
+    counter: str = ""
+    """The numbering it takes part in (``table``, ``figure``, ``equation``), if any."""
+    xref: str = ""
+    """The prefix that cross-references it: ``[@tbl:trade]``."""
+    anchor: str = ""
+    """The prefix of its HTML id: ``tbl-trade``."""
+    parity: str = "markup"
+    """How counterparts are compared: ``markup`` (citations, numbers, footnotes), ``items``
+    (item by item), ``same-id`` (the same table or figure placed) or ``same-latex``."""
+    macro: str = ""
+    """The template macro that draws it."""
+    label: str = ""
+    """How a cross-reference to it reads, a catalog message: "Table %(num)s"."""
+
+
+KINDS: dict[str, BlockKind] = {kind.name: kind for kind in (
+    BlockKind("p", "paragraph", "markup", macro="paragraph"),
+    BlockKind("heading", "subheading", "markup", macro="subheading"),
+    BlockKind("table", "table", "id", "table", "tbl", "tbl-", "same-id", "table",
+              N_("Table %(num)s")),
+    BlockKind("figure", "figure", "id", "figure", "fig", "fig-", "same-id", "figure",
+              N_("Figure %(num)s")),
+    BlockKind("quote", "quotation", "markup", macro="quotation"),
+    BlockKind("list", "list", "items", parity="items", macro="item_list"),
+    BlockKind("ordered", "numbered list", "items", parity="items", macro="item_list"),
+    BlockKind("equation", "equation", "latex", "equation", "eq", "eq-", "same-latex",
+              "equation", N_("Eq. (%(num)s)")),
+)}
+
+XREF_TARGETS: dict[str, str] = {"sec": "section"} | {
+    kind.xref: kind.counter for kind in KINDS.values() if kind.xref}
+"""``[@<prefix>:id]`` → the kind of target: ``tbl`` → ``table``; ``sec`` → ``section``."""
+
+ANCHORS: dict[str, str] = {"section": "sec-"} | {
+    kind.counter: kind.anchor for kind in KINDS.values() if kind.counter}
+"""The HTML id prefix of each kind of cross-reference target."""
+
+XREF_LABELS: dict[str, str] = {
+    "section": N_("Section %(num)s"), "appendix": N_("Appendix %(num)s")} | {
+    kind.counter: kind.label for kind in KINDS.values() if kind.counter}
+"""How a cross-reference to each kind of target reads (a catalog message)."""

@@ -1,0 +1,48 @@
+"""Scripts the main serif lacks: the CJK fallback declared with unicode-range counts as drawable,
+and when it is not installed the message says how to install it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from songngu import fontfiles, glyphs
+from songngu.errors import Problems
+from songngu.load import load_yaml_text
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates" / "journal"
+FONTS = ROOT / "fonts"
+
+
+def _check(text: str) -> list[str]:
+    problems = Problems()
+    loaded = load_yaml_text(f"title: {text}\n", Path("en.yaml"), problems)
+    glyphs.check_glyphs([loaded], glyphs.template_fonts(TEMPLATE, FONTS), problems)
+    return [str(p) for p in problems.items]
+
+
+@pytest.mark.skipif(not fontfiles.SYSTEM_FONTS["NotoSerifCJK-Regular.ttc"].is_file(),
+                    reason="fonts-noto-cjk is not installed")
+def test_japanese_chinese_korean_and_the_non_breaking_hyphen_are_drawable():
+    assert _check("日本語教育 中文 한국어 e\u2011learning") == []
+
+
+def test_a_character_no_font_has_is_still_refused():
+    found = _check("a snowman \u2603")
+    assert len(found) == 1 and "U+2603 SNOWMAN" in found[0]
+
+
+def test_without_the_fallback_installed_the_message_says_how_to_install_it(monkeypatch,
+                                                                           tmp_path):
+    monkeypatch.setattr(fontfiles, "SYSTEM_FONTS", {
+        name: tmp_path / name for name in fontfiles.SYSTEM_FONTS})
+    found = _check("日本語")
+    assert len(found) == 1
+    assert found[0].startswith("en.yaml:1: expected characters the fonts can draw, found "
+                               "'日' (U+65E5 CJK UNIFIED IDEOGRAPH-65E5)")
+    assert "which need NotoSerifCJK-Regular.ttc: install it (apt-get " \
+           "install fonts-noto-cjk) or copy it into the fonts folder" in found[0]
+    # Text the main serif draws needs no fallback at all.
+    assert _check("Tiếng Việt") == []
