@@ -96,6 +96,10 @@ COLUMN_WIDTH_PT = 57 * 72 / 25.4
 """The width of one language's column on the A5 parallel page (parallel.css)."""
 CELL_CHAR_PT, CELL_PADDING_PT = 4.2, 6.0
 """An average character of the tables' 8 pt type, and a cell's padding left and right."""
+WIDE = 1.25
+"""A table spans both columns when its narrowest estimate passes a column by this much: below
+that it fits by tightening and wrapping (hyphenation breaks the longest English words), and
+the layout report would name a table that still overflowed."""
 
 
 def _narrowest(view: render.LanguageView, doc: Document, table_id: str) -> float:
@@ -136,7 +140,7 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc:
                 continue
             anchor = {"table": "tbl-", "figure": "fig-"}.get(block.kind)
             wide = block.kind == "table" and any(
-                _narrowest(view, doc, b.text) > COLUMN_WIDTH_PT
+                _narrowest(view, doc, b.text) > WIDE * COLUMN_WIDTH_PT
                 for view, b in zip(views, block_parts) if b is not None)
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
                        f"{anchor}{block.text}" if anchor else "", wide=wide)
