@@ -105,8 +105,8 @@ def test_a_title_edit_rebuilds_every_language_whose_page_one_shows_it(ws):
 
 
 def _change_document(ws):
-    ws.edit(ws.doc / "document.yaml", "volume: 226", "volume: 227")
-    return "227(03)"
+    ws.edit(ws.doc / "document.yaml", "doi: 10.34238/tnu-jst.4151", "doi: 10.34238/tnu-jst.4152")
+    return 'href="https://doi.org/10.34238/tnu-jst.4152"'
 
 
 def _change_references(ws):
