@@ -87,10 +87,11 @@ def check(document, first_label: int = 1) -> list[Finding]:
             note(f"the heading {_text(last_block[0])!r} ends the page; its text is on the next")
     for page, used in zip(pages, used_heights(document)):
         page.used = used
+    forced = [_forced_break(page._page_box, boxes) for page in document.pages]
     for number, page in enumerate(pages[:-1], 1):
         height = page.bottom - page.top
         empty = (height - page.used) / height if height else 0
-        if empty > MOST_EMPTY:
+        if empty > MOST_EMPTY and not forced[number]:
             pushed = pages[number].first_block or "the next block"
             findings.append(Finding(number, str(first_label + number - 1),
                                     f"{empty:.0%} of the page is left empty: {pushed} did not "
@@ -252,6 +253,23 @@ def move_floats(root, moves: list[tuple[object, int]]) -> None:
         parent.remove(element)
         tail_index = list(parent).index(target) + 1
         parent.insert(tail_index, element)
+
+
+FORCED = frozenset({"page", "left", "right", "recto", "verso"})
+
+
+def _forced_break(page_box, boxes) -> bool:
+    """Whether the page starts with a break the template asks for (an appendix starts a new
+    page): the page before it may end where its content ends."""
+    box = next((child for child in page_box.children
+                if not isinstance(child, boxes.MarginBox)), None)
+    while box is not None:
+        if box.style["break_before"] in FORCED:
+            return True
+        children = [child for child in getattr(box, "children", ())
+                    if not isinstance(child, (boxes.LineBox, boxes.TextBox))]
+        box = children[0] if children else None
+    return False
 
 
 def used_heights(document) -> list[float]:

@@ -246,11 +246,16 @@ def _cli(*args: str) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-@pytest.mark.parametrize("lang", ["vi", "en", "en+vi"])
-def test_the_sample_and_its_handouts_have_an_empty_layout_report(tmp_path, lang):
-    """--strict turns every layout finding into an error: each PDF builds, and none is printed."""
-    code, printed = _cli("--lang", lang, "--handout", "--strict", "--content", str(SAMPLE),
-                         "--out", str(tmp_path))
+DOCUMENTS = sorted(path.parent.name for path in SAMPLE.parent.glob("*/document.yaml"))
+
+
+@pytest.mark.parametrize("lang", ["all", "en+vi"])
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_sample_and_its_handouts_have_an_empty_layout_report(tmp_path, document, lang):
+    """--strict turns every layout finding into an error: each PDF of every sample (journal
+    pages and handouts in each language, and the parallel handout) builds, none printed."""
+    code, printed = _cli("--lang", lang, "--handout", "--strict", "--no-html",
+                         "--content", str(SAMPLE.parent / document), "--out", str(tmp_path))
     assert code == 0 and "layout:" not in printed, printed
 
 
