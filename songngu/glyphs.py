@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problems, SetupError, display_path
+from .limits import resolve_references
 from .load import Loaded
 from .model import Document
 
@@ -130,7 +131,8 @@ def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> N
     for loaded in sources:
         found: dict[int, dict[str, None]] = {}  # line → characters, in order of appearance
         for path, text in loaded.strings():
-            for char in dict.fromkeys(text):
+            # As the page will show it: a character reference (&#x65E5;) is its character.
+            for char in dict.fromkeys(text + resolve_references(text)):
                 if char not in verdicts:
                     verdicts[char] = fonts.lacking(char)
                 if verdicts[char]:

@@ -39,7 +39,13 @@ class Span:
 
 
 class InlineSyntaxError(ValueError):
-    """Malformed citation or cross-reference markup."""
+    """Malformed citation or cross-reference markup, a link target that is not allowed, or a
+    control character written as a character reference; ``needle``: what to look for on the
+    lines of the text, to report the right one."""
+
+    def __init__(self, message: str, needle: str = "[@"):
+        super().__init__(message)
+        self.needle = needle
 
 
 def parse_inline(markup: str) -> list[Span]:
@@ -68,7 +74,22 @@ def parse_inline(markup: str) -> list[Span]:
             current.append(Span("text", " "))
         else:
             current.append(Span("text", token.content))
+    _check_safe(spans, markup)
     return _merge_text(spans)
+
+
+def _check_safe(spans: list[Span], markup: str) -> None:
+    """Links only to allowed targets; no control character, however it was written."""
+    from .limits import control_problem
+    from .links import url_problem
+
+    for span in walk(spans):
+        if span.kind == "link" and (problem := url_problem(span.href, fragments=True)):
+            needle = next((part for part in ("](" + span.href, span.href) if part in markup),
+                          "](")
+            raise InlineSyntaxError(f"link: {problem}", needle)
+        if span.text and (problem := control_problem(span.text)):
+            raise InlineSyntaxError(problem, "&#")
 
 
 def plain_text(spans: list[Span]) -> str:

@@ -126,7 +126,7 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
         try:
             spans = parse_inline(markup)
         except InlineSyntaxError as exc:
-            problems.error(where.file, _line_of(where, "[@"), str(exc))
+            problems.error(where.file, _line_of(where, exc.needle), str(exc))
             continue
         resolved.spans[markup] = spans
         for span in walk(spans):
