@@ -8,6 +8,8 @@ with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import time
 import traceback
@@ -117,8 +119,9 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
 
         return watch.run(project, args.lang, options, port=args.port, workers=args.jobs)
     started = time.perf_counter()
-    written = schedule.build(find_documents(project.content), project, args.lang, options,
-                             progress.Console(), force=args.force, workers=args.jobs)
+    with _terminate_like_interrupt():  # SIGTERM stops a build as Ctrl-C does, cleanly
+        written = schedule.build(find_documents(project.content), project, args.lang, options,
+                                 progress.Console(), force=args.force, workers=args.jobs)
     elapsed = time.perf_counter() - started
     print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
     return 0
@@ -154,6 +157,21 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
 
 
 COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync}
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -28,7 +28,7 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -128,11 +128,13 @@ class State:
             return None
         return [Path(name) for name in files]
 
-    def record(self, doc_id: str, output: str, key: str, files: list[Path]) -> None:
-        """Remember a successful build; saved at once, so an interrupted batch keeps it."""
+    def record(self, doc_id: str, output: str, key: str, files: list[Path],
+               stamp_of: Callable[[Path], Path] = lambda path: path) -> None:
+        """Remember a successful build; saved at once. ``stamp_of``: where each file is while
+        the build is not yet in place (its size and time are kept when it moves)."""
         from . import write  # after the build: planning one needs no writer
-        self.entries[f"{doc_id}/{output}"] = {"key": key,
-                                              "files": {str(f): _stamp(f) for f in files}}
+        self.entries[f"{doc_id}/{output}"] = {
+            "key": key, "files": {str(f): _stamp(stamp_of(f)) for f in files}}
         write.write_text(self.file, json.dumps(self.entries, indent=1, sort_keys=True))
 
 

@@ -124,6 +124,9 @@ def _merge_text(spans: list[Span]) -> list[Span]:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "entity", "newline",
                                     "backticks"])
+    # Every target becomes a link token, so that the allow-list (songngu.links) decides and
+    # says so with the line: markdown-it would keep javascript: or file: silently as text.
+    md.validateLink = lambda url: True
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "sup", _sup_rule)
     return md

@@ -114,8 +114,10 @@ def _reference_problem(references: list[str], written: str) -> str | None:
 
 def _use_problem(root, written: str) -> str | None:
     """Bound what ``<use>`` elements repeat: their nesting and the elements drawn in all."""
-    ids = {element.get("id"): element for element in root.iter()
-           if isinstance(element.tag, str) and element.get("id")}
+    # lxml makes a Python object for an element when asked and may drop it after: keeping
+    # them all alive keeps each element's id() its own while sizes are memoised by it.
+    alive = [element for element in root.iter() if isinstance(element.tag, str)]
+    ids = {element.get("id"): element for element in alive if element.get("id")}
     sizes: dict[int, int] = {}
     budget = limits.SVG_ELEMENTS.value
     depth_limit = limits.SVG_USE_DEPTH.value

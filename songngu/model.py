@@ -613,6 +613,10 @@ def _number_pattern(pattern: str) -> bool:
     return re.search(r"[0#@]", pattern) is not None
 
 
+MAX_CELL = 10 ** 15
+"""Numbers in tables stay below a quadrillion: Babel cannot format 1.0e+308."""
+
+
 def _row(check: _Checker, path: tuple, row: Any, columns: list[Column],
          what: str) -> list | None:
     if not isinstance(row, list) or len(row) != len(columns):
@@ -624,7 +628,7 @@ def _row(check: _Checker, path: tuple, row: Any, columns: list[Column],
     for c, (cell, col) in enumerate(zip(row, columns)):
         if cell is not None and col.kind != "text" and (
                 isinstance(cell, bool) or not isinstance(cell, (int, float))
-                or cell != cell or cell in (float("inf"), float("-inf"))):
+                or cell != cell or not -MAX_CELL < cell < MAX_CELL):
             check.error(path + (c,), f"{what}, column {c + 1}: expected a number (or ~ for an "
                                      f"empty cell), found {_found(cell)}")
             return None

@@ -12,7 +12,11 @@ worker's traceback.
 
 A worker ends with ``os._exit``: it must not run the parent's exit handlers or flush the
 parent's buffers a second time. It stops at SIGTERM like at Ctrl-C, removing its temporary
-files, and when the parent goes away.
+files; one that does not stop within a second (deep inside a layout) is killed. It dies with
+its parent: the kernel kills it when the parent ends, however the parent ends
+(``PR_SET_PDEATHSIG``), and it checks that its parent is still the one that started it before
+it renames a finished file (:func:`still_wanted`). A worker only ever writes into its build's
+own folder (:mod:`songngu.staging`); putting files in place is the parent's last step.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 import traceback
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any, Callable
@@ -30,6 +35,35 @@ from .errors import ContentError, SetupError
 
 Job = Callable[[Callable[[object], None]], Any]
 Report = Callable[[object], None]
+
+
+STOP_GRACE = 1.0
+"""Seconds a worker has to stop at SIGTERM before it is killed."""
+_PR_SET_PDEATHSIG = 1
+_parent: int | None = None
+"""In a worker: the process that started it."""
+
+
+def still_wanted() -> bool:
+    """Whether this process may still put a file in place: not a worker whose parent is gone
+    (it would be adopted by another process, and its build superseded)."""
+    return _parent is None or os.getppid() == _parent
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent ends (Linux); end now if the
+    parent ended already, between the fork and this call."""
+    global _parent
+    _parent = parent
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: still_wanted() still guards the renames
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class JobFailed(Exception):
@@ -77,7 +111,10 @@ class Pool:
     def __exit__(self, kind, error, tb) -> None:
         """Let the running jobs finish (stop them on Ctrl-C); raise the first job's error."""
         if kind is not None and issubclass(kind, KeyboardInterrupt):
-            for worker in [*self.idle, *(w for w, _ in self.busy.values())]:
+            workers = [*self.idle, *(w for w, _ in self.busy.values())]
+            for worker in workers:  # all at once, so that all stop within the one second
+                worker.interrupt()
+            for worker in workers:
                 worker.stop()
             return
         try:
@@ -125,8 +162,10 @@ class Worker:
         sys.stdout.flush()
         sys.stderr.flush()
         ours, theirs = Pipe(duplex=True)
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
+            _die_with_parent(parent)
             # Only this worker's pipe stays open here: the others must see EOF when their
             # parent goes away.
             for sibling in siblings:
@@ -179,7 +218,23 @@ class Worker:
                 os.kill(self.pid, signal.SIGTERM)
 
     def stop(self) -> None:
+        """Stop the job within a second: SIGTERM, then SIGKILL if it has not ended by then
+        (its temporary files are in its build's folder, which goes with the build)."""
         self.interrupt()
+        deadline = time.monotonic() + STOP_GRACE
+        while time.monotonic() < deadline:
+            with self._reaping:
+                if self._reaped:
+                    return
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    self._reaped = True
+                    self.conn.close()
+                    return
+            time.sleep(0.01)
+        with self._reaping:
+            if not self._reaped:
+                os.kill(self.pid, signal.SIGKILL)
         self.reap()
 
     def close(self) -> None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import gc
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import parallel, progress
+from . import lock, parallel, progress, staging
 from .project import BuildOptions, Project, job_languages
 
 if TYPE_CHECKING:
@@ -30,15 +30,24 @@ if TYPE_CHECKING:
 
 def build(folders: list[Path], project: Project, lang_choice: str, options: BuildOptions,
           report: progress.Report, force: bool = False,
-          workers: int | None = None) -> list[Path]:
+          workers: int | None = None, early_pages: bool = False) -> list[Path]:
     """Build the documents in ``folders`` in the chosen languages; return the files written.
 
     What was built from the very same inputs is kept, unless ``force``. PDFs are laid out by
-    ``workers`` processes at a time (one per core by default).
+    ``workers`` processes at a time (one per core by default). Nothing is put in place
+    unless everything succeeded (``early_pages``: the HTML pages at once, for --watch).
     """
     cores = workers or parallel.usable_cores()
     written: list[Path] = []
     with ExitStack() as stack:
+        # One build at a time per output folder; what a killed one left goes first. Every
+        # file is written into a folder of this build's own, and put in place when all
+        # succeeded (see songngu.staging).
+        stack.enter_context(lock.folder_lock(project.out, "output", report))
+        staging.clean_leftovers(project.out)
+        staged = stack.enter_context(staging.Staging(project.out, report, early_pages))
+        report, final_project = staged.report, project
+        project = replace(project, out=staged.area)
         pool = None
         if force and options.lays_out:
             # Everything is made again: the workers need not wait for the plan.
@@ -46,8 +55,8 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
             pool = stack.enter_context(_pool(min(most, cores), report))
         from . import incremental  # (PyYAML) after that fork, for the same reason
 
-        state = incremental.State(project.out)
-        plans = [_plan(folder, project, lang_choice, options, state, force, report)
+        state = incremental.State(final_project.out)
+        plans = [_plan(folder, final_project, lang_choice, options, state, force, report)
                  for folder in folders]
         report(progress.Planned(sum(_numbered_outputs(output, options)
                                     for plan in plans for output in plan.todo or [])))
@@ -68,15 +77,17 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
                 plan.todo = job_languages(lang_choice, doc.languages, doc.id)
                 plan.keys = incremental.language_keys(
                     plan.folder, doc.languages, plan.todo, project.templates, project.fonts,
-                    project.out, options)
+                    final_project.out, options)
             for output in plan.todo:
-                record = partial(_record, state, doc.id, output, plan.keys[output], written)
+                record = partial(_record, staged, doc.id, output, plan.keys[output], written)
                 files, pdfs = pipeline.prepare_output(checked, resolved, output, project,
                                                       options, report)
+                staged.commit_pages(files)
                 if pool is None or not pdfs:
                     record(files, [])
                 else:
                     pool.submit(partial(layout.run, pdfs), partial(record, files))
+        staged.finish.append(partial(_save_state, state, staged))
     return written
 
 
@@ -130,7 +141,15 @@ def _numbered_outputs(output: str, options: BuildOptions) -> int:
     return 0 if "+" in output else options.html + options.pdf
 
 
-def _record(state: incremental.State, doc_id: str, output: str, key: str,
+def _record(staged: staging.Staging, doc_id: str, output: str, key: str,
             written: list[Path], pages: list[Path], files: list[Path]) -> None:
-    state.record(doc_id, output, key, pages + files)
-    written.extend(pages + files)
+    final = [staged.final(path) for path in pages + files]
+    staged.records.append((doc_id, output, key, final))
+    written.extend(final)
+
+
+def _save_state(state: incremental.State, staged: staging.Staging) -> None:
+    """Record every output of the build in the state file that moves in with them."""
+    state.file = staged.area / state.file.name
+    for doc_id, output, key, files in staged.records:
+        state.record(doc_id, output, key, files, staged.staged_or_final)

@@ -84,7 +84,7 @@ class Rebuild:
     def stop(self) -> None:
         if self.thread.is_alive():
             self.stopped = True
-            self.worker.interrupt()
+            self.worker.stop()  # killed if it has not stopped within a second
             self.thread.join()
 
     def _follow(self, job) -> None:
@@ -221,13 +221,16 @@ class _Announcer:
 
     def __call__(self, item: object) -> None:
         self.console(item)
-        if isinstance(item, progress.Finished) and item.output.endswith(".html"):
-            self.server.announce(Path(item.output))
+        if isinstance(item, progress.Committed):  # in place: only now can a page reload
+            for file in item.files:
+                if file.endswith(".html"):
+                    self.server.announce(Path(file))
 
 
 def _build(project, lang_choice, options, workers, report) -> list[Path]:
     folders = find_documents(project.content)  # a new document joins at once
-    return schedule.build(folders, project, lang_choice, options, report, workers=workers)
+    return schedule.build(folders, project, lang_choice, options, report, workers=workers,
+                          early_pages=True)
 
 
 def _pages(project: Project, lang_choice: str) -> list[str]:
