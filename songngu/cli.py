@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        if args.command != "check":
+            print("nothing was written", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return 2
@@ -146,11 +148,13 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
     if bool(args.all) == bool(args.block):
         raise SetupError("sync: say which blocks to mark in sync: --block SECTION/N (repeatable) "
                          "or --all")
+    from .lock import folder_lock
     for folder in find_documents(project.content):
-        checked = pipeline.check_document(folder, False, project)
-        lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
-                                                                           checked.doc)[0]
-        count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text)
+        with folder_lock(folder, "document", print):  # two syncs at once would lose marks
+            checked = pipeline.check_document(folder, False, project)
+            lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
+                                                                               checked.doc)[0]
+            count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text)
         print(f"marked {count} block{'s' * (count != 1)} of {lang or 'every language'} in "
               f"sync: wrote {file}")
     return 0

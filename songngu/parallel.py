@@ -88,7 +88,7 @@ class Pool:
         self.report = report
         self.idle: list[Worker] = []
         for _ in range(max(1, workers)):
-            self.idle.append(Worker.start(warm_up, siblings=self.idle))
+            self.idle.append(Worker.start(warm_up, siblings=self.idle, end_at_once=True))
         self.busy: dict[Connection, tuple[Worker, Callable[[Any], None]]] = {}
         self.errors: list[BaseException] = []
 
@@ -111,20 +111,27 @@ class Pool:
     def __exit__(self, kind, error, tb) -> None:
         """Let the running jobs finish (stop them on Ctrl-C); raise the first job's error."""
         if kind is not None and issubclass(kind, KeyboardInterrupt):
-            workers = [*self.idle, *(w for w, _ in self.busy.values())]
-            for worker in workers:  # all at once, so that all stop within the one second
-                worker.interrupt()
-            for worker in workers:
-                worker.stop()
+            self._stop_all()
             return
         try:
             while self.busy:
                 self._wait_any()
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for the last jobs
+            self._stop_all()
+            raise
         finally:
             for worker in self.idle:  # at once, even one still warming up
                 worker.stop()
         if kind is None and self.errors:
             raise self.errors[0]
+
+    def _stop_all(self) -> None:
+        workers = [*self.idle, *(w for w, _ in self.busy.values())]
+        for worker in workers:  # all at once, so that all stop within the one second
+            worker.interrupt()
+        for worker in workers:
+            worker.stop()
+        self.idle, self.busy = [], {}
 
     def _wait_any(self) -> None:
         for conn in wait(list(self.busy)):
@@ -158,7 +165,9 @@ class Worker:
 
     @classmethod
     def start(cls, warm_up: Callable[[], None] | None = None,
-              siblings: list["Worker"] = ()) -> "Worker":
+              siblings: list["Worker"] = (), end_at_once: bool = False) -> "Worker":
+        """Fork a worker. ``end_at_once``: it ends at SIGTERM or SIGINT without unwinding
+        (a layout worker: what it writes is in its build's folder, which the build removes)."""
         sys.stdout.flush()
         sys.stderr.flush()
         ours, theirs = Pipe(duplex=True)
@@ -171,7 +180,7 @@ class Worker:
             for sibling in siblings:
                 sibling.conn.close()
             ours.close()
-            _serve(theirs, warm_up)
+            _serve(theirs, warm_up, end_at_once)
         theirs.close()
         return cls(pid, ours)
 
@@ -254,12 +263,18 @@ class Worker:
             self._reaped = True
 
 
-def _serve(conn: Connection, warm_up: Callable[[], None] | None) -> None:
+def _serve(conn: Connection, warm_up: Callable[[], None] | None,
+           end_at_once: bool = False) -> None:
     """The worker's life: warm up, then run jobs until told to stop."""
     status = 0
     try:
-        # SIGTERM (a newer save in watch mode) unwinds like Ctrl-C, so temporary files go.
-        signal.signal(signal.SIGTERM, _interrupt)
+        if end_at_once:  # within WeasyPrint, unwinding could take seconds
+            signal.signal(signal.SIGTERM, _end_now)
+            signal.signal(signal.SIGINT, _end_now)
+        else:
+            # SIGTERM (a newer save in watch mode) unwinds like Ctrl-C: the build it runs
+            # stops its workers and removes its folder.
+            signal.signal(signal.SIGTERM, _interrupt)
         if warm_up is not None:
             warm_up()
         while True:
@@ -298,6 +313,10 @@ def _run_job(job: Job, conn: Connection) -> None:
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _end_now(signum, frame):
+    os._exit(128 + signum)
 
 
 def _send_quietly(conn: Connection, message: tuple) -> None:

@@ -86,6 +86,7 @@ def png_header(width: int, height: int, data: bytes = b"") -> bytes:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
-    """Every file of an output folder, with its bytes."""
+    """Every output file of an output folder, with its bytes (not the unfinished files of a
+    killed build, which the next build removes)."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and ".songngu-build-" not in str(p.relative_to(out))}
