@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
@@ -187,7 +187,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def _built_file(self, path: str) -> Path | None:
         """The output file a URL path names: a regular file below the output folder, not a
         hidden one (the build's state, its unfinished files), never a folder's listing."""
-        parts = [part for part in path.split("/") if part]
+        parts = [part for part in unquote(path).split("/") if part]
         if not parts or any(part.startswith(".") for part in parts):
             return None
         root = self.server.root.resolve()

@@ -256,3 +256,104 @@ def test_hostile_content_is_a_clear_error_quickly_and_keeps_the_last_outputs(
     assert run.seconds < 6 * SECONDS, f"{run.seconds:.1f} s"  # a busy machine is slower
     assert run.peak < PEAK, f"{run.peak / 2**20:.0f} MB"
     assert snapshot(out) == before
+
+
+# --------------------------------------------------------------------------- setup errors
+
+def _setup_case(sample_copy, good_build, tmp_path, *extra: str, env=None):
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out, symlinks=True)
+    return out, snapshot(out), measured("--lang", "all", "--force", "--content",
+                                        str(sample_copy), "--out", str(out), *extra, env=env)
+
+
+def _assert_setup_error(run, expected: str) -> None:
+    assert run.code == 2, run.err
+    assert expected in run.err, run.err
+    assert "nothing was written" in run.err
+    assert "internal error" not in run.err and "Traceback" not in run.err
+
+
+def test_an_output_path_taken_by_a_folder_is_named_and_nothing_moves(
+        sample_copy, good_build, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out)
+    (out / "vi" / "asean-japan.pdf").unlink()
+    (out / "vi" / "asean-japan.pdf").mkdir()  # a folder where the PDF goes
+    before = snapshot(out)
+    run = measured("--lang", "all", "--force", "--content", str(sample_copy), "--out", str(out))
+    _assert_setup_error(run, f"cannot write {out / 'vi' / 'asean-japan.pdf'}: a folder of "
+                             f"that name is in the way")
+    assert snapshot(out) == before  # the English outputs too: all or nothing
+
+
+def test_an_output_folder_that_is_a_file_is_named(sample_copy, tmp_path):
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    run = measured("--lang", "en", "--content", str(sample_copy), "--out", str(out))
+    _assert_setup_error(run, f"{out} is a file, not a folder")
+
+
+def test_a_full_disk_is_a_setup_error_and_the_last_outputs_stay(
+        sample_copy, good_build, tmp_path, monkeypatch, capsys):
+    import errno
+    import pathlib
+
+    from songngu import cli
+
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out)
+    before = snapshot(out)
+    write_text = pathlib.Path.write_text
+
+    def full(self, *args, **kwargs):
+        if self.name.endswith(".part"):  # every file the build writes
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    code = cli.main(["--lang", "all", "--force", "--no-pdf", "--content", str(sample_copy),
+                     "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "No space left on device" in err and "nothing was written" in err
+    assert "cannot write " in err and "asean-japan.html" in err
+    assert snapshot(out) == before
+
+
+def test_a_broken_template_is_named_with_its_line(sample_copy, good_build, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    page = templates / "journal" / "article.html.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    line = len(page.read_text(encoding="utf-8").splitlines())
+    out, before, run = _setup_case(sample_copy, good_build, tmp_path, "--templates",
+                                   str(templates))
+    _assert_setup_error(run, f"article.html.j2:{line}: the template cannot be read")
+    assert snapshot(out) == before
+
+
+def test_a_broken_catalog_is_named(sample_copy, good_build, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    catalog = templates / "journal" / "locales" / "vi" / "LC_MESSAGES" / "messages.po"
+    catalog.write_text('msgid "x"\nmsgstr "y" "\n\x00garbage', encoding="utf-8")
+    out, before, run = _setup_case(sample_copy, good_build, tmp_path, "--templates",
+                                   str(templates))
+    _assert_setup_error(run, f"{catalog}: the label catalog cannot be read")
+    assert snapshot(out) == before
+
+
+def test_a_1_gb_file_in_the_folder_is_fingerprinted_in_little_memory(sample_copy, tmp_path):
+    big = sample_copy / "data.bin"
+    with big.open("wb") as handle:  # sparse: a gigabyte that takes no disk
+        handle.truncate(1 << 30)
+    outside = tmp_path / "outside.bin"
+    with outside.open("wb") as handle:
+        handle.truncate(1 << 30)
+    (sample_copy / "link.bin").symlink_to(outside)  # never read: it leads out of the folder
+    run = measured("--lang", "en", "--no-pdf", "--content", str(sample_copy), "--out",
+                   str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    assert run.peak < PEAK, f"{run.peak / 2**20:.0f} MB"
+    assert run.cpu < SECONDS, f"{run.cpu:.1f} s"
