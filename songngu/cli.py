@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        if args.command != "check":
+        if args.command == "build":  # a build's outputs are all or nothing (songngu.staging)
             print("nothing was written", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
