@@ -33,15 +33,18 @@ def raster_problem(file: Path, written: str, kind: str) -> str | None:
     from PIL import Image
 
     limit = limits.IMAGE_PIXELS.value
-    Image.MAX_IMAGE_PIXELS = limit  # Pillow's own guard, in case a format skips ours
     try:
+        # Opening reads only the header; our own check below says how many pixels it
+        # declares. Pillow's guard is set for the decoding, in case a format lies.
+        Image.MAX_IMAGE_PIXELS = None
         with Image.open(file) as image:
-            width, height = image.size  # from the header: nothing decoded yet
+            width, height = image.size
             if width * height > limit:
                 return (f"the {kind} image {written!r} declares {width}×{height} pixels: "
                         f"{limits.IMAGE_PIXELS.exceeded(f'{width * height:,}')}")
+            Image.MAX_IMAGE_PIXELS = limit
             image.load()
-    except Image.DecompressionBombError:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return f"the {kind} image {written!r} is too large: " \
                f"{limits.IMAGE_PIXELS.exceeded('more')}"
     except (OSError, SyntaxError, ValueError, Image.UnidentifiedImageError) as exc:
