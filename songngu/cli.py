@@ -38,8 +38,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        if args.command == "build":  # a build's outputs are all or nothing (songngu.staging)
-            print("nothing was written", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return 2

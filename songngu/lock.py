@@ -37,16 +37,15 @@ os.register_at_fork(after_in_child=_forget_in_child)
 @contextmanager
 def folder_lock(folder: Path, what: str, report: Callable[[object], None] | None = None):
     """Hold an exclusive lock on ``folder`` (made if missing); wait for another holder."""
+    made = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except FileExistsError:
-        raise SetupError(f"{folder} is a file, not a folder: choose another {what} folder") \
-            from None
-    except NotADirectoryError:
-        raise SetupError(f"{folder} is not a folder: choose another {what} folder") from None
     except OSError as exc:
-        raise SetupError(f"cannot use the {what} folder {folder}: {exc.strerror}") from None
+        reason = "it is a file, not a folder" if isinstance(exc, FileExistsError) \
+            else exc.strerror
+        hint = "; choose another output folder with --out" if what == "output" else ""
+        raise SetupError(f"cannot write to {folder}: {reason}{hint}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -62,3 +61,8 @@ def folder_lock(folder: Path, what: str, report: Callable[[object], None] | None
     finally:
         _held.discard(fd)
         os.close(fd)
+        if made:  # a run that wrote nothing leaves no empty folder behind
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: the run's outputs are in it
+                pass

@@ -77,7 +77,8 @@ def atomic_path(target: Path):
         try:
             yield Path(tmp)
         except OSError as exc:  # a full disk, a quota: a setup problem, not a crash
-            raise SetupError(f"cannot write {target}: {exc.strerror or exc}") from None
+            raise SetupError(f"cannot write {target}: {exc.strerror or exc}; nothing was "
+                             f"written") from None
         if not parallel.still_wanted():  # a worker whose build has gone: never rename
             raise KeyboardInterrupt
         os.replace(tmp, target)

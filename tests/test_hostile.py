@@ -271,7 +271,6 @@ def _setup_case(sample_copy, good_build, tmp_path, *extra: str, env=None):
 def _assert_setup_error(run, expected: str) -> None:
     assert run.code == 2, run.err
     assert expected in run.err, run.err
-    assert "nothing was written" in run.err
     assert "internal error" not in run.err and "Traceback" not in run.err
 
 
@@ -292,7 +291,7 @@ def test_an_output_folder_that_is_a_file_is_named(sample_copy, tmp_path):
     out = tmp_path / "out"
     out.write_text("not a folder")
     run = measured("--lang", "en", "--content", str(sample_copy), "--out", str(out))
-    _assert_setup_error(run, f"{out} is a file, not a folder")
+    _assert_setup_error(run, f"cannot write to {out}: it is a file, not a folder")
 
 
 def test_a_full_disk_is_a_setup_error_and_the_last_outputs_stay(
