@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from . import limits, links
 from .csl_locale import CSL_NS, csl_locale, style_xml
 from .errors import Problems, display_path
 from .load import load_yaml
@@ -248,6 +249,10 @@ class _Record:
                                f"found {shown!r}")
             elif isinstance(value, (str, int, float, _dt.date)) and not isinstance(value, bool):
                 data[name] = _text(name, value)
+                problem = links.url_problem(data[name]) if name == "URL" else \
+                    links.doi_problem(data[name]) if name == "DOI" else None
+                if problem:
+                    self.error(problems, line, f"{name} of reference {key!r}: {problem}")
             else:
                 self.error(problems, line, f"expected text in {name!r} of reference {key!r}, "
                                            f"found {_kind(value)}")
@@ -424,7 +429,14 @@ def _read_bib(path: Path, problems: Problems) -> list[_Record]:
     from pylatexenc.latex2text import LatexNodes2Text
 
     try:
+        if path.stat().st_size > limits.FILE_BYTES.value:
+            problems.error(path, 0, f"expected a smaller file: "
+                                    f"{limits.FILE_BYTES.exceeded(path.stat().st_size)}")
+            return []
         text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read the file: {exc.strerror}")
+        return []
     except UnicodeDecodeError as exc:
         problems.error(path, 0, f"expected UTF-8 text, found a byte {exc.object[exc.start]:#04x} "
                                 f"at offset {exc.start}")
@@ -445,7 +457,7 @@ def _read_bib(path: Path, problems: Problems) -> list[_Record]:
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             problems.error(path, (block.start_line or 0) + 1, f"BibTeX syntax error: {reason}")
     entries.sort(key=lambda entry: entry.start_line)
-    decode = LatexNodes2Text().latex_to_text
+    decode = _safe_decoder(LatexNodes2Text().latex_to_text)
     return [record for entry in entries
             if (record := _bib_record(entry, path, decode, problems)) is not None]
 
@@ -465,6 +477,11 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> _Record | None
     date_parts: dict[str, str] = {}
     for field in entry.fields:
         name, value = field.key.lower(), field.value
+        problem = _bib_field_problem(str(value))
+        if problem:
+            problems.error(path, lines[name], f"field {name!r} of reference {entry.key!r}: "
+                                              f"{problem}")
+            return None
         target = _BIB_FIELDS.get(name)
         if name in ("year", "month", "day"):
             date_parts[name] = str(value).strip()
@@ -494,6 +511,37 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> _Record | None
         lines["issued"] = lines["year"]
     return _Record(path, display_path(path), line, raw,
                    lambda field, *sub: lines.get(field, line))
+
+
+def _bib_field_problem(text: str) -> str | None:
+    """A BibTeX field too long or too deeply nested to decode in reasonable time."""
+    if len(text) > limits.BIBTEX_FIELD.value:
+        return f"expected a shorter field: {limits.BIBTEX_FIELD.exceeded(f'{len(text):,}')}"
+    depth = deepest = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    if deepest > limits.BIBTEX_NESTING.value:
+        return f"expected fewer nested braces: {limits.BIBTEX_NESTING.exceeded(deepest)}"
+    return limits.control_problem(text)
+
+
+class _Undecodable(ValueError):
+    """LaTeX that pylatexenc cannot turn into text (a macro missing its arguments)."""
+
+
+def _safe_decoder(decode: Callable[[str], str]) -> Callable[[str], str]:
+    """pylatexenc's decoder, its failures on unusual LaTeX (``\\href{x}{y}`` in a field)
+    turned into the LaTeX kept as typed, minus its braces: text, never a crash."""
+    def safe(text: str) -> str:
+        try:
+            return decode(text)
+        except (IndexError, KeyError, TypeError, ValueError, RecursionError, AttributeError):
+            return re.sub(r"[{}]", "", text)
+    return safe
 
 
 def _bib_name(parts, decode) -> dict:

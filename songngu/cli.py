@@ -11,6 +11,8 @@ the time it took; a traceback only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import time
 import traceback
@@ -333,9 +335,10 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
         return watch.run(project, args.lang, options, port=8000 if args.port is None else args.port,
                          workers=args.jobs)
     started = time.perf_counter()
-    written = schedule.build(find_documents(project.content), project, args.lang, options,
-                             progress.Console(), force=args.force, workers=args.jobs,
-                             jats=args.jats)
+    with _terminate_like_interrupt():  # SIGTERM stops a build as Ctrl-C does, cleanly
+        written = schedule.build(find_documents(project.content), project, args.lang, options,
+                                 progress.Console(), force=args.force, workers=args.jobs,
+                                 jats=args.jats)
     elapsed = time.perf_counter() - started
     print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
     return 0
@@ -382,18 +385,21 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
     """Mark blocks in sync: ``sync --lang vi`` (the updated ones), ``--block KEY`` or ``--all``;
     ``--review`` asks block by block."""
     from . import pipeline, review, sync, write
+    from .lock import folder_lock
     if args.all and args.block or args.lang == "all" and not (args.all or args.block):
         raise SetupError("sync: say which blocks to mark in sync: --lang LANG (the blocks "
                          "updated in LANG), --block KEY (repeatable) or --all")
     for folder in find_documents(project.content):
-        checked = pipeline.check_document(folder, False, project)
-        lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
-                                                                           checked.doc)[0]
-        if args.review:
-            count, file = review.run(checked.doc, lang, write.write_text, sys.stdin, sys.stdout)
-        else:
-            count, file = sync.mark_and_write(checked.doc, lang, args.block, write.write_text,
-                                              every=args.all)
+        with folder_lock(folder, "document", print):  # two syncs at once would lose marks
+            checked = pipeline.check_document(folder, False, project)
+            lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
+                                                                               checked.doc)[0]
+            if args.review:
+                count, file = review.run(checked.doc, lang, write.write_text, sys.stdin,
+                                         sys.stdout)
+            else:
+                count, file = sync.mark_and_write(checked.doc, lang, args.block,
+                                                  write.write_text, every=args.all)
         print(f"marked {count} block{'s' * (count != 1)} of {lang or 'every language'} in "
               f"sync: wrote {file}" if count else f"{folder}: nothing to mark in sync")
     return 0
@@ -420,6 +426,21 @@ def _new(args: argparse.Namespace) -> int:
 
 
 COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate}
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:

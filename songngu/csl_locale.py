@@ -37,11 +37,16 @@ def csl_locale(lang: str) -> str:
 def style_xml(style: str | Path) -> bytes:
     """The style's XML, with songngu's Vietnamese locale inserted as its own vi-VN locale."""
     path = style_path(style)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        tree = etree.parse(str(path))
+        tree = etree.parse(str(path), parser)
     except (OSError, etree.XMLSyntaxError) as exc:
         raise SetupError(f"cannot read the CSL style {str(path)!r}: {exc}") from None
     root = tree.getroot()
+    if root.tag != f"{{{CSL_NS}}}style" or root.find(f"{{{CSL_NS}}}bibliography") is None \
+            or root.find(f"{{{CSL_NS}}}citation") is None:
+        raise SetupError(f"expected a CSL style (<style xmlns=\"{CSL_NS}\"> with <citation> "
+                         f"and <bibliography>) in {path.name!r}, found <{root.tag}>")
     for old in root.findall(f"{{{CSL_NS}}}locale"):
         if old.get(_XML_LANG) in ("vi-VN", "vi"):
             root.remove(old)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import Problems, SetupError, display_path
 from .fontfiles import SYSTEM_PACKAGE, find_font
+from .limits import resolve_references
 from .load import Loaded
 from .model import Document
 
@@ -191,7 +192,8 @@ def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> N
     for loaded in sources:
         found: dict[int, dict[str, None]] = {}  # line → characters, in order of appearance
         for path, text in loaded.strings():
-            for char in dict.fromkeys(text):
+            # As the page will show it: a character reference (&#x65E5;) is its character.
+            for char in dict.fromkeys(text + resolve_references(text)):
                 if char not in verdicts:
                     verdicts[char] = fonts.lacking(char)
                 if verdicts[char]:

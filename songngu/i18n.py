@@ -38,12 +38,16 @@ def load_translations(templates: Path, lang: str) -> gettext.NullTranslations:
         raise SetupError(f"no label catalog for language {lang!r}: create {path} "
                          f"(pybabel init -i {templates / 'locales' / 'messages.pot'} "
                          f"-d {templates / 'locales'} -l {lang})")
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, abort_invalid=True)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    except Exception as exc:  # Babel's PO reader and gettext raise many kinds
+        raise SetupError(f"{path}: the label catalog cannot be read ({type(exc).__name__}: "
+                         f"{exc}); fix it or make it again with pybabel") from None
 
 
 def locale(lang: str) -> Locale:

@@ -28,12 +28,13 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 
 import songngu
 
+from . import limits
 from .errors import Problem
 
 STATE_FILE = ".songngu-state.json"
@@ -45,7 +46,6 @@ LIBRARIES = ("weasyprint", "pydyf", "jinja2", "babel", "citeproc", "citeproc_sty
 """The libraries whose version changes what an output looks like: each one's ``__init__.py``
 (which states its version) counts. Reading it is much quicker than asking the installed
 packages' metadata."""
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def is_input(path: Path) -> bool:
@@ -58,8 +58,8 @@ def is_input(path: Path) -> bool:
 def listed_languages(folder: Path) -> list[str] | None:
     """The languages document.yaml lists, or None when it cannot tell (the checks will say why)."""
     try:
-        data = yaml.load((folder / SHARED_FILE).read_bytes(), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError):
+        data = limits.bounded_yaml(_small_file(folder / SHARED_FILE))
+    except (OSError, yaml.YAMLError, RecursionError):
         return None
     languages = data.get("languages") if isinstance(data, dict) else None
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
@@ -86,7 +86,7 @@ def language_keys(folder: Path, languages: list[str], outputs: Iterable[str], te
         for lang in languages:
             path = folder / f"{lang}.yaml"
             if lang in shown or getattr(options, "strict", False):
-                _feed(key, path.name, _file_bytes(path))
+                _feed_file(key, path.name, path)
             else:
                 _feed(key, f"{path.name} title block", _title_block(path))
         keys[output] = key.hexdigest()
@@ -102,7 +102,10 @@ def tool_digest() -> str:
     for library in LIBRARIES:
         spec = importlib.util.find_spec(library)
         origin = spec.origin if spec is not None and spec.origin else None
-        _feed(digest, library, _file_bytes(Path(origin)) if origin else b"absent")
+        if origin:
+            _feed_file(digest, library, Path(origin))
+        else:
+            _feed(digest, library, b"absent")
     return digest.hexdigest()
 
 
@@ -137,11 +140,13 @@ class State:
             return []
 
     def record(self, doc_id: str, output: str, key: str, files: list[Path],
-               warnings: list[Problem] = ()) -> None:
-        """Remember a successful build; saved at once, so an interrupted batch keeps it."""
+               warnings: list[Problem] | tuple[()] = (),
+               stamp_of: Callable[[Path], Path] = lambda path: path) -> None:
+        """Remember a successful build; saved at once. ``stamp_of``: where each file is while
+        the build is not yet in place (its size and time are kept when it moves)."""
         from . import write  # after the build: planning one needs no writer
         self.entries[f"{doc_id}/{output}"] = {
-            "key": key, "files": {str(f): _stamp(f) for f in files},
+            "key": key, "files": {str(f): _stamp(stamp_of(f)) for f in files},
             "warnings": [[w.file, w.line, w.message] for w in warnings]}
         write.write_text(self.file, json.dumps(self.entries, indent=1, sort_keys=True))
 
@@ -172,38 +177,76 @@ def _feed_tree(digest, name: str, root: Path, out: Path | None, skip=frozenset()
                          and (excluded is None or (here / d).resolve() != excluded))
         files += [here / n for n in names if is_input(here / n)
                   and not (here == root and n in skip)]
+    inside = root.resolve()
     for path in sorted(files):
-        _feed(digest, f"{name}/{path.relative_to(root).as_posix()}", _file_bytes(path))
+        label = f"{name}/{path.relative_to(root).as_posix()}"
+        try:
+            outside = not path.resolve().is_relative_to(inside)
+        except (OSError, RuntimeError):  # a loop of symbolic links
+            outside = True
+        if outside:  # a link out of the folder is never read (the checks refuse it)
+            _feed(digest, label, f"leads outside: {os.readlink(path) if path.is_symlink() else ''}")
+        else:
+            _feed_file(digest, label, path)
 
 
 def _feed_outside(digest, folder: Path) -> None:
     """A references file that document.yaml names outside the document's own folder."""
     try:
-        data = yaml.load((folder / SHARED_FILE).read_bytes(), Loader=_YAML_LOADER)
-    except (OSError, yaml.YAMLError):
+        data = limits.bounded_yaml(_small_file(folder / SHARED_FILE))
+    except (OSError, yaml.YAMLError, RecursionError):
         return
     name = data.get("references") if isinstance(data, dict) else None
     if isinstance(name, str):
         path = (folder / name).resolve()
         if not path.is_relative_to(folder.resolve()):
-            _feed(digest, f"references {path}", _file_bytes(path))
+            _feed_file(digest, f"references {path}", path)
 
 
-def _file_bytes(path: Path) -> bytes:
+CHUNK = 1 << 20
+
+
+def _feed_file(digest, name: str, path: Path) -> None:
+    """Add a file's bytes, read a megabyte at a time: a file of any size costs no memory."""
+    name_bytes = name.encode()
+    digest.update(len(name_bytes).to_bytes(4, "big") + name_bytes)
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would never end
-            return b"not a regular file"
-        return path.read_bytes()
+        with _open(path) as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would never end
+                raise OSError(0, "not a regular file")
+            digest.update(b"file" + info.st_size.to_bytes(8, "big"))
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
     except OSError as exc:  # a missing file is an input state too; the checks report it
-        return f"unreadable: {exc.strerror}".encode()
+        digest.update(f"unreadable: {exc.strerror}".encode())
+
+
+def _open(path: Path):
+    """Open for reading without blocking: opening a FIFO would wait for a writer forever."""
+    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
+
+
+def _small_file(path: Path) -> bytes:
+    """A file read whole only if it is within the size limit of content files."""
+    with _open(path) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(0, "not a regular file")
+        data = handle.read(limits.FILE_BYTES.value + 1)
+    if len(data) > limits.FILE_BYTES.value:
+        raise OSError(0, "too large")
+    return data
 
 
 def _title_block(path: Path) -> bytes:
     """What another language's page shows of this language file: everything but its body."""
-    raw = _file_bytes(path)
     try:
-        data = yaml.load(raw, Loader=_YAML_LOADER)
-    except yaml.YAMLError:
+        raw = _small_file(path)
+    except OSError as exc:
+        return f"unreadable or too large: {exc.strerror}".encode()
+    try:
+        data = limits.bounded_yaml(raw)
+    except (yaml.YAMLError, RecursionError):
         return raw  # cannot tell the title block from the body: the whole file counts
     if not isinstance(data, dict):
         return raw

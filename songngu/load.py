@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from . import limits
 from .errors import Problems, display_path
 
 Path_ = tuple  # a path into the data: keys and list indexes, e.g. ("sections", 0, "title")
@@ -83,6 +84,10 @@ class Loaded:
 def load_yaml(path: Path, problems: Problems) -> Loaded | None:
     """Load one YAML file; report syntax errors to ``problems`` and return None for them."""
     try:
+        size = path.stat().st_size
+        if size > limits.FILE_BYTES.value:
+            problems.error(path, 0, f"expected a smaller file: {limits.FILE_BYTES.exceeded(size)}")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.error(path, 0, f"cannot read the file: {exc.strerror}")
@@ -115,6 +120,9 @@ def load_yaml_text(text: str, path: Path, problems: Problems) -> Loaded | None:
         return None
     except RecursionError:
         return _too_deep(path, problems)
+    if node is not None and (too_big := limits.yaml_problem(node)) is not None:
+        problems.error(path, *too_big)
+        return None
     loaded = Loaded(path, {}, source=unicodedata.normalize("NFC", text).splitlines())
     if node is not None:
         try:
@@ -308,6 +316,11 @@ def _build(node: yaml.Node, path: Path_, loaded: Loaded, problems: Problems,
         problems.error(loaded.file, node.start_mark.line + 1,
                        "expected a value, found an alias (*name) that contains itself")
         return None
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) \
+            and len(node.value) > limits.LIST_ITEMS.value:
+        problems.error(loaded.file, node.start_mark.line + 1,
+                       f"expected a shorter list: {limits.LIST_ITEMS.exceeded(len(node.value))}")
+        return None
     if isinstance(node, yaml.MappingNode):
         open_nodes.add(id(node))
         result = _build_mapping(node, path, loaded, problems, constructor, open_nodes)
@@ -367,7 +380,16 @@ def _scalar(node: yaml.Node, loaded: Loaded, problems: Problems,
                        f"expected a plain value, found a {node.tag.rpartition(':')[2]} value "
                        f"{node.value!r}")
         return None
+    if isinstance(value, str) and (problem := _text_problem(value)) is not None:
+        problems.error(loaded.file, node.start_mark.line + 1, problem)
+        return None
     return _normalise(value)
+
+
+def _text_problem(text: str) -> str | None:
+    if len(text) > limits.TEXT_CHARS.value:
+        return f"expected shorter text: {limits.TEXT_CHARS.exceeded(len(text))}"
+    return limits.control_problem(text)
 
 
 def _normalise(value: Any) -> Any:

@@ -530,6 +530,7 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
         return result
 
     authors = read("authors", _authors)
+    _check_link_fields(check, data)
     tables = read("tables", _tables, languages)
     figures = read("figures", _figures, folder)
     first_page = data.get("first_page", 1)
@@ -539,7 +540,7 @@ def build_document(folder: Path, shared: Loaded, texts: dict[str, Loaded],
         first_page = 1
     style = data.get("style", "ieee")
     if "style" in data:
-        _check_style(check, style)
+        style = _check_style(check, style, folder)
     template = data.get("template", "journal")
     if not re.fullmatch(r"[\w-]+", template):
         check.error(("template",), f"template: expected the name of a folder of templates/ "
@@ -579,13 +580,40 @@ def _date_pattern(pattern: str) -> bool:
         ("22" in shown and "33" in shown and "Nov" in shown)
 
 
-def _check_style(check: _Checker, style: str) -> None:
-    from .csl_locale import style_path
+def _check_link_fields(check: _Checker, data: dict) -> None:
+    """The DOI and the authors' ORCID iDs become links: only well-formed ones may."""
+    from .links import doi_problem, orcid_problem
+    if isinstance(data.get("doi"), str) and data["doi"] and (problem := doi_problem(data["doi"])):
+        check.error(("doi",), f"doi: {problem}")
+    for i, author in enumerate(data.get("authors") or []):
+        orcid = author.get("orcid") if isinstance(author, dict) else None
+        if isinstance(orcid, str) and (problem := orcid_problem(orcid)):
+            check.error(("authors", i, "orcid"), f"authors, item {i + 1}: orcid: {problem}")
+
+
+def _check_style(check: _Checker, style: str, folder: Path) -> str | Path:
+    """A style name, or a .csl file inside the document's folder (never elsewhere)."""
+    from .csl_locale import style_path, style_xml
     from .errors import SetupError
+    if str(style).endswith(".csl") or "/" in str(style) or "\\" in str(style):
+        path = folder / style
+        try:
+            inside = not Path(style).is_absolute() and \
+                path.resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError, ValueError):
+            inside = False
+        if not inside:
+            check.error(("style",), f"style: expected a style name such as 'ieee' or 'apa', or "
+                                    f"a .csl file inside the document's folder, found {style!r}")
+            return "ieee"
+        style = path
     try:
         style_path(style)
+        style_xml(style)
     except SetupError as exc:
         check.error(("style",), f"style: {exc}")
+        return "ieee"
+    return style
 
 
 def _default_references(folder: Path) -> Path | None:
@@ -732,6 +760,10 @@ def _number_pattern(pattern: str) -> bool:
     return re.search(r"[0#@]", pattern) is not None
 
 
+MAX_CELL = 10 ** 15
+"""Numbers in tables stay below a quadrillion: Babel cannot format 1.0e+308."""
+
+
 def _row(check: _Checker, path: tuple, row: Any, columns: list[Column],
          what: str, languages: list[str]) -> list | None:
     if not isinstance(row, list) or len(row) != len(columns):
@@ -752,6 +784,10 @@ def _row(check: _Checker, path: tuple, row: Any, columns: list[Column],
             cells.append(YEAR_RANGE.sub(r"\1–\2", cell.strip()))  # 1991-2000 → 1991–2000
             continue
         number = _number_cell(cell)
+        if number is not False and number is not None and not -MAX_CELL < number < MAX_CELL:
+            check.error(path + (c,), f"{what}, column {c + 1}: expected a number below "
+                                     f"{MAX_CELL:,} in size, found {_found(cell)}")
+            return None
         if number is False:
             check.error(path + (c,), f"{what}, column {c + 1}: expected a number such as 3.5 "
                                      f"or \u22123.5 (or ~ for an empty cell), found "
@@ -849,7 +885,6 @@ FIGURE_TYPES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": 
                 ".svg": None}
 """Image files a figure may use, by suffix, with the bytes such a file starts with."""
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|(?:data|file|javascript|mailto):)", re.I)
-_SVG_REFERENCE = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+['"]?([^'";\s]*)""")
 
 
 def figure_file_problem(file: Path, written: str, folder: Path) -> str | None:
@@ -860,6 +895,9 @@ def figure_file_problem(file: Path, written: str, folder: Path) -> str | None:
     reported with its line and never read.
     """
     expected = "expected a PNG, JPEG or SVG file inside the document's folder"
+    if len(written) > 1000 or any(len(part.encode()) > 255 for part in Path(written).parts):
+        return f"{expected}, found a file name of {len(written):,} characters, longer than " \
+               f"file systems allow"
     if _URL.match(written):
         return f"{expected} (a relative path such as images/chart.png), found the URL {written!r}"
     if Path(written).is_absolute():
@@ -878,39 +916,21 @@ def figure_file_problem(file: Path, written: str, folder: Path) -> str | None:
     suffix = file.suffix.lower()
     if suffix not in FIGURE_TYPES:
         return f"{expected} (ending in {', '.join(FIGURE_TYPES)}), found {written!r}"
+    from . import limits, media
     try:
         with file.open("rb") as handle:
-            head = handle.read(16) if FIGURE_TYPES[suffix] else handle.read()
+            head = handle.read(16) if FIGURE_TYPES[suffix] else \
+                handle.read(limits.FILE_BYTES.value + 1)
     except OSError as exc:
         return f"cannot read {written!r}: {exc.strerror}"
     if FIGURE_TYPES[suffix] is not None:
+        kind = "PNG" if suffix == ".png" else "JPEG"
         if not head.startswith(FIGURE_TYPES[suffix]):
-            kind = "PNG" if suffix == ".png" else "JPEG"
             return f"expected a {kind} image in {written!r}, found other data"
-        return None
-    return _svg_problem(head, written)
-
-
-def _svg_problem(data: bytes, written: str) -> str | None:
-    """An SVG figure must be well-formed and refer to nothing but its own parts (#id)."""
-    from xml.etree import ElementTree
-
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        return f"expected an SVG image in {written!r}, found unreadable XML ({exc})"
-    if not root.tag.endswith("svg"):
-        return f"expected an SVG image in {written!r}, found a <{root.tag}> document"
-    for element in root.iter():
-        values = [value for name, value in element.attrib.items() if name.endswith("href")]
-        references = [ref for ref in values if not ref.startswith(("#", "data:"))]
-        for text in [*element.attrib.values(), element.text or ""]:
-            references += [ref for a, b in _SVG_REFERENCE.findall(text)
-                           if (ref := a or b) and not ref.startswith(("#", "data:"))]
-        if references:
-            return f"the SVG image {written!r} refers to {references[0]!r}; a figure may " \
-                   f"refer only to its own elements (#id), nothing outside the file"
-    return None
+        return media.raster_problem(file, written, kind)
+    if len(head) > limits.FILE_BYTES.value:
+        return f"the SVG image {written!r} is too large: {limits.FILE_BYTES.exceeded('more')}"
+    return media.svg_problem(head, written)
 
 
 # --------------------------------------------------------------------------- language text

@@ -12,7 +12,11 @@ worker's traceback.
 
 A worker ends with ``os._exit``: it must not run the parent's exit handlers or flush the
 parent's buffers a second time. It stops at SIGTERM like at Ctrl-C, removing its temporary
-files, and when the parent goes away.
+files; one that does not stop within a second (deep inside a layout) is killed. It dies with
+its parent: the kernel kills it when the parent ends, however the parent ends
+(``PR_SET_PDEATHSIG``), and it checks that its parent is still the one that started it before
+it renames a finished file (:func:`still_wanted`). A worker only ever writes into its build's
+own folder (:mod:`songngu.staging`); putting files in place is the parent's last step.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 import traceback
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any, Callable
@@ -30,6 +35,35 @@ from .errors import ContentError, SetupError
 
 Job = Callable[[Callable[[object], None]], Any]
 Report = Callable[[object], None]
+
+
+STOP_GRACE = 1.0
+"""Seconds a worker has to stop at SIGTERM before it is killed."""
+_PR_SET_PDEATHSIG = 1
+_parent: int | None = None
+"""In a worker: the process that started it."""
+
+
+def still_wanted() -> bool:
+    """Whether this process may still put a file in place: not a worker whose parent is gone
+    (it would be adopted by another process, and its build superseded)."""
+    return _parent is None or os.getppid() == _parent
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent ends (Linux); end now if the
+    parent ended already, between the fork and this call."""
+    global _parent
+    _parent = parent
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: still_wanted() still guards the renames
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class JobFailed(Exception):
@@ -54,7 +88,7 @@ class Pool:
         self.report = report
         self.idle: list[Worker] = []
         for _ in range(max(1, workers)):
-            self.idle.append(Worker.start(warm_up, siblings=self.idle))
+            self.idle.append(Worker.start(warm_up, siblings=self.idle, end_at_once=True))
         self.busy: dict[Connection, tuple[Worker, Callable[[Any], None]]] = {}
         self.errors: list[BaseException] = []
 
@@ -77,17 +111,27 @@ class Pool:
     def __exit__(self, kind, error, tb) -> None:
         """Let the running jobs finish (stop them on Ctrl-C); raise the first job's error."""
         if kind is not None and issubclass(kind, KeyboardInterrupt):
-            for worker in [*self.idle, *(w for w, _ in self.busy.values())]:
-                worker.stop()
+            self._stop_all()
             return
         try:
             while self.busy:
                 self._wait_any()
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for the last jobs
+            self._stop_all()
+            raise
         finally:
             for worker in self.idle:  # at once, even one still warming up
                 worker.stop()
         if kind is None and self.errors:
             raise self.errors[0]
+
+    def _stop_all(self) -> None:
+        workers = [*self.idle, *(w for w, _ in self.busy.values())]
+        for worker in workers:  # all at once, so that all stop within the one second
+            worker.interrupt()
+        for worker in workers:
+            worker.stop()
+        self.idle, self.busy = [], {}
 
     def _wait_any(self) -> None:
         for conn in wait(list(self.busy)):
@@ -121,18 +165,22 @@ class Worker:
 
     @classmethod
     def start(cls, warm_up: Callable[[], None] | None = None,
-              siblings: list["Worker"] = ()) -> "Worker":
+              siblings: list["Worker"] = (), end_at_once: bool = False) -> "Worker":
+        """Fork a worker. ``end_at_once``: it ends at SIGTERM or SIGINT without unwinding
+        (a layout worker: what it writes is in its build's folder, which the build removes)."""
         sys.stdout.flush()
         sys.stderr.flush()
         ours, theirs = Pipe(duplex=True)
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
+            _die_with_parent(parent)
             # Only this worker's pipe stays open here: the others must see EOF when their
             # parent goes away.
             for sibling in siblings:
                 sibling.conn.close()
             ours.close()
-            _serve(theirs, warm_up)
+            _serve(theirs, warm_up, end_at_once)
         theirs.close()
         return cls(pid, ours)
 
@@ -179,7 +227,23 @@ class Worker:
                 os.kill(self.pid, signal.SIGTERM)
 
     def stop(self) -> None:
+        """Stop the job within a second: SIGTERM, then SIGKILL if it has not ended by then
+        (its temporary files are in its build's folder, which goes with the build)."""
         self.interrupt()
+        deadline = time.monotonic() + STOP_GRACE
+        while time.monotonic() < deadline:
+            with self._reaping:
+                if self._reaped:
+                    return
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    self._reaped = True
+                    self.conn.close()
+                    return
+            time.sleep(0.01)
+        with self._reaping:
+            if not self._reaped:
+                os.kill(self.pid, signal.SIGKILL)
         self.reap()
 
     def close(self) -> None:
@@ -199,12 +263,18 @@ class Worker:
             self._reaped = True
 
 
-def _serve(conn: Connection, warm_up: Callable[[], None] | None) -> None:
+def _serve(conn: Connection, warm_up: Callable[[], None] | None,
+           end_at_once: bool = False) -> None:
     """The worker's life: warm up, then run jobs until told to stop."""
     status = 0
     try:
-        # SIGTERM (a newer save in watch mode) unwinds like Ctrl-C, so temporary files go.
-        signal.signal(signal.SIGTERM, _interrupt)
+        if end_at_once:  # within WeasyPrint, unwinding could take seconds
+            signal.signal(signal.SIGTERM, _end_now)
+            signal.signal(signal.SIGINT, _end_now)
+        else:
+            # SIGTERM (a newer save in watch mode) unwinds like Ctrl-C: the build it runs
+            # stops its workers and removes its folder.
+            signal.signal(signal.SIGTERM, _interrupt)
         if warm_up is not None:
             warm_up()
         while True:
@@ -243,6 +313,10 @@ def _run_job(job: Job, conn: Connection) -> None:
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _end_now(signum, frame):
+    os._exit(128 + signum)
 
 
 def _send_quietly(conn: Connection, message: tuple) -> None:

@@ -13,13 +13,14 @@ Which outputs need building, and which process lays out each PDF, is decided by
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from . import citations, glyphs, handout, layout, model, pagecount, parity, pdfmeta, progress, \
     render, resolve, scholarly, sync, write
-from .errors import ContentError, Problems, display_path
+from .errors import ContentError, Problems, SetupError, display_path
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project, job_languages
 
@@ -115,7 +116,8 @@ def write_page(checked: Checked, resolved: resolve.Resolved, lang: str, project:
     a PDF laid out from this very page (see :mod:`songngu.pagecount`).
     """
     doc = checked.doc
-    html = layout_page(resolved, lang, project)
+    with template_errors(project.templates):
+        html = layout_page(resolved, lang, project)
     if not options.html:
         return html, []
     target = project.out / lang / f"{doc.id}.html"
@@ -196,10 +198,11 @@ def _handout_job(checked: Checked, resolved: resolve.Resolved, langs: list[str],
                  project: Project, options: BuildOptions) -> layout.HandoutPdf:
     """The A5 handout of one language, or of two side by side, rendered and ready to lay out."""
     settings = options.handout or handout.HandoutOptions()
-    if len(langs) > 1:
-        html = handout.render_parallel(resolved, langs, project.templates, settings)
-    else:
-        html = handout.render_handout(resolved, langs[0], project.templates, settings)
+    with template_errors(project.templates):
+        if len(langs) > 1:
+            html = handout.render_parallel(resolved, langs, project.templates, settings)
+        else:
+            html = handout.render_handout(resolved, langs[0], project.templates, settings)
     facts = pdfmeta.facts_for(resolved, langs[0], options.pdf_variant)
     return layout.HandoutPdf(
         html, project.out / "+".join(langs) / f"{checked.doc.id}.handout.pdf",
@@ -207,6 +210,21 @@ def _handout_job(checked: Checked, resolved: resolve.Resolved, langs: list[str],
         replace(facts, first_page=1, journal_pages=False), _source(checked), options.strict,
         settings.sheets,
         settings.crop_marks)
+
+
+@contextmanager
+def template_errors(templates: Path):
+    """A template or catalog that cannot be used is a setup error that names it."""
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        raise SetupError(f"{where}: the template cannot be read: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise SetupError(f"a template of {templates} failed: {type(exc).__name__}: "
+                         f"{exc}") from None
 
 
 def _pdf_settings(checked: Checked, options: BuildOptions) -> write.PdfSettings:

@@ -47,6 +47,14 @@ class UpToDate:
     outputs: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Committed:
+    """These files, written in a build's own folder, were put in place at once (see
+    :mod:`songngu.staging`): only now can a reader see them."""
+
+    files: tuple[str, ...]
+
+
 @dataclass
 class _Details:
     text: str = ""
@@ -87,6 +95,9 @@ class Console:
         elif isinstance(item, Finished):
             details = f"{item.details}, " if item.details else ""
             line = f"{self._number(item.output)}wrote {item.output} ({details}{item.seconds:.2f} s)"
+        elif isinstance(item, Committed):
+            count = len(item.files)
+            line = f"put {count} file{'s' * (count != 1)} in place"
         elif isinstance(item, UpToDate):
             line = f"up to date: {', '.join(item.outputs)} (--force rebuilds)"
         else:

@@ -290,5 +290,5 @@ def _math_html(latex: str, display: bool) -> Markup:
 
 def _css_string(value) -> Markup:
     """Escape text for a double-quoted CSS string inside a <style> element."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    return Markup(text.replace("<", "\\3C "))
+    from .limits import css_string
+    return Markup(css_string(str(value)))

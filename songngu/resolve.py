@@ -174,8 +174,9 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
         try:
             spans = parse_inline(markup, text.footnotes)
         except InlineSyntaxError as exc:
-            problems.error(where.file, _line_of(where, "[@" if "[@" in str(exc) else "[^"),
-                           str(exc))
+            # A citation's mistake is found on the line of its "[@", a footnote's on its "[^".
+            problems.error(where.file, _line_of(where, exc.needle or (
+                "[^" if "footnote" in str(exc) else "[@")), str(exc))
             continue
         resolved.spans[markup] = spans
         _number_notes(spans, notes, where, problems)

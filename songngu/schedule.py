@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import gc
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import deposit, pagecount, parallel, progress
+from . import deposit, lock, pagecount, parallel, progress, staging
 from .errors import ContentError, Problem
 from .project import BuildOptions, Project, job_languages
 
@@ -31,19 +31,30 @@ if TYPE_CHECKING:
 
 def build(folders: list[Path], project: Project, lang_choice: str, options: BuildOptions,
           report: progress.Report, force: bool = False,
-          workers: int | None = None, jats: bool = False) -> list[Path]:
+          workers: int | None = None, jats: bool = False,
+          early_pages: bool = False) -> list[Path]:
     """Build the documents in ``folders`` in the chosen languages; return the files written.
 
     What was built from the very same inputs is kept, unless ``force``. PDFs are laid out by
     ``workers`` processes at a time (one per core by default). The JATS file of a document
     (with ``jats``, or when its document.yaml asks for it in a build of every language) is
-    written once its PDFs are laid out: it prints their page range.
+    written once its PDFs are laid out: it prints their page range. Nothing is put in place
+    unless every output of the documents that passed their checks succeeded (``early_pages``:
+    the HTML pages at once, for --watch); a document with errors is not built, and said so.
     """
     cores = workers or parallel.usable_cores()
     written: list[Path] = []
     deposits: list[tuple] = []
     failed: dict[str, list[Problem]] = {}
     with ExitStack() as stack:
+        # One build at a time per output folder; what a killed one left goes first. Every
+        # file is written into a folder of this build's own, and put in place when all
+        # succeeded (see songngu.staging).
+        stack.enter_context(lock.folder_lock(project.out, "output", report))
+        staging.clean_leftovers(project.out)
+        staged = stack.enter_context(staging.Staging(project.out, report, early_pages))
+        report, final_project = staged.report, project
+        project = replace(project, out=staged.area)
         pool = None
         if force and options.lays_out:
             # Everything is made again: the workers need not wait for the plan.
@@ -51,8 +62,8 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
             pool = stack.enter_context(_pool(min(most, cores), report))
         from . import incremental  # (PyYAML) after that fork, for the same reason
 
-        state = incremental.State(project.out)
-        plans = [_plan(folder, project, lang_choice, options, state, force, report, jats)
+        state = incremental.State(final_project.out)
+        plans = [_plan(folder, final_project, lang_choice, options, state, force, report, jats)
                  for folder in folders]
         report(progress.Planned(sum(_numbered_outputs(output, options)
                                     for plan in plans for output in plan.todo or [])))
@@ -76,20 +87,21 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
             doc = checked.doc
             if plan.todo is None:  # document.yaml could not be read when planning; it can now
                 plan.todo = job_languages(lang_choice, doc.languages, doc.id)
-                plan.keys = _keys(plan.folder, doc.languages, plan.todo, project, options)
+                plan.keys = _keys(plan.folder, doc.languages, plan.todo, final_project, options)
                 if jats or (doc.jats and lang_choice == "all"):
                     plan.todo.append(deposit.OUTPUT)
                     plan.keys.update(_keys(plan.folder, doc.languages, [deposit.OUTPUT],
-                                           project, options))
+                                           final_project, options))
             pages_of = partial(pagecount.known, state, doc.id)
             for output in plan.todo:
-                record = partial(_record, state, doc.id, output, plan.keys[output],
+                record = partial(_record, staged, doc.id, output, plan.keys[output],
                                  checked.problems.warnings, written)
                 if output == deposit.OUTPUT:
                     deposits.append((checked, resolved, record))
                     continue
                 files, pdfs = pipeline.prepare_output(checked, resolved, output, project,
                                                       options, report, pages_of)
+                staged.commit_pages(files)
                 record = partial(_laid_out, state, doc.id, output, pdfs, record,
                                  partial(pipeline.finish_page, resolved, output, project)
                                  if options.html else None)
@@ -97,18 +109,30 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
                     record(files, [])
                 else:
                     pool.submit(partial(layout.run, pdfs), partial(record, files))
-    # The PDFs are laid out: their page counts are known.
+        if failed and len(failed) == len(folders):
+            raise ContentError([problem for found in failed.values() for problem in found])
+        # Run once the PDFs are laid out (the pool closes first), before the files move in:
+        # the JATS files, which print the page ranges, then the state that describes it all.
+        staged.finish.append(partial(_write_deposits, deposits, project, state, report,
+                                     staged, written))
+        staged.finish.append(partial(_save_state, state, staged))
+    if failed:  # the other documents were built and put in place
+        problems = [problem for found in failed.values() for problem in found]
+        built = [folder.name for folder in folders if folder.name not in failed]
+        raise PartlyBuilt(problems, built, list(failed))
+    return written
+
+
+def _write_deposits(deposits: list[tuple], project: Project, state: incremental.State,
+                    report: progress.Report, staged: staging.Staging,
+                    written: list[Path]) -> None:
+    """The JATS files, once the PDFs are laid out and their page counts known."""
     for checked, resolved, record in deposits:
         files, complete = _write_deposit(checked, resolved, project, state, report)
         if complete:
             record(files, [])
-        else:  # written without its last page: made again by the next build
-            written.extend(files)
-    if failed:
-        problems = [problem for found in failed.values() for problem in found]
-        built = [folder.name for folder in folders if folder.name not in failed]
-        raise PartlyBuilt(problems, built, list(failed)) if built else ContentError(problems)
-    return written
+        else:  # written without its last page, so not recorded: made again by the next build
+            written.extend(staged.final(path) for path in files)
 
 
 def _write_deposit(checked, resolved, project: Project, state: incremental.State,
@@ -224,8 +248,16 @@ def _numbered_outputs(output: str, options: BuildOptions) -> int:
     return 0 if "+" in output else options.html + options.pdf
 
 
-def _record(state: incremental.State, doc_id: str, output: str, key: str,
+def _record(staged: staging.Staging, doc_id: str, output: str, key: str,
             warnings: list[Problem], written: list[Path], pages: list[Path],
             files: list[Path]) -> None:
-    state.record(doc_id, output, key, pages + files, warnings)
-    written.extend(pages + files)
+    final = [staged.final(path) for path in pages + files]
+    staged.records.append((doc_id, output, key, final, warnings))
+    written.extend(final)
+
+
+def _save_state(state: incremental.State, staged: staging.Staging) -> None:
+    """Record every output of the build in the state file that moves in with them."""
+    state.file = staged.area / state.file.name
+    for doc_id, output, key, files, warnings in staged.records:
+        state.record(doc_id, output, key, files, warnings, staged.staged_or_final)

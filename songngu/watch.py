@@ -1,7 +1,9 @@
 """Rebuild on every save, with a live preview: ``python build.py --watch --lang vi``.
 
 a save in the content, templates or fonts folder → a rebuild → an open browser page reloads.
-Files are watched with watchfiles. The output folder is served on 127.0.0.1; every HTML page
+Files are watched with watchfiles. The output folder is served on 127.0.0.1, to requests for
+localhost or 127.0.0.1 only (a page elsewhere cannot reach it by DNS rebinding), and only its
+built files: no folder listings, no hidden file such as the build's state; every HTML page
 served gets a small script that listens for Server-Sent Events and reloads the page when the
 build writes its file again. The script is added while serving: the files on disk are exactly
 those of a normal build.
@@ -28,7 +30,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
@@ -150,7 +152,7 @@ class Rebuild:
     def stop(self) -> None:
         if self.thread.is_alive():
             self.stopped = True
-            self.worker.interrupt()
+            self.worker.stop()  # killed if it has not stopped within a second
             self.thread.join()
 
     def _follow(self, job) -> None:
@@ -244,6 +246,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
+        if not self._allowed_host():
+            self.send_error(421, "this preview answers only to localhost and 127.0.0.1")
+            return
+        if path != EVENTS_PATH and self._built_file(path) is None:
+            self.send_error(404, "not a built file")
+            return
         if path == EVENTS_PATH:
             self._events()
         elif path.startswith(PDF_PREVIEW + "/") and path.endswith(".pdf"):
@@ -252,6 +260,32 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._page()
         else:
             super().do_GET()
+
+    do_HEAD = do_GET
+
+    def _allowed_host(self) -> bool:
+        """The Host a browser sends for this server itself: a page of another site, pointed
+        here by DNS rebinding, sends its own name and gets nothing."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        port = str(self.server.server_address[1])
+        return host in {f"{name}{suffix}" for name in ("localhost", "127.0.0.1")
+                        for suffix in ("", f":{port}")}
+
+    def _built_file(self, path: str) -> Path | None:
+        """The output file a URL path names: a regular file below the output folder, not a
+        hidden one (the build's state, its unfinished files), never a folder's listing."""
+        parts = [part for part in unquote(path).split("/") if part]
+        if not parts or any(part.startswith(".") for part in parts):
+            return None
+        root = self.server.root.resolve()
+        file = Path(self.translate_path(path)).resolve()
+        if not file.is_relative_to(root) or not file.is_file():
+            return None
+        return file
+
+    def list_directory(self, path):  # never, even if a folder slips through
+        self.send_error(404, "not a built file")
+        return None
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # a reload must fetch the new build
@@ -328,8 +362,10 @@ class _Announcer:
 
     def __call__(self, item: object) -> None:
         self.console(item)
-        if isinstance(item, progress.Finished) and item.output.endswith((".html", ".pdf")):
-            self.server.announce(Path(item.output))
+        if isinstance(item, progress.Committed):  # in place: only now can a page reload
+            for file in item.files:
+                if file.endswith((".html", ".pdf")):
+                    self.server.announce(Path(file))
 
     def failed(self, messages: list[str]) -> None:
         self.server.show_errors(messages)
@@ -340,7 +376,8 @@ class _Announcer:
 
 def _build(project, lang_choice, options, workers, report) -> list[Path]:
     folders = find_documents(project.content)  # a new document joins at once
-    return schedule.build(folders, project, lang_choice, options, report, workers=workers)
+    return schedule.build(folders, project, lang_choice, options, report, workers=workers,
+                          early_pages=True)
 
 
 def _pages(project: Project, lang_choice: str) -> list[str]:

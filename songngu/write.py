@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import parallel
 from .errors import SetupError
 from .fontfiles import find_font, is_system_font
 from .project import DEFAULT_PDF_VARIANT
@@ -76,7 +77,13 @@ def atomic_path(target: Path):
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide outputs from other readers
     try:
-        yield Path(tmp)
+        try:
+            yield Path(tmp)
+        except OSError as exc:  # a full disk, a quota: a setup problem, not a crash
+            raise SetupError(f"cannot write {target}: {exc.strerror or exc}; nothing was "
+                             f"written") from None
+        if not parallel.still_wanted():  # a worker whose build has gone: never rename
+            raise KeyboardInterrupt
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

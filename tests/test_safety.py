@@ -98,6 +98,7 @@ def test_a_figure_pointing_elsewhere_is_a_content_error_with_its_line(sample_cop
     '<image href="http://127.0.0.1:9/tracker.png" width="5" height="5"/>',
     '<image xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="file:///etc/passwd"/>',
     '<use href="../../elsewhere/shapes.svg#dot"/>',
+    '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>',
     '<style>@import url("https://example.com/x.css");</style>',
     '<rect width="5" height="5" style="fill: url(/dev/urandom)"/>',
 ])
@@ -113,12 +114,11 @@ def test_an_svg_figure_that_refers_outside_itself_is_a_content_error(sample_copy
                      result.stderr), result.stderr
 
 
-def test_an_svg_figure_may_use_its_own_parts_and_data_urls(sample_copy):
+def test_an_svg_figure_may_use_its_own_parts(sample_copy):
     (sample_copy / "diagram.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs>'
         '<linearGradient id="g"/></defs><rect id="r" width="5" height="5" fill="url(#g)"/>'
-        '<use href="#r"/><image href="data:image/png;base64,iVBORw0KGgo=" width="1" '
-        'height="1"/></svg>', encoding="utf-8")
+        '<use href="#r"/></svg>', encoding="utf-8")
     _add_figure(sample_copy, "diagram.svg")
     result = run_build("check", "--content", str(sample_copy))
     assert "figure 'chart'" not in result.stderr, result.stderr
@@ -270,3 +270,64 @@ def test_markup_typed_in_yaml_is_shown_literally_never_run(sample_copy, tmp_path
         assert "x" not in elements.imgs
         assert INJECTED["paragraph"] in elements.meta["description"]
         assert INJECTED["keyword"] in elements.meta["keywords"]
+
+
+# --------------------------------------------------------------------------- the preview server
+
+@pytest.fixture
+def preview(tmp_path):
+    from songngu.watch import PreviewServer
+
+    root = tmp_path / "out"
+    (root / "en" / "fonts").mkdir(parents=True)
+    (root / "en" / "doc.html").write_text("<html><body>page</body></html>", encoding="utf-8")
+    (root / "en" / "doc.pdf").write_bytes(b"%PDF-1.7 pdf")
+    (root / ".songngu-state.json").write_text('{"/home/editor/secret": 1}', encoding="utf-8")
+    (root / "en" / ".doc.pdf.x.part").write_bytes(b"half")
+    (root / "en" / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    server = PreviewServer(root, 0)
+    server.start()
+    yield server.server_address[1]
+    server.stop()
+
+
+def _get(port: int, path: str, host: str | None = None) -> tuple[int, bytes]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.0.0.1:{port}",
+                                  "localhost:{port}", "LOCALHOST:{port}"])
+def test_the_preview_answers_its_own_hosts(preview, host):
+    status, body = _get(preview, "/en/doc.html", host.format(port=preview))
+    assert status == 200 and b"page" in body
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example",
+                                  "localhost.evil.example:{port}", "", "127.0.0.2:{port}",
+                                  "localhost:1"])
+def test_the_preview_refuses_other_hosts_dns_rebinding(preview, host):
+    status, body = _get(preview, "/en/doc.html", host.format(port=preview))
+    assert status == 421 and b"page" not in body
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/en", "/en/fonts/", "/.songngu-state.json",
+                                  "/en/.doc.pdf.x.part", "/en/leak.txt", "/../secret.txt",
+                                  "/en/%2e%2e/%2e%2e/secret.txt", "/%2esongngu-state.json"])
+def test_the_preview_serves_only_built_files(preview, path):
+    status, body = _get(preview, path)
+    assert status == 404
+    assert b"secret" not in body and b"Directory listing" not in body and b"doc.html" not in body
+
+
+def test_the_preview_serves_the_pdf(preview):
+    assert _get(preview, "/en/doc.pdf") == (200, b"%PDF-1.7 pdf")

@@ -219,7 +219,7 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_that_says_what_to_d
     blocker.write_text("a file, not a folder")
     out = blocker / "build"
     line = _one_line_error(run_build("--lang", "vi", "--out", str(out)))
-    assert line == f"error: cannot write to {out / 'vi'}: Not a directory; choose another " \
+    assert line == f"error: cannot write to {out}: Not a directory; choose another " \
                    f"output folder with --out"
     assert blocker.read_text() == "a file, not a folder"
 
