@@ -18,12 +18,17 @@ from .errors import ContentError, SetupError
 from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, BuildOptions, HandoutOptions,
                       Project, find_documents)
 
-COMMANDS = ("build", "check", "sync", "translate")
+COMMANDS = ("build", "check", "sync", "translate", "issue")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    issues = []  # build.py issue FOLDER …: the issue folders come first
+    while argv[:1] == ["issue"] and len(argv) > 1 and not argv[1].startswith("-"):
+        issues.append(Path(argv.pop(1)))
     args = parser.parse_args(argv)
+    args.issues = issues
     _check_handout_args(parser, args)
     try:
         return _run(args)
@@ -56,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", default="build", choices=COMMANDS,
                         help="build (default): write PDF and HTML; check: report problems and "
                              "the translation status only; sync: mark translations up to date; "
-                             "translate export|import: PO files for translators' tools")
+                             "translate export|import: PO files for translators' tools; issue "
+                             "FOLDER …: build journal issues (issue.yaml)")
     parser.add_argument("action", nargs="?", choices=("export", "import"),
                         help="translate: export a PO file, or import one (give its path)")
     parser.add_argument("po_file", nargs="?", type=Path, metavar="FILE",
@@ -111,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="--watch: port of the live preview (default: 8000, or a free one)")
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="outputs built at once (default: one per core)")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="build only share K of N of the documents (or issues), split by a "
+                             "stable hash of their names: one share per machine or job")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"songngu {__version__}")
     return parser
@@ -132,7 +141,9 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
 
         return watch.run(project, args.lang, options, port=args.port, workers=args.jobs)
     started = time.perf_counter()
-    written = schedule.build(find_documents(project.content), project, args.lang, options,
+    from .shard import select
+    written = schedule.build(select(find_documents(project.content), args.shard), project,
+                             args.lang, options,
                              progress.Console(), force=args.force, workers=args.jobs,
                              jats=args.jats)
     elapsed = time.perf_counter() - started
@@ -191,7 +202,14 @@ def _translate(args: argparse.Namespace, project: Project, options: BuildOptions
     return 0
 
 
-COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate}
+def _issue(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
+    """``issue [FOLDER …]``: build journal issues (see :mod:`songngu.issue`)."""
+    from . import issue
+    return issue.command(args, project, options)
+
+
+COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate,
+                     "issue": _issue}
 
 
 def _check_handout_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
