@@ -154,7 +154,7 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str) -> tupl
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
     front_pages = len(writer.pages)
-    writer.add_outline_item(labels(lang)["contents"], 0)
+    writer.add_outline_item(title=labels(lang)["contents"], page_number=0)
     expected = listed[0].first
     for entry in listed:
         reader = PdfReader(entry.pdf)
@@ -164,7 +164,8 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str) -> tupl
             expected += 1
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
-        parent = writer.add_outline_item(entry.plain_titles.get(lang, entry.id), start)
+        parent = writer.add_outline_item(title=entry.plain_titles.get(lang, entry.id),
+                                         page_number=start)
         _copy_outline(reader, reader.outline, writer, parent, start, top=True)
         expected = entry.first + len(reader.pages)
     writer.set_page_label(0, front_pages - 1, style="/r")
@@ -207,7 +208,8 @@ def _copy_outline(reader, items, writer, parent, offset: int, top: bool = False)
                 _copy_outline(reader, item, writer, last, offset)
             continue
         page = reader.get_destination_page_number(item)
-        last = writer.add_outline_item(str(item.title), offset + page, parent=parent)
+        last = writer.add_outline_item(title=str(item.title), page_number=offset + page,
+                                      parent=parent)
 
 
 def _doi(value: object) -> str:
