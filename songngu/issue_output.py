@@ -13,9 +13,9 @@ Both are written atomically, once everything is made.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
-import tempfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -85,7 +85,7 @@ def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path
     languages = _issue_languages(issue, listed, lang)
     target = out / f"{issue.id}.pdf"
     with progress.step(report, target, "assembling the issue") as done:
-        front = _front_pdf(issue, listed, languages, project, options)
+        front = _front_pdf(issue, listed, languages, project, options, out)
         data, pages = assemble(issue, listed, front, lang)
         write.write_bytes(target, data)
         done.text = (f"{pages} pages: front matter and {len(listed)} article"
@@ -131,18 +131,31 @@ def _render(name: str, project: Project, context: dict[str, Any]) -> str:
 
 
 def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project: Project,
-               options: BuildOptions) -> bytes:
+               options: BuildOptions, out: Path) -> bytes:
     """Lay out the cover, the editorial note and the contents (WeasyPrint)."""
     html = _render("front.html.j2", project, _context(
         issue, listed, languages, languages[0],
         cover=f"media/{issue.cover.name}" if issue.cover else ""))
+    # The front matter changes only with the issue file, the articles' titles and pages: kept
+    # beside the issue, it spares an edit of an article's body WeasyPrint's import here.
+    from .incremental import tool_digest
+
+    digest = hashlib.blake2b(digest_size=12)
+    for part in [html.encode(), options.pdf_variant.encode(), tool_digest().encode()] + \
+            [path.read_bytes() for path in sorted(project.fonts.glob("*.ttf"))] + \
+            ([issue.cover.read_bytes()] if issue.cover else []):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    kept = out / f".{issue.id}.front-{digest.hexdigest()}.pdf"
+    if kept.is_file():
+        return kept.read_bytes()
     # The cover and the fonts are the only files the page may read.
     assets = write.Assets(fonts=project.fonts, media=issue.folder)
     pdf = write.render_pdf(html, assets, write.PdfSettings(options.pdf_variant, issue.date))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "front.pdf"
-        pdf.write(path)
-        return path.read_bytes()
+    pdf.write(kept)
+    for old in out.glob(f".{issue.id}.front-*.pdf"):
+        if old != kept:
+            old.unlink(missing_ok=True)
+    return kept.read_bytes()
 
 
 def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str) -> tuple[bytes, int]:
@@ -180,8 +193,6 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str) -> tupl
         title += f"({issue.number})"
     writer.add_metadata({"/Title": title, "/Creator": "songngu"})
     # The same content gives the same bytes: a fixed file identifier, derived from it.
-    import hashlib
-
     buffer = io.BytesIO()
     writer.write(buffer)
     ident = hashlib.md5(buffer.getvalue()).digest()
