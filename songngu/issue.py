@@ -220,6 +220,12 @@ def _articles(loaded: Loaded, names: list, folder: Path, content: Path, issue: I
             problems.error(loaded.file, line, f"article {name!r} is listed twice (first on "
                                               f"line {seen[real]}): an article appears once")
             continue
+        same_name = next((other for other in issue.articles if other.name == found.name), None)
+        if same_name is not None:  # their files would overwrite each other's in the build
+            problems.error(loaded.file, line, f"article {name!r}: {display_path(found)} has the "
+                                              f"same folder name as {display_path(same_name)} "
+                                              f"(line {issue.lines[same_name]}); rename one")
+            continue
         seen[real] = line
         issue.articles.append(found)
         issue.lines[found] = line

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, pdftotext
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import ROOT, pdftotext
 from songngu import shard
 from songngu.cli import main
 
@@ -357,3 +357,61 @@ def test_the_sample_issue_lists_its_articles_and_they_exist():
         assert (ROOT / "content" / name / "document.yaml").is_file()
     assert len(issue["articles"]) >= 2
 
+
+
+def test_the_sample_issue_builds_in_both_languages(tmp_path, capsys):
+    """The shipped sample issue, as a user builds it: python build.py issue content/…"""
+    out = tmp_path / "build"
+    assert main(["issue", str(ROOT / "content" / "issue-2021-03"), "--content",
+                 str(ROOT / "content"), "--out", str(out), "--templates",
+                 str(ROOT / "templates"), "--fonts", str(ROOT / "fonts")]) == 0
+    folder = out / "issue-2021-03"
+    issue = yaml.safe_load((ROOT / "content" / "issue-2021-03" / "issue.yaml").read_text())
+    page = issue["first_page"]
+    for name in issue["articles"]:
+        numbers = labels(folder / "en" / f"{name}.pdf")
+        assert numbers[0] == str(page) == labels(folder / "vi" / f"{name}.pdf")[0]
+        page = int(numbers[-1]) + 1
+    issue_labels = labels(folder / "issue-2021-03.pdf")
+    assert [x for x in issue_labels if x.isdigit()] == \
+        [str(n) for n in range(issue["first_page"], page)]
+    assert [e[0] for e in outline(folder / "issue-2021-03.pdf")][1:] == [
+        "ASEAN–Japan relations in the first two decades of the 21st century",
+        "Continuous page numbers in a bilingual journal issue (a sample short communication)"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for name in issue["articles"]:
+        for lang in ("en", "vi"):
+            assert f'href="{lang}/{name}.html"' in index
+    assert "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI" in index
+
+
+def test_issues_are_sharded_like_documents(tmp_path, capsys):
+    content = tmp_path / "content"
+    for name in ("winter", "summer", "autumn"):
+        make_article(content, f"{name}-a", 0)
+        write_issue(content / name, [f"{name}-a"])
+    common = ["--content", str(content), "--templates", str(ROOT / "templates"),
+              "--fonts", str(ROOT / "fonts"), "--lang", "en", "--no-html"]
+    built = []
+    for k in (1, 2):
+        assert main(["issue", *common, "--out", str(tmp_path / f"s{k}"), "--shard",
+                     f"{k}/2"]) == 0
+        built.append({p.parent.name for p in (tmp_path / f"s{k}").glob("*/*.pdf")})
+    assert built[0] | built[1] == {"winter", "summer", "autumn"}
+    assert not built[0] & built[1]
+    for k, names in enumerate(built, 1):
+        assert names == {n for n in ("winter", "summer", "autumn")
+                         if shard.shard_of(n, 2) == k}
+
+
+def test_two_articles_of_the_same_folder_name_are_refused(tmp_path, capsys):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0)
+    make_article(content / "spring", "alpha-2", 0)
+    (content / "spring" / "other").mkdir()
+    (content / "spring" / "alpha-2").rename(content / "spring" / "other" / "alpha")
+    write_issue(content / "spring", ["alpha", "other/alpha"])
+    assert build_issue(tmp_path, "--lang", "en") == 1
+    err = capsys.readouterr().err
+    assert "issue.yaml:8: article 'other/alpha'" in err and "same folder name" in err
+    assert not (tmp_path / "build").exists()
