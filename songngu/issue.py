@@ -315,7 +315,8 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
     if written or force or not state.current(issue.id, ISSUE_OUTPUT, key):
         from . import issue_output
 
-        files = issue_output.write_issue(issue, placed, project, out, lang, options, report)
+        files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
+                                         bytes.fromhex(key))
         state.record(issue.id, ISSUE_OUTPUT, key, files)
         written += files
     return written
@@ -363,7 +364,8 @@ class _Chain:
     current: bool = True
     """Whether every output of every article is up to date at the place the walk found."""
     stale: set[Path] = field(default_factory=set)
-    """The articles whose outputs must be made again at the place predicted for them."""
+    """The articles whose outputs must be made again at the place predicted for them: the
+    ones checked before anything is built."""
     predicted: dict[Path, int] = field(default_factory=dict)
     """First pages known for sure: those of the articles up to the first stale one."""
     written: dict[Path, Loaded | None] = field(default_factory=dict)
@@ -372,29 +374,32 @@ class _Chain:
 def _walk(issue: Issue, project: Project, choices: list[str], options: BuildOptions,
           lang: str, force: bool) -> _Chain:
     """Follow the page counts the state knows from the first article on. An article is up to
-    date when its outputs for the first page it would get are; the walk stops being sure of
-    the pages at the first one that is not (its page count may change when laid out)."""
+    date when its outputs for the first page it would get are; the pages are sure up to the
+    first one that is not (its page count may change when it is laid out again)."""
     chain = _Chain()
     state = incremental.State(project.out)
     page: int | None = issue.first_page
+    sure = True
     for article in issue.articles:
-        if page is None:
+        if page is None:  # nothing known of the pages before: built from scratch
             chain.stale.add(article)
             chain.current = False
             continue
-        chain.predicted[article] = page
+        if sure:
+            chain.predicted[article] = page
         article_options = _article_options(options, issue, page)
         keys = _article_keys(article, project, choices, article_options)
         fresh = bool(keys) and not force and all(
             state.current(article.name, output, key) for output, key in keys.items())
-        count = _known_count(state, article, lang, project.out) if fresh else None
-        if count is None:
+        # The last count known, even of an article to build again: most edits keep it, and
+        # the articles after it are then up to date where they stand.
+        count = _known_count(state, article, lang, project.out)
+        if fresh and count is not None:
+            chain.placed.append(_Placed(article, page, count, keys))
+        else:
             chain.stale.add(article)
-            chain.current = False
-            page = None
-            continue
-        chain.placed.append(_Placed(article, page, count, keys))
-        page = _next_page(issue, page + count)
+            chain.current = sure = False
+        page = None if count is None else _next_page(issue, page + count)
     return chain
 
 

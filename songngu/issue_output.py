@@ -79,14 +79,15 @@ def entries(placed: list[_Placed], out: Path, lang: str) -> list[Entry]:
 
 
 def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path, lang: str,
-                options: BuildOptions, report: progress.Report) -> list[Path]:
-    """Write the issue PDF and its contents page; return them."""
+                options: BuildOptions, report: progress.Report, ident: bytes) -> list[Path]:
+    """Write the issue PDF and its contents page; return them. ``ident``, a digest of every
+    input, is the PDF's file identifier: the same inputs give the same bytes."""
     listed = entries(placed, out, lang)
     languages = _issue_languages(issue, listed, lang)
     target = out / f"{issue.id}.pdf"
     with progress.step(report, target, "assembling the issue") as done:
         front = _front_pdf(issue, listed, languages, project, options, out)
-        data, pages = assemble(issue, listed, front, lang)
+        data, pages = assemble(issue, listed, front, lang, ident)
         write.write_bytes(target, data)
         done.text = (f"{pages} pages: front matter and {len(listed)} article"
                      f"{'s' * (len(listed) != 1)}, pp. {listed[0].first}–{listed[-1].last}")
@@ -158,11 +159,17 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
     return kept.read_bytes()
 
 
-def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str) -> tuple[bytes, int]:
+def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
+             ident: bytes) -> tuple[bytes, int]:
     """The issue PDF: front matter, then each article (a blank page before one that must
     start on an odd page), page labels and outline; return its bytes and page count."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
+    from pypdf.generic import (
+        ArrayObject,
+        ByteStringObject,
+        NameObject,
+        TextStringObject,
+    )
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
@@ -192,13 +199,7 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str) -> tupl
     if issue.number:
         title += f"({issue.number})"
     writer.add_metadata({"/Title": title, "/Creator": "songngu"})
-    # The same content gives the same bytes: a fixed file identifier, derived from it.
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    ident = hashlib.md5(buffer.getvalue()).digest()
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    writer._ID = ArrayObject([ByteStringObject(ident), ByteStringObject(ident)])
+    writer._ID = ArrayObject([ByteStringObject(ident[:16]), ByteStringObject(ident[:16])])
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue(), len(writer.pages)
