@@ -295,6 +295,11 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
     for problem in problems.items:
         report(problem)
 
+    if chain.stale and options.lays_out:
+        # Each article's build forks its own layout workers: with WeasyPrint imported here
+        # once, they inherit it instead of importing it again for every article.
+        from . import write
+        write.load_renderer()
     written: list[Path] = []
     placed: list[_Placed] = []
     page = issue.first_page
