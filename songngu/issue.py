@@ -295,9 +295,10 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
     for problem in problems.items:
         report(problem)
 
-    if chain.stale and options.lays_out:
+    if len(chain.stale) > 1 and options.lays_out:
         # Each article's build forks its own layout workers: with WeasyPrint imported here
-        # once, they inherit it instead of importing it again for every article.
+        # once, they inherit it instead of importing it again for every article. (For one
+        # article, its worker imports it while this process checks the article.)
         from . import write
         write.load_renderer()
     written: list[Path] = []
