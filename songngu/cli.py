@@ -23,13 +23,15 @@ from .errors import ContentError, SetupError
 from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, UNOFFERED_VARIANTS,
                       BuildOptions, HandoutOptions, Project, find_documents, program)
 
-COMMANDS = ("build", "check", "sync", "translate", "new")
+COMMANDS = ("build", "check", "sync", "translate", "new", "issue")
 _HELP = {
     "build": "write the PDF and HTML of every document (the default command)",
     "check": "report every problem and the translation status; write nothing",
     "sync": "mark translations as up to date with their source",
     "translate": "export the translation as a PO file for translators' tools, or import one",
     "new": "start a new document: a small, valid, commented article in every language",
+    "issue": "build journal issues: their articles paged in order, the issue PDF with its "
+             "contents in both languages, and the issue's contents page",
 }
 _EXAMPLES = {
     "build": """\
@@ -64,6 +66,11 @@ examples:
   {prog} new myarticle                  writes content/myarticle/ (English, Vietnamese)
   {prog} new bai-bao --languages vi,en  Vietnamese first: its title block comes first
   {prog} new myarticle --content ~/journal/content""",
+    "issue": """\
+examples:
+  {prog} issue content/issue-2021-03    build/issue-2021-03/: the articles, the issue PDF, index.html
+  {prog} issue --lang vi                every issue under content/, the Vietnamese pages
+  {prog} issue --shard 2/4              the second of four shares of the issues (one per machine)""",
 }
 
 
@@ -71,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(_command_first(parser, argv))
-    if args.command == "build":
+    if args.command in ("build", "issue"):
         _check_handout_args(args.parser, args)
     try:
         return _run(args)
@@ -154,6 +161,7 @@ your own article, from nothing:
     _sync_options(subparsers["sync"])
     _translate_options(subparsers["translate"])
     _new_options(subparsers["new"])
+    _issue_options(subparsers["issue"])
     for sub in subparsers.values():
         sub.add_argument("--debug", action="store_true",
                          help="show the traceback with an error (for reporting a bug)")
@@ -216,6 +224,16 @@ def _build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jats", action="store_true",
                         help="also write the JATS XML for deposit (build/jats/<doc>.xml); "
                              "'jats: true' in document.yaml does so in every full build")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="build only share K of N of the documents (or issues), split by a "
+                             "stable hash of their names: one share per machine or job")
+
+
+def _issue_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("issues", nargs="*", type=Path, metavar="FOLDER",
+                        help="an issue's folder, holding issue.yaml (default: every issue under "
+                             "--content)")
+    _build_options(parser)
 
 
 def _pdf_variant(value: str) -> str:
@@ -324,7 +342,8 @@ def _run(args: argparse.Namespace) -> int:
                            pdf_variant=args.pdf_variant,
                            handout=HandoutOptions(args.sheets or "booklet", args.crop_marks)
                            if args.handout else None) \
-        if args.command == "build" else BuildOptions(strict=getattr(args, "strict", False))
+        if args.command in ("build", "issue") \
+        else BuildOptions(strict=getattr(args, "strict", False))
     return COMMAND_FUNCTIONS[args.command](args, project, options)
 
 
@@ -335,10 +354,12 @@ def _build(args: argparse.Namespace, project: Project, options: BuildOptions) ->
         return watch.run(project, args.lang, options, port=8000 if args.port is None else args.port,
                          workers=args.jobs)
     started = time.perf_counter()
+    from .shard import select
+
     with _terminate_like_interrupt():  # SIGTERM stops a build as Ctrl-C does, cleanly
-        written = schedule.build(find_documents(project.content), project, args.lang, options,
-                                 progress.Console(), force=args.force, workers=args.jobs,
-                                 jats=args.jats)
+        written = schedule.build(select(find_documents(project.content), args.shard), project,
+                                 args.lang, options, progress.Console(), force=args.force,
+                                 workers=args.jobs, jats=args.jats)
     elapsed = time.perf_counter() - started
     print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
     return 0
@@ -425,7 +446,16 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate}
+def _issue(args: argparse.Namespace, project: Project, options: BuildOptions) -> int:
+    """``issue [FOLDER …]``: build journal issues (see :mod:`songngu.issue`)."""
+    from . import issue
+
+    with _terminate_like_interrupt():
+        return issue.command(args, project, options)
+
+
+COMMAND_FUNCTIONS = {"build": _build, "check": _check, "sync": _sync, "translate": _translate,
+                     "issue": _issue}
 
 
 @contextlib.contextmanager

@@ -182,6 +182,9 @@ def check_and_resolve(folder: Path, project: Project, options: BuildOptions,
     """The stages every language of a document shares: check and resolve, once."""
     started = time.perf_counter()
     checked = check_document(folder, options.strict, project)
+    if hasattr(options, "first_page"):  # an article of an issue: its pages follow the last's
+        from .issue import place
+        place(checked.doc, options)
     resolved = resolve_document(checked, options.strict)
     for problem in checked.problems.items:
         report(problem)

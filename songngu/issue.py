@@ -1,0 +1,516 @@
+"""Build a journal issue: its articles numbered in order, the whole issue as one PDF, and its
+contents page.
+
+``content/<issue>/issue.yaml`` → each article built as usual (:mod:`songngu.schedule`) into
+``<out>/<issue>/<lang>/<article>.pdf|.html`` (and its JATS file), its pages following those of
+the article before; ``<out>/<issue>/<issue>.pdf`` (cover, editorial note and contents in every
+language, the articles, continuous page labels, an outline of the articles and their
+sections), and ``<out>/<issue>/index.html``, the contents page linking every article page.
+
+The pages are those of the issue's print language (``language:``, or the first language of
+its first article): article n+1 starts on the page after article n ends in that language (or
+on the next odd page with ``odd_start: true``); every language of an article prints that
+range's first page, as a single article does with its ``first_page``.
+
+An article's first page is an input of its build: it travels in the build options
+(:class:`IssueBuildOptions`), which the incremental state keys on. Editing an article lays it
+out again; the articles after it are laid out again only if its page count changed (their
+first pages, hence their keys, changed). The page counts come from the build state
+(:mod:`songngu.pagecount`), so a build that has nothing to do renders nothing.
+
+Problems with the issue file, its article list and the articles' own checks are all reported
+before anything is written; the issue's PDF and contents page are written only once every
+article is built, each atomically, so a failed issue keeps the last good ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import incremental, progress, schedule, shard
+from .errors import ContentError, Problems, SetupError, display_path
+from .load import Loaded, load_yaml
+from .project import SHARED_FILE, BuildOptions, Project, job_languages
+
+ISSUE_FILE = "issue.yaml"
+ISSUE_OUTPUT = "#issue"
+"""The state entry of an issue's own files (its PDF and contents page)."""
+_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "journal": ((str,), True), "volume": ((str, int), False), "issue": ((str, int), False),
+    "date": ((dt.date, str), False), "first_page": ((int,), False), "articles": ((list,), True),
+    "cover": ((str,), False), "editorial": ((dict,), False), "odd_start": ((bool,), False),
+    "language": ((str,), False)}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+COVER_TYPES = (".png", ".jpg", ".jpeg")
+MAX_ARTICLES = 500
+"""More articles than any issue holds: a bound on the work one issue file can cause."""
+
+
+@dataclass
+class Issue:
+    """What issue.yaml says, checked: the articles as document folders, in order."""
+
+    folder: Path
+    file: Path
+    journal: str
+    volume: str
+    number: str
+    date: dt.date | None
+    first_page: int
+    articles: list[Path]
+    lines: dict[Path, int]
+    """The line of issue.yaml that lists each article."""
+    cover: Path | None = None
+    editorial: dict[str, str] = field(default_factory=dict)
+    odd_start: bool = False
+    language: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.folder.name
+
+
+@dataclass
+class IssueBuildOptions(BuildOptions):
+    """The options of an article's build inside an issue: where it stands in the issue is part
+    of its inputs (and so of its incremental key)."""
+
+    first_page: int = 1
+    volume: str = ""
+    number: str = ""
+
+
+def place(doc: Any, options: IssueBuildOptions) -> None:
+    """Give a checked article its place in the issue (called by the pipeline before resolve)."""
+    doc.first_page = options.first_page
+    if options.volume:
+        doc.journal.volume = options.volume
+    if options.number:
+        doc.journal.issue = options.number
+
+
+def issue_folders(content: Path) -> list[Path]:
+    """The issues of a content folder (or the folder itself if it is one)."""
+    if (content / ISSUE_FILE).is_file():
+        return [content]
+    return sorted(p.parent for p in content.glob(f"*/{ISSUE_FILE}"))
+
+
+def command(args: Any, project: Project, options: BuildOptions) -> int:
+    """``build.py issue [FOLDER …] [--shard K/N]``: build each issue named (or every issue of
+    the content folder)."""
+    import time
+
+    folders = list(getattr(args, "issues", None) or []) or issue_folders(project.content)
+    if not folders:
+        raise SetupError(f"no issue in {project.content}: expected "
+                         f"{project.content}/<issue>/{ISSUE_FILE}, or name the issue's folder: "
+                         f"build.py issue content/<issue>")
+    for folder in folders:
+        if not (folder / ISSUE_FILE).is_file():
+            raise SetupError(f"{folder}: no {ISSUE_FILE} in this folder (an issue folder holds "
+                             f"{ISSUE_FILE}, which lists its articles)")
+    if options.handout is not None or "+" in args.lang:
+        raise SetupError("issue: an issue is built as journal pages; build a handout "
+                         "document by document (build.py --handout)")
+    if not options.pdf:
+        raise SetupError("issue: --no-pdf cannot number an issue's pages: each article's "
+                         "first page follows the PDF of the one before")
+    started = time.perf_counter()
+    written: list[Path] = []
+    for folder in shard.select(folders, getattr(args, "shard", None)):
+        written += build(folder, project, args.lang, options, progress.Console(),
+                         force=args.force, workers=args.jobs, jats=args.jats)
+    elapsed = time.perf_counter() - started
+    print(f"done in {elapsed:.1f} s" if written else f"nothing to do ({elapsed:.2f} s)")
+    return 0
+
+
+# --- reading issue.yaml ------------------------------------------------------------------
+
+def load_issue(folder: Path, content: Path, problems: Problems) -> Issue | None:
+    """Read and check ``folder/issue.yaml``; problems (with their lines) go to ``problems``."""
+    loaded = load_yaml(folder / ISSUE_FILE, problems)
+    if loaded is None:
+        return None
+    data = loaded.data
+    if not isinstance(data, dict):
+        problems.error(loaded.file, 1, f"{ISSUE_FILE}: expected a mapping of keys "
+                                       f"({', '.join(_FIELDS)}), found {type(data).__name__}")
+        return None
+
+    def bad(key: str, message: str) -> None:
+        problems.error(loaded.file, loaded.key_line((key,)), f"{key}: {message}")
+
+    for key in data:
+        if key not in _FIELDS:
+            bad(str(key), f"unknown key (expected one of: {', '.join(_FIELDS)})")
+    for key, (types, required) in _FIELDS.items():
+        if key not in data:
+            if required:
+                problems.error(loaded.file, 1, f"{ISSUE_FILE}: missing required key {key!r}")
+        elif not isinstance(data[key], types) or isinstance(data[key], bool) != (bool in types):
+            bad(key, f"expected {' or '.join(t.__name__ for t in types)}, found "
+                     f"{type(data[key]).__name__} {data[key]!r}")
+    value = {key: data[key] for key, (types, _) in _FIELDS.items()
+             if key in data and isinstance(data[key], types)
+             and isinstance(data[key], bool) == (bool in types)}
+    first_page = value.get("first_page", 1)
+    if first_page < 1:
+        bad("first_page", f"expected a page number of 1 or more, found {first_page}")
+        first_page = 1
+    date = value.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            bad("date", f"expected a date written YYYY-MM-DD, found {date!r}")
+            date = None
+    language = value.get("language", "")
+    if language and not _LANG.match(language):
+        bad("language", f"expected a language code such as en or vi, found {language!r}")
+        language = ""
+    issue = Issue(folder, loaded.file, value.get("journal", ""), str(value.get("volume", "")),
+                  str(value.get("issue", "")), date, first_page, [], {},
+                  odd_start=value.get("odd_start", False), language=language)
+    issue.cover = _cover(loaded, value.get("cover"), folder, problems)
+    issue.editorial = _editorial(loaded, value.get("editorial", {}), problems)
+    _articles(loaded, value.get("articles", []), folder, content, issue, problems)
+    return issue
+
+
+def _articles(loaded: Loaded, names: list, folder: Path, content: Path, issue: Issue,
+              problems: Problems) -> None:
+    """Find each listed article: ``<issue folder>/<name>``, else ``<content>/<name>``."""
+    if not names:
+        problems.error(loaded.file, loaded.key_line(("articles",)),
+                       "articles: expected at least one article folder")
+    if len(names) > MAX_ARTICLES:
+        problems.error(loaded.file, loaded.key_line(("articles",)),
+                       f"articles: {len(names)} listed, more than the {MAX_ARTICLES} an issue "
+                       f"may hold")
+        return
+    roots = [folder] + ([content] if content.resolve() != folder.resolve() else [])
+    seen: dict[Path, int] = {}
+    for n, name in enumerate(names):
+        line = loaded.line(("articles", n))
+        if not isinstance(name, str) or not _NAME.match(name):
+            problems.error(loaded.file, line, f"articles: expected a folder name such as "
+                                              f"asean-japan (letters, digits, '.', '_', '-', "
+                                              f"and '/' between folders), found {name!r}")
+            continue
+        found = next((root / name for root in roots
+                      if (root / name / SHARED_FILE).is_file()
+                      and (root / name).resolve().is_relative_to(root.resolve())), None)
+        if found is None:
+            where = " or ".join(display_path(root / name) for root in roots)
+            problems.error(loaded.file, line, f"article {name!r} not found: expected a "
+                                              f"document folder ({where}/{SHARED_FILE})")
+            continue
+        real = found.resolve()
+        if real in seen:
+            problems.error(loaded.file, line, f"article {name!r} is listed twice (first on "
+                                              f"line {seen[real]}): an article appears once")
+            continue
+        same_name = next((other for other in issue.articles if other.name == found.name), None)
+        if same_name is not None:  # their files would overwrite each other's in the build
+            problems.error(loaded.file, line, f"article {name!r}: {display_path(found)} has the "
+                                              f"same folder name as {display_path(same_name)} "
+                                              f"(line {issue.lines[same_name]}); rename one")
+            continue
+        seen[real] = line
+        issue.articles.append(found)
+        issue.lines[found] = line
+
+
+def _cover(loaded: Loaded, name: str | None, folder: Path, problems: Problems) -> Path | None:
+    if name is None:
+        return None
+    path = folder / name
+    line = loaded.key_line(("cover",))
+    if not _NAME.match(name) or not path.suffix.lower() in COVER_TYPES:
+        problems.error(loaded.file, line, f"cover: expected an image file in the issue folder "
+                                          f"({', '.join(COVER_TYPES)}), found {name!r}")
+    elif not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
+        problems.error(loaded.file, line, f"cover: {display_path(path)} does not exist")
+    else:
+        return path
+    return None
+
+
+def _editorial(loaded: Loaded, notes: dict, problems: Problems) -> dict[str, str]:
+    good = {}
+    for lang, text in notes.items():
+        if not isinstance(lang, str) or not _LANG.match(lang) or not isinstance(text, str) \
+                or not text.strip():
+            problems.error(loaded.file, loaded.line(("editorial", lang)),
+                           f"editorial: expected the note's text by language code (en: …, "
+                           f"vi: …), found {lang!r}: {text!r}")
+        else:
+            good[lang] = text.strip()
+    return good
+
+
+# --- building ---------------------------------------------------------------------------
+
+@dataclass
+class _Placed:
+    """An article's place in the issue once built."""
+
+    folder: Path
+    first: int
+    count: int
+    keys: dict[str, str]
+
+
+def build(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
+          report: progress.Report, force: bool = False, workers: int | None = None,
+          jats: bool = False) -> list[Path]:
+    """Build one issue; return the files written (none when everything was up to date)."""
+    problems = Problems()
+    issue = load_issue(folder, project.content, problems)
+    if issue is None:
+        raise ContentError(problems.items)
+    out = project.out / issue.id
+    article_project = dataclasses.replace(project, out=out)
+    lang = _print_language(issue, problems)
+    choices = _choices(lang_choice, lang)
+    chain = _walk(issue, article_project, choices, options, lang, force)
+    if chain.current and not problems.errors:
+        key = _issue_key(issue, project, options, lang, chain.placed)
+        state = incremental.State(out)
+        if state.current(issue.id, ISSUE_OUTPUT, key):
+            report(progress.UpToDate((str(_pdf_target(out, issue)), str(out / "index.html"))))
+            return []
+    _precheck(issue, article_project, options, chain, problems)
+    problems.raise_if_errors()
+    for problem in problems.items:
+        report(problem)
+
+    if len(chain.stale) > 1 and options.lays_out:
+        # Each article's build forks its own layout workers: with WeasyPrint imported here
+        # once, they inherit it instead of importing it again for every article. (For one
+        # article, its worker imports it while this process checks the article.)
+        from . import write
+        write.load_renderer()
+    written: list[Path] = []
+    placed: list[_Placed] = []
+    page = issue.first_page
+    for article in issue.articles:
+        _check_written(issue, article, page, chain.written.get(article))
+        article_options = _article_options(options, issue, page)
+        for choice in choices:
+            written += schedule.build([article], article_project, choice, article_options,
+                                      report, force=force, workers=workers, jats=jats)
+        state = incremental.State(out)
+        count = _page_count(state, article, lang, out)
+        keys = _article_keys(article, article_project, choices, article_options)
+        placed.append(_Placed(article, page, count, keys))
+        page = _next_page(issue, page + count)
+
+    key = _issue_key(issue, project, options, lang, placed)
+    state = incremental.State(out)
+    if written or force or not state.current(issue.id, ISSUE_OUTPUT, key):
+        from . import issue_output
+
+        files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
+                                         bytes.fromhex(key))
+        state.record(issue.id, ISSUE_OUTPUT, key, files)
+        written += files
+    return written
+
+
+def _print_language(issue: Issue, problems: Problems) -> str:
+    """The language whose pages the issue counts; every article must have it."""
+    lang = issue.language
+    for article in issue.articles:
+        languages = incremental.listed_languages(article) or []
+        if not lang and languages:
+            lang = languages[0]
+        if languages and lang not in languages:
+            problems.error(issue.file, issue.lines[article],
+                           f"article {article.name!r} has no {lang} text (its languages: "
+                           f"{', '.join(languages)}), and the issue's pages are counted in "
+                           f"{lang}")
+    return lang or "en"
+
+
+def _choices(lang_choice: str, lang: str) -> list[str]:
+    """The ``--lang`` choices each article is built with: the print language comes first,
+    whatever was asked, since the next article's first page depends on it."""
+    if lang_choice == "all" or lang_choice == lang:
+        return [lang_choice]
+    return [lang, lang_choice]
+
+
+def _article_options(options: BuildOptions, issue: Issue, first_page: int
+                     ) -> IssueBuildOptions:
+    base = {f.name: getattr(options, f.name) for f in dataclasses.fields(BuildOptions)}
+    return IssueBuildOptions(**base, first_page=first_page, volume=issue.volume,
+                             number=issue.number)
+
+
+def _next_page(issue: Issue, page: int) -> int:
+    return page + 1 if issue.odd_start and page % 2 == 0 else page
+
+
+@dataclass
+class _Chain:
+    """The articles' places as the last build left them, walked without building anything."""
+
+    placed: list[_Placed] = field(default_factory=list)
+    current: bool = True
+    """Whether every output of every article is up to date at the place the walk found."""
+    stale: set[Path] = field(default_factory=set)
+    """The articles whose outputs must be made again at the place predicted for them: the
+    ones checked before anything is built."""
+    predicted: dict[Path, int] = field(default_factory=dict)
+    """First pages known for sure: those of the articles up to the first stale one."""
+    written: dict[Path, Loaded | None] = field(default_factory=dict)
+
+
+def _walk(issue: Issue, project: Project, choices: list[str], options: BuildOptions,
+          lang: str, force: bool) -> _Chain:
+    """Follow the page counts the state knows from the first article on. An article is up to
+    date when its outputs for the first page it would get are; the pages are sure up to the
+    first one that is not (its page count may change when it is laid out again)."""
+    chain = _Chain()
+    state = incremental.State(project.out)
+    page: int | None = issue.first_page
+    sure = True
+    for article in issue.articles:
+        if page is None:  # nothing known of the pages before: built from scratch
+            chain.stale.add(article)
+            chain.current = False
+            continue
+        if sure:
+            chain.predicted[article] = page
+        article_options = _article_options(options, issue, page)
+        keys = _article_keys(article, project, choices, article_options)
+        fresh = bool(keys) and not force and all(
+            state.current(article.name, output, key) for output, key in keys.items())
+        # The last count known, even of an article to build again: most edits keep it, and
+        # the articles after it are then up to date where they stand.
+        count = _known_count(state, article, lang, project.out)
+        if fresh and count is not None:
+            chain.placed.append(_Placed(article, page, count, keys))
+        else:
+            chain.stale.add(article)
+            chain.current = sure = False
+        page = None if count is None else _next_page(issue, page + count)
+    return chain
+
+
+def _article_keys(article: Path, project: Project, choices: list[str],
+                  options: BuildOptions) -> dict[str, str]:
+    """The incremental key of each output of the article (see :mod:`songngu.incremental`)."""
+    languages = incremental.listed_languages(article)
+    if languages is None:
+        return {}
+    outputs: list[str] = []
+    for choice in choices:
+        try:
+            outputs += [o for o in job_languages(choice, languages, article.name)
+                        if o not in outputs]
+        except SetupError:
+            return {}
+    return incremental.language_keys(article, languages, outputs, project.templates,
+                                     project.fonts, project.out, options)
+
+
+def _known_count(state: incremental.State, article: Path, lang: str, out: Path) -> int | None:
+    entry = state.entries.get(f"{article.name}/{lang}#pages")
+    if isinstance(entry, dict) and isinstance(entry.get("pages"), int) and entry["pages"] > 0 \
+            and (out / lang / f"{article.name}.pdf").is_file():
+        return entry["pages"]
+    return None
+
+
+def _page_count(state: incremental.State, article: Path, lang: str, out: Path) -> int:
+    """The page count of the article's PDF in ``lang``, just built or kept."""
+    count = _known_count(state, article, lang, out)
+    if count is not None:
+        return count
+    from pypdf import PdfReader
+
+    return len(PdfReader(out / lang / f"{article.name}.pdf").pages)
+
+
+def _precheck(issue: Issue, project: Project, options: BuildOptions, chain: _Chain,
+              problems: Problems) -> None:
+    """Every problem of the articles to be built, before anything is written: their own
+    checks, and first pages, volumes or issue numbers written by hand that disagree with the
+    issue. Articles whose outputs are up to date passed their checks when they were built."""
+    from . import pipeline
+
+    for article in issue.articles:
+        chain.written[article] = load_yaml(article / SHARED_FILE, Problems())
+        page = chain.predicted.get(article)
+        if page is not None:
+            problems.extend(_conflicts(issue, article, page, chain.written[article]))
+        if article not in chain.stale:
+            continue
+        try:
+            checked = pipeline.check_document(article, options.strict, project)
+            pipeline.resolve_document(checked, options.strict)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            problems.error(issue.file, issue.lines[article],
+                           f"article {article.name!r} cannot be built (see above)")
+
+
+def _conflicts(issue: Issue, article: Path, page: int, loaded: Loaded | None) -> Problems:
+    """What the article's document.yaml says by hand against what the issue makes of it."""
+    problems = Problems()
+    data = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    written = data.get("first_page")
+    if isinstance(written, int) and not isinstance(written, bool) and written != page:
+        problems.error(loaded.file, loaded.key_line(("first_page",)),
+                       f"first_page: {written} written here, but in {display_path(issue.file)} "
+                       f"(line {issue.lines[article]}) the article starts on page {page}; "
+                       f"remove first_page (the issue numbers the pages) or correct it")
+    journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
+    for key, value in (("volume", issue.volume), ("issue", issue.number)):
+        if value and key in journal and str(journal[key]) != value:
+            problems.error(loaded.file, loaded.key_line(("journal", key)),
+                           f"journal: {key} {journal[key]!r} written here, but the article is "
+                           f"in {key} {value!r} ({display_path(issue.file)}); remove it or "
+                           f"correct it")
+    return problems
+
+
+def _check_written(issue: Issue, article: Path, page: int, loaded: Loaded | None) -> None:
+    """Stop before building an article whose hand-written first page turns out wrong once the
+    articles before it are laid out (the issue's files are not written)."""
+    found = _conflicts(issue, article, page, loaded)
+    found.raise_if_errors()
+
+
+def _issue_key(issue: Issue, project: Project, options: BuildOptions, lang: str,
+               placed: list[_Placed]) -> str:
+    """What the issue's PDF and contents page are made from."""
+    digest = hashlib.blake2b(digest_size=20)
+    parts: list[Any] = [incremental.tool_digest(), dataclasses.asdict(options), lang,
+                        [(p.folder.name, p.first, p.count, sorted(p.keys.items()))
+                         for p in placed]]
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+    for path in [issue.file] + ([issue.cover] if issue.cover else []):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    issue_templates = project.templates / "issue"
+    for path in sorted(issue_templates.rglob("*")) if issue_templates.is_dir() else []:
+        if path.is_file() and incremental.is_input(path):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _pdf_target(out: Path, issue: Issue) -> Path:
+    return out / f"{issue.id}.pdf"
+

@@ -1,0 +1,268 @@
+"""Write an issue's own files from its built articles: the issue PDF and the contents page.
+
+the issue, each article's place (first page, page count) and its built PDF → 
+``<out>/<issue>/<issue>.pdf``: the front matter (cover, editorial note in each language,
+contents in every language: titles, authors, first page, DOI as a link), laid out by
+WeasyPrint from ``templates/issue/front.html.j2``; then the articles' PDFs in the print
+language, with a blank page where an article must start on an odd page; page labels i, ii, …
+for the front matter and the printed numbers, continuous, for the articles; an outline with
+one entry per article and its sections under it (pypdf). And ``<out>/<issue>/index.html``
+(``templates/issue/index.html.j2``), which links every article page in every language.
+Both are written atomically, once everything is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from . import progress, write
+from .project import SHARED_FILE, BuildOptions, Project
+
+if TYPE_CHECKING:
+    from .issue import Issue, _Placed
+
+LABELS = {
+    "en": {"volume": "Volume", "issue": "Issue", "contents": "Contents", "editorial": "Editorial",
+           "pages": "p.", "pdf": "PDF", "issue_pdf": "The whole issue (PDF)"},
+    "vi": {"volume": "Tập", "issue": "Số", "contents": "Mục lục", "editorial": "Lời tòa soạn",
+           "pages": "tr.", "pdf": "PDF", "issue_pdf": "Toàn bộ số tạp chí (PDF)"},
+}
+"""The words of the issue's own pages; a language not listed uses the English ones."""
+DOI = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9._;()/:-]+$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Entry:
+    """An article as the contents list it."""
+
+    id: str
+    first: int
+    last: int
+    languages: list[str]
+    titles: dict[str, str]
+    """HTML of the title in each language (inline markup kept)."""
+    plain_titles: dict[str, str]
+    authors: dict[str, list[str]]
+    doi: str
+    pdf: Path
+
+
+def labels(lang: str) -> dict[str, str]:
+    return LABELS.get(lang, LABELS["en"])
+
+
+def entries(placed: list[_Placed], out: Path, lang: str) -> list[Entry]:
+    """What the contents say of each article, read from its (already checked) files."""
+    result = []
+    for article in placed:
+        shared = _yaml(article.folder / SHARED_FILE)
+        languages = [x for x in shared.get("languages", []) if isinstance(x, str)]
+        texts = {x: _yaml(article.folder / f"{x}.yaml") for x in languages}
+        ids = [a.get("id") for a in shared.get("authors", []) if isinstance(a, dict)]
+        result.append(Entry(
+            article.folder.name, article.first, article.first + article.count - 1, languages,
+            {x: title_html(str(t.get("title", ""))) for x, t in texts.items()},
+            {x: title_plain(str(t.get("title", ""))) for x, t in texts.items()},
+            {x: [str(t.get("authors", {}).get(i, "")) for i in ids
+                 if t.get("authors", {}).get(i)] for x, t in texts.items()},
+            _doi(shared.get("doi")), out / lang / f"{article.folder.name}.pdf"))
+    return result
+
+
+def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path, lang: str,
+                options: BuildOptions, report: progress.Report, ident: bytes) -> list[Path]:
+    """Write the issue PDF and its contents page; return them. ``ident``, a digest of every
+    input, is the PDF's file identifier: the same inputs give the same bytes."""
+    listed = entries(placed, out, lang)
+    languages = _issue_languages(issue, listed, lang)
+    target = out / f"{issue.id}.pdf"
+    with progress.step(report, target, "assembling the issue") as done:
+        front = _front_pdf(issue, listed, languages, project, options, out)
+        data, pages = assemble(issue, listed, front, lang, ident)
+        write.write_bytes(target, data)
+        done.text = (f"{pages} pages: front matter and {len(listed)} article"
+                     f"{'s' * (len(listed) != 1)}, pp. {listed[0].first}–{listed[-1].last}")
+    index = out / "index.html"
+    with progress.step(report, index, "writing the contents page"):
+        write.write_text(index, _render("index.html.j2", project, _context(
+            issue, listed, languages, lang, built={
+                (e.id, x) for e in listed for x in e.languages
+                if (out / x / f"{e.id}.html").is_file()},
+            pdfs={(e.id, x) for e in listed for x in e.languages
+                  if (out / x / f"{e.id}.pdf").is_file()})))
+    return [target, index]
+
+
+def _issue_languages(issue: Issue, listed: list[Entry], lang: str) -> list[str]:
+    """The print language first, then every other language of the articles, in order."""
+    languages = [lang]
+    for entry in listed:
+        languages += [x for x in entry.languages if x not in languages]
+    return languages
+
+
+def _context(issue: Issue, listed: list[Entry], languages: list[str], lang: str,
+             **extra: Any) -> dict[str, Any]:
+    from babel.dates import format_date
+
+    return {"issue": issue, "entries": listed, "languages": languages, "lang": lang,
+            "labels": {x: labels(x) for x in languages},
+            "dates": {x: format_date(issue.date, "long", locale=x) if issue.date else ""
+                      for x in languages},
+            "editorial": {x: [p.strip() for p in issue.editorial[x].split("\n\n") if p.strip()]
+                          for x in languages if x in issue.editorial},
+            **extra}
+
+
+def _render(name: str, project: Project, context: dict[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(project.templates / "issue"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template(name).render(context)
+
+
+def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project: Project,
+               options: BuildOptions, out: Path) -> bytes:
+    """Lay out the cover, the editorial note and the contents (WeasyPrint)."""
+    html = _render("front.html.j2", project, _context(
+        issue, listed, languages, languages[0],
+        cover=f"media/{issue.cover.name}" if issue.cover else ""))
+    # The front matter changes only with the issue file, the articles' titles and pages: kept
+    # beside the issue, it spares an edit of an article's body WeasyPrint's import here.
+    from .incremental import tool_digest
+
+    digest = hashlib.blake2b(digest_size=12)
+    for part in [html.encode(), options.pdf_variant.encode(), tool_digest().encode()] + \
+            [path.read_bytes() for path in sorted(project.fonts.glob("*.ttf"))] + \
+            ([issue.cover.read_bytes()] if issue.cover else []):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    kept = out / f".{issue.id}.front-{digest.hexdigest()}.pdf"
+    if kept.is_file():
+        return kept.read_bytes()
+    # The cover and the fonts are the only files the page may read.
+    assets = write.Assets(fonts=project.fonts, media=issue.folder)
+    pdf = write.render_pdf(html, assets, write.PdfSettings(options.pdf_variant, issue.date))
+    pdf.write(kept)
+    for old in out.glob(f".{issue.id}.front-*.pdf"):
+        if old != kept:
+            old.unlink(missing_ok=True)
+    return kept.read_bytes()
+
+
+def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
+             ident: bytes) -> tuple[bytes, int]:
+    """The issue PDF: front matter, then each article (a blank page before one that must
+    start on an odd page), page labels and outline; return its bytes and page count."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        ByteStringObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    front_pages = len(writer.pages)
+    writer.add_outline_item(title=labels(lang)["contents"], page_number=0)
+    expected = listed[0].first
+    for entry in listed:
+        reader = PdfReader(entry.pdf)
+        box = reader.pages[0].mediabox
+        while expected < entry.first:  # the page left blank before an odd first page
+            writer.add_blank_page(float(box.width), float(box.height))
+            expected += 1
+        start = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        parent = writer.add_outline_item(title=entry.plain_titles.get(lang, entry.id),
+                                         page_number=start)
+        _copy_outline(reader, reader.outline, writer, parent, start, top=True)
+        expected = entry.first + len(reader.pages)
+    writer.set_page_label(0, front_pages - 1, style="/r")
+    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=listed[0].first)
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(lang)
+    writer.page_mode = "/UseOutlines"
+    title = f"{issue.journal}"
+    if issue.volume:
+        title += f" {issue.volume}"
+    if issue.number:
+        title += f"({issue.number})"
+    writer.add_metadata({"/Title": title, "/Creator": "songngu"})
+    writer._ID = ArrayObject([ByteStringObject(ident[:16]), ByteStringObject(ident[:16])])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(writer.pages)
+
+
+def _copy_outline(reader, items, writer, parent, offset: int, top: bool = False) -> None:
+    """Add an article's outline under its entry: its sections (the article's title, the one
+    top-level entry WeasyPrint makes of the h1, is the entry itself)."""
+    if top and len([i for i in items if not isinstance(i, list)]) == 1:
+        children = [i for i in items if isinstance(i, list)]
+        for child in children:
+            _copy_outline(reader, child, writer, parent, offset)
+        return
+    last = None
+    for item in items:
+        if isinstance(item, list):
+            if last is not None:
+                _copy_outline(reader, item, writer, last, offset)
+            continue
+        page = reader.get_destination_page_number(item)
+        last = writer.add_outline_item(title=str(item.title), page_number=offset + page,
+                                      parent=parent)
+
+
+def _doi(value: object) -> str:
+    """The DOI if it is one (it becomes a link: nothing else may)."""
+    return value if isinstance(value, str) and DOI.match(value) else ""
+
+
+def _yaml(path: Path) -> dict:
+    try:
+        data = yaml.load(path.read_bytes(), Loader=_LOADER)
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def title_html(markup: str) -> str:
+    """A title's inline markup (italic, bold, super- and subscripts) as HTML."""
+    from markupsafe import Markup
+
+    from .inline import InlineSyntaxError, parse_inline
+
+    try:
+        spans = parse_inline(markup)
+    except InlineSyntaxError:
+        return Markup(escape(markup))
+    return Markup("".join(_span(s) for s in spans))
+
+
+def _span(span) -> str:
+    inner = "".join(_span(s) for s in span.children)
+    if span.kind in ("text", "code"):
+        return escape(span.text)
+    if span.kind in ("em", "strong", "sup", "sub"):
+        return f"<{span.kind}>{inner}</{span.kind}>"
+    return inner  # a link or a citation in a title: its text only
+
+
+def title_plain(markup: str) -> str:
+    from .inline import InlineSyntaxError, parse_inline, plain_text
+
+    try:
+        return " ".join(plain_text(parse_inline(markup)).split())
+    except InlineSyntaxError:
+        return markup

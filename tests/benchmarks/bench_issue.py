@@ -1,0 +1,119 @@
+"""How fast a journal issue builds: a 20-article issue of about 240 pages.
+
+    python tests/benchmarks/bench_issue.py [--articles 20] [--runs 3] [--lang en]
+
+Figures (each build a process of its own, measured as in bench_build.py: wall time, CPU time
+of it and its workers, peak memory of the largest process):
+
+* the issue built cold (a fresh output folder): seconds per page of the issue, peak memory;
+* after an edit of one word of one article (its page count stays), the issue build against
+  a build of that article alone after the same edit, alternating (target: at most 1.3 ×);
+* the issue build with nothing to do (target: under 0.3 s).
+
+The articles are copies of the sample (tests/benchmarks/make_large.py), without the first
+page the sample writes by hand: the issue numbers them. The load average is printed at the
+start and the end: the figures of a busy machine are not those of an idle one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_build import build, measure  # noqa: E402
+from make_large import make_batch  # noqa: E402
+
+ISSUE = """\
+journal: TNU Journal of Science and Technology
+volume: 226
+issue: "03"
+date: 2021-03-31
+first_page: 1
+articles:
+{articles}
+"""
+
+
+def make_issue(content: Path, count: int) -> Path:
+    folders = make_batch(content, count)
+    for folder in folders:
+        shared = folder / "document.yaml"
+        shared.write_text(re.sub(r"(?m)^first_page: \d+\n", "", shared.read_text("utf-8")),
+                          encoding="utf-8")
+    issue = content / "issue-bench"
+    issue.mkdir()
+    (issue / "issue.yaml").write_text(ISSUE.format(articles="\n".join(
+        f"  - {folder.name}" for folder in folders)), encoding="utf-8")
+    return issue
+
+
+def edit(folder: Path, lang: str, n: int) -> None:
+    """Change one word of a paragraph (the page count stays)."""
+    path = folder / f"{lang}.yaml"
+    text = path.read_text(encoding="utf-8")
+    words = ("again", "once more") if lang == "en" else ("lại", "một lần nữa")
+    old, new = (words[0], words[1]) if n % 2 == 0 else (words[1], words[0])
+    if old not in text:
+        old, new = new, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lang", default="en")
+    args = parser.parse_args()
+    print(f"load average at the start: {load()} (cores: {os.cpu_count()})", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        content = work / "content"
+        issue = make_issue(content, args.articles)
+        out = work / "out"
+        common = ["--content", str(content), "--lang", args.lang]
+        cold = measure(*build("issue", str(issue), *common, "--out", str(out)))
+        pdf = out / issue.name / f"{issue.name}.pdf"
+        pages = sum(int(n) for n in re.findall(r"\((\d+) pages, \d+–\d+", cold["stdout"]))
+        print(f"cold: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, {pages} article "
+              f"pages ({pdf.stat().st_size / 1e6:.1f} MB issue PDF): "
+              f"{cold['wall'] / pages:.3f} s a page, peak {cold['peak_mb']:.0f} MB "
+              f"(load {load()})", flush=True)
+
+        article = content / f"asean-japan-{args.articles // 2:02d}"
+        alone = ["--content", str(article), "--lang", args.lang, "--out", str(work / "alone")]
+        measure(*build(*alone))  # the article alone, built once before the edits
+        issue_runs, alone_runs = [], []
+        for n in range(args.runs):
+            edit(article, args.lang, 2 * n)
+            issue_runs.append(measure(*build("issue", str(issue), *common, "--out", str(out))))
+            laid = re.findall(r"laying out (\S+)", issue_runs[-1]["stdout"])
+            alone_runs.append(measure(*build(*alone)))
+            print(f"edit {n + 1}: issue {issue_runs[-1]['wall']:.2f} s (laid out: "
+                  f"{', '.join(Path(p).name for p in laid)}), article alone "
+                  f"{alone_runs[-1]['wall']:.2f} s (load {load()})", flush=True)
+        ratio = statistics.median(i["wall"] / a["wall"] for i, a in zip(issue_runs, alone_runs))
+        print(f"after an edit: issue {statistics.median(r['wall'] for r in issue_runs):.2f} s, "
+              f"article alone {statistics.median(r['wall'] for r in alone_runs):.2f} s; "
+              f"median ratio {ratio:.2f}", flush=True)
+
+        idle = [measure(*build("issue", str(issue), *common, "--out", str(out)))
+                for _ in range(args.runs)]
+        said = re.search(r"nothing to do \(([\d.]+) s\)", idle[-1]["stdout"])
+        print(f"nothing to do: {statistics.median(r['wall'] for r in idle):.2f} s wall "
+              f"(the build itself says {said[1] if said else '?'} s)")
+    print(f"load average at the end: {load()}")
+
+
+if __name__ == "__main__":
+    main()

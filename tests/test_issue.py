@@ -1,0 +1,417 @@
+"""A journal issue: articles numbered in order, the issue PDF read back, incremental rebuilds,
+errors, and ``--shard``. Articles are generated here, of different lengths, in English and
+Vietnamese; most builds lay out English only, to keep the tests quick."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, pdftotext
+from lxml import etree
+from pypdf import PdfReader
+
+from songngu import shard
+from songngu.cli import main
+
+EN_PARAGRAPH = ("Editors of a bilingual journal keep the two languages of every article in "
+                "step, and a reader who cites the article needs its pages. ")
+VI_PARAGRAPH = ("Biên tập viên của một tạp chí song ngữ giữ cho hai ngôn ngữ của mỗi bài báo "
+                "luôn khớp nhau, và người đọc trích dẫn bài cần biết số trang của nó. ")
+
+
+def make_article(content: Path, name: str, paragraphs: int, title: str = "",
+                 first_page: int | None = None, volume: str | None = None) -> Path:
+    """A small document in en and vi whose body has ``paragraphs`` long paragraphs."""
+    folder = content / name
+    folder.mkdir(parents=True, exist_ok=True)
+    journal = {"name": "Test Journal", "publisher": "Test Publisher"}
+    if volume is not None:
+        journal["volume"] = volume
+    shared = {"languages": ["en", "vi"], "journal": journal,
+              "doi": f"10.5555/test.{name}", "dates": {"published": dt.date(2024, 5, 1)},
+              "authors": [{"id": "an", "affiliations": ["uni"]}]}
+    if first_page is not None:
+        shared["first_page"] = first_page
+    (folder / "document.yaml").write_text(yaml.safe_dump(shared, allow_unicode=True),
+                                          encoding="utf-8")
+    for lang, paragraph, heading, name_text, uni in (
+            ("en", EN_PARAGRAPH, "Findings", "Nguyen Van An", "Hanoi University"),
+            ("vi", VI_PARAGRAPH, "Kết quả", "Nguyễn Văn An", "Trường Đại học Hà Nội")):
+        text = {"title": (title or f"Article {name}") + (" (vi)" if lang == "vi" else ""),
+                "authors": {"an": name_text}, "affiliations": {"uni": uni},
+                "abstract": paragraph, "keywords": ["one", "two"] if lang == "en"
+                else ["một", "hai"],
+                "sections": [{"id": "body", "title": heading,
+                              "blocks": [{"p": paragraph * 6} for _ in range(paragraphs)]},
+                             {"id": "end", "title": heading + " 2",
+                              "blocks": [{"p": paragraph}]}]}
+        (folder / f"{lang}.yaml").write_text(yaml.safe_dump(text, allow_unicode=True),
+                                             encoding="utf-8")
+    return folder
+
+
+def write_issue(folder: Path, articles: list[str], **extra) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"journal": "Test Journal", "volume": 7, "issue": "2", "date": "2024-05-01",
+            "first_page": 41, "articles": articles,
+            "editorial": {"en": "A note from the editors.",
+                          "vi": "Lời nhắn của ban biên tập."}, **extra}
+    (folder / "issue.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                       encoding="utf-8")
+    return folder
+
+
+def build_issue(tmp: Path, *extra: str) -> int:
+    return main(["issue", str(tmp / "content" / "spring"), "--content", str(tmp / "content"),
+                 "--out", str(tmp / "build"), "--templates", str(ROOT / "templates"),
+                 "--fonts", str(ROOT / "fonts"), *extra])
+
+
+def labels(pdf: Path) -> list[str]:
+    return PdfReader(pdf).page_labels
+
+
+def outline(pdf: Path) -> list[tuple[str, int, list]]:
+    reader = PdfReader(pdf)
+
+    def walk(items):
+        result = []
+        for item in items:
+            if isinstance(item, list):
+                result[-1][2].extend(walk(item))
+            else:
+                result.append((item.title, reader.get_destination_page_number(item), []))
+        return result
+    return walk(reader.outline)
+
+
+@pytest.fixture(scope="module")
+def issue_build(tmp_path_factory):
+    """Three articles (the second inside the issue folder), English PDFs, with JATS."""
+    tmp = tmp_path_factory.mktemp("issue")
+    content = tmp / "content"
+    make_article(content, "alpha", 3, title="Rice *yields* in the delta")
+    make_article(content / "spring", "beta", 9, title="Trade after 2^nd^ reform")
+    make_article(content, "gamma", 1, first_page=None)
+    write_issue(content / "spring", ["alpha", "beta", "gamma"])
+    assert build_issue(tmp, "--lang", "en", "--jats") == 0
+    return tmp / "build" / "spring"
+
+
+def test_articles_follow_each_other_and_the_issue_pdf_is_numbered_continuously(issue_build):
+    ranges = []
+    for name in ("alpha", "beta", "gamma"):
+        numbers = [int(x) for x in labels(issue_build / "en" / f"{name}.pdf")]
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        ranges.append((numbers[0], numbers[-1]))
+    assert ranges[0][0] == 41
+    for before, after in zip(ranges, ranges[1:]):
+        assert after[0] == before[1] + 1
+    assert ranges[1][1] > ranges[1][0]  # the long article runs over several pages
+
+    issue_labels = labels(issue_build / "spring.pdf")
+    front = [x for x in issue_labels if not x.isdigit()]
+    assert front == ["i", "ii", "iii"][:len(front)] and front
+    assert [int(x) for x in issue_labels[len(front):]] == list(range(41, ranges[-1][1] + 1))
+    # Each article's pages in the issue are its own PDF's pages.
+    issue_text = pdftotext(issue_build / "spring.pdf")
+    assert issue_text.count("\f") == len(issue_labels)
+    second_page = pdftotext(issue_build / "en" / "beta.pdf", "-l", "1")
+    assert f"{ranges[1][0]} - {ranges[1][1]}" in second_page  # the running header's range
+
+
+def test_contents_list_every_article_in_both_languages_with_its_first_page(issue_build):
+    reader = PdfReader(issue_build / "spring.pdf")
+    front = [i for i, x in enumerate(reader.page_labels) if not x.isdigit()]
+    text = " ".join(pdftotext(issue_build / "spring.pdf", "-f", str(i + 1), "-l", str(i + 1))
+                    for i in front)
+    text = " ".join(text.split())
+    assert "Contents · Mục lục" in text and "Lời tòa soạn" in text
+    starts = {name: labels(issue_build / "en" / f"{name}.pdf")[0]
+              for name in ("alpha", "beta", "gamma")}
+    for name, title in (("alpha", "Rice yields in the delta"), ("beta", "Trade after 2nd reform"),
+                        ("gamma", "Article gamma")):
+        # The page number stands beside the entry: pdftotext puts it after one of its lines.
+        found = re.search(re.escape(title) + r" (?:(\d+) )?" + re.escape(title) + r" \(vi\) "
+                          r"(?:(\d+) )?Nguyen Van An (?:(\d+) )?https://doi\.org/10\.5555/"
+                          r"test\." + name + r"(?: (\d+))?", text)
+        assert found and starts[name] in found.groups(), (name, text)
+    links = [a["/A"]["/URI"] for page in front for a in
+             (annot.get_object() for annot in reader.pages[page].get("/Annots", []))
+             if "/A" in a and "/URI" in a["/A"]]
+    assert "https://doi.org/10.5555/test.beta" in links
+
+
+def test_the_outline_has_each_article_with_its_sections(issue_build):
+    entries = outline(issue_build / "spring.pdf")
+    page_labels = labels(issue_build / "spring.pdf")
+    articles = entries[1:]
+    assert entries[0][0] == "Contents"
+    assert [e[0] for e in articles] == ["Rice yields in the delta", "Trade after 2nd reform",
+                                        "Article gamma"]
+    for (title, page, children), name in zip(articles, ("alpha", "beta", "gamma")):
+        assert page_labels[page] == labels(issue_build / "en" / f"{name}.pdf")[0]
+        assert [c[0] for c in children] == ["1. Findings", "2. Findings 2"]
+
+
+def test_jats_and_the_contents_page_carry_the_same_pages(issue_build):
+    for name in ("alpha", "beta", "gamma"):
+        numbers = labels(issue_build / "en" / f"{name}.pdf")
+        xml = etree.parse(str(issue_build / "jats" / f"{name}.xml"))
+        assert xml.findtext(".//article-meta/fpage") == numbers[0]
+        assert xml.findtext(".//article-meta/lpage") == numbers[-1]
+    index = (issue_build / "index.html").read_text(encoding="utf-8")
+    for name in ("alpha", "beta", "gamma"):
+        assert f'href="en/{name}.html"' in index
+        assert f'href="en/{name}.pdf"' in index
+        assert (issue_build / "en" / f"{name}.html").is_file()
+    assert "Rice <em>yields</em> in the delta (vi)" in index  # the vi title, listed too
+    assert 'href="spring.pdf"' in index
+
+
+def test_odd_start_leaves_a_blank_page_and_every_article_starts_on_an_odd_page(tmp_path):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0)  # one page: the next would start on an even page
+    make_article(content, "beta", 0)
+    write_issue(content / "spring", ["alpha", "beta"], odd_start=True)
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    out = tmp_path / "build" / "spring"
+    firsts = [int(labels(out / "en" / f"{n}.pdf")[0]) for n in ("alpha", "beta")]
+    assert firsts == [41, 43]
+    issue = labels(out / "spring.pdf")
+    numbers = [x for x in issue if x.isdigit()]
+    assert numbers == ["41", "42", "43"]  # 42 is the blank page
+    blank = issue.index("42")
+    assert not pdftotext(out / "spring.pdf", "-f", str(blank + 1), "-l",
+                         str(blank + 1)).strip()
+
+
+def _laid_out(output: str) -> set[str]:
+    return set(re.findall(r"laying out \S*/en/(\w+)\.pdf", output))
+
+
+def test_editing_one_article_lays_out_only_what_moves(tmp_path, capsys):
+    content = tmp_path / "content"
+    for name, size in (("alpha", 2), ("beta", 2), ("gamma", 1)):
+        make_article(content, name, size)
+    write_issue(content / "spring", ["alpha", "beta", "gamma"])
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    out = tmp_path / "build" / "spring"
+    assert _laid_out(capsys.readouterr().out) == {"alpha", "beta", "gamma"}
+    before = {n: labels(out / "en" / f"{n}.pdf") for n in ("alpha", "beta", "gamma")}
+
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+    # A word changed: same page count, only that article is laid out; the issue is reassembled.
+    path = content / "beta" / "en.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Editors of", "Editors in", 1),
+                    encoding="utf-8")
+    issue_pdf = (out / "spring.pdf").read_bytes()
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    printed = capsys.readouterr().out
+    assert _laid_out(printed) == {"beta"}
+    assert "assembling the issue" in printed
+    assert (out / "spring.pdf").read_bytes() != issue_pdf
+    assert {n: labels(out / "en" / f"{n}.pdf") for n in before} == before
+
+    # alpha grows by pages: the articles after it move and are laid out again.
+    make_article(content, "alpha", 9)
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    assert _laid_out(capsys.readouterr().out) == {"alpha", "beta", "gamma"}
+    after = {n: labels(out / "en" / f"{n}.pdf") for n in before}
+    assert len(after["alpha"]) > len(before["alpha"])
+    assert after["beta"][0] == str(int(after["alpha"][-1]) + 1)
+    assert after["gamma"][0] == str(int(after["beta"][-1]) + 1)
+    assert [x for x in labels(out / "spring.pdf") if x.isdigit()] == \
+        [str(n) for n in range(41, int(after["gamma"][-1]) + 1)]
+
+
+def test_every_problem_of_an_issue_is_reported_at_once_and_nothing_is_written(tmp_path,
+                                                                               capsys):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0)
+    make_article(content, "beta", 0, first_page=42)  # written by hand, and right
+    write_issue(content / "spring", ["alpha", "beta"])
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    capsys.readouterr()
+    out = tmp_path / "build" / "spring"
+    kept = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    # beta now says first_page 50, but it follows alpha (page 41): that conflict and the others.
+    make_article(content, "beta", 0, first_page=50)
+    broken = make_article(content, "broken", 0)
+    (broken / "vi.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    write_issue(content / "spring", ["alpha", "missing", "beta", "alpha", "broken"])
+    status = build_issue(tmp_path, "--lang", "en")
+    err = capsys.readouterr().err
+    issue_file = f"{content / 'spring' / 'issue.yaml'}"
+    assert status == 1
+    lines = (content / "spring" / "issue.yaml").read_text().splitlines()
+
+    def line_of(text, n=0):
+        return [i + 1 for i, line in enumerate(lines) if text in line][n]
+
+    assert f"{issue_file}:{line_of('- missing')}: article 'missing' not found" in err
+    assert f"{issue_file}:{line_of('- alpha', 1)}: article 'alpha' is listed twice (first " \
+           f"on line {line_of('- alpha')})" in err
+    assert f"{issue_file}:{line_of('- broken')}: article 'broken' cannot be built" in err
+    assert re.search(re.escape(str(broken / 'vi.yaml')) + r":\d+: YAML syntax error", err)
+    assert f"{content / 'beta' / 'document.yaml'}:" in err and \
+        "first_page: 50 written here" in err and "starts on page 42" in err
+    assert "nothing was written" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == kept
+
+
+def test_a_hand_written_first_page_that_agrees_is_accepted(tmp_path):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0, first_page=41, volume="7")
+    write_issue(content / "spring", ["alpha"])
+    assert build_issue(tmp_path, "--lang", "en", "--no-pdf") == 2  # pages need the PDFs
+    assert build_issue(tmp_path, "--lang", "en") == 0
+
+
+def test_a_conflicting_volume_is_an_error(tmp_path, capsys):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0, volume="6")
+    write_issue(content / "spring", ["alpha"])
+    assert build_issue(tmp_path, "--lang", "en") == 1
+    err = capsys.readouterr().err
+    assert f"{content / 'alpha' / 'document.yaml'}:" in err and "volume '6'" in err
+    assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize("body, message", [
+    ("journal: J\narticles: []\n", "articles: expected at least one article folder"),
+    ("journal: J\narticles: [../../etc]\n", "expected a folder name"),
+    ("journal: J\narticles: [a]\ncover: ../x.png\n", "cover: expected an image file"),
+    ("journal: J\narticles: [a]\nodd_start: 1\n", "odd_start: expected bool"),
+    ("journal: J\narticles: [a]\nfirst_page: 0\n", "first_page: expected a page number"),
+    ("articles: [a]\nvolumne: 3\n", "unknown key"),
+])
+def test_a_bad_issue_file_is_reported_with_its_line(tmp_path, capsys, body, message):
+    make_article(tmp_path / "content", "a", 0)
+    folder = tmp_path / "content" / "spring"
+    folder.mkdir(parents=True)
+    (folder / "issue.yaml").write_text(body, encoding="utf-8")
+    assert build_issue(tmp_path, "--lang", "en") == 1
+    err = capsys.readouterr().err
+    assert re.search(rf"issue\.yaml:\d+: .*{re.escape(message)}", err), err
+
+
+def test_shards_partition_any_set_of_names():
+    names = [Path(f"doc-{n}") for n in range(200)]
+    for count in (1, 2, 3, 7):
+        shares = [shard.select(names, f"{k}/{count}") for k in range(1, count + 1)]
+        assert sorted(p for share in shares for p in share) == sorted(names)
+        assert sum(len(share) for share in shares) == len(names)
+    # Adding a document moves no other one to another shard.
+    more = names + [Path("doc-new")]
+    assert [p for p in shard.select(more, "2/3") if p.name != "doc-new"] == \
+        shard.select(names, "2/3")
+
+
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "1", "a/b", "1/0"])
+def test_a_bad_shard_is_a_setup_error(tmp_path, capsys, spec):
+    make_article(tmp_path / "content", "a", 0)
+    assert main(["--content", str(tmp_path / "content"), "--out", str(tmp_path / "b"),
+                 "--shard", spec]) == 2
+    assert "--shard" in capsys.readouterr().err
+
+
+def test_shards_together_give_the_unsharded_build_byte_for_byte(tmp_path):
+    content = tmp_path / "content"
+    names = ["delta", "eta", "theta", "iota"]
+    for n, name in enumerate(names):
+        make_article(content, name, n % 2)
+    common = ["--content", str(content), "--templates", str(ROOT / "templates"),
+              "--fonts", str(ROOT / "fonts"), "--lang", "en"]
+    assert main([*common, "--out", str(tmp_path / "whole")]) == 0
+    built = []
+    for k in (1, 2, 3):
+        assert main([*common, "--out", str(tmp_path / f"shard{k}"), "--shard", f"{k}/3"]) == 0
+        built.append(_files(tmp_path / f"shard{k}"))
+    docs = [{p.split("/")[-1].split(".")[0] for p in files if p.endswith(".pdf")}
+            for files in built]
+    assert sorted(d for share in docs for d in share) == sorted(names)  # a partition
+    merged = {}
+    for files in built:
+        for name, data in files.items():
+            assert merged.get(name, data) == data  # shared assets agree
+            merged[name] = data
+    assert merged == _files(tmp_path / "whole")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and p.name != ".songngu-state.json"}
+
+
+def test_the_sample_issue_lists_its_articles_and_they_exist():
+    issue = yaml.safe_load((ROOT / "content" / "issue-2021-03" / "issue.yaml").read_text())
+    for name in issue["articles"]:
+        assert (ROOT / "content" / name / "document.yaml").is_file()
+    assert len(issue["articles"]) >= 2
+
+
+
+def test_the_sample_issue_builds_in_both_languages(tmp_path, capsys):
+    """The shipped sample issue, as a user builds it: python build.py issue content/…"""
+    out = tmp_path / "build"
+    assert main(["issue", str(ROOT / "content" / "issue-2021-03"), "--content",
+                 str(ROOT / "content"), "--out", str(out), "--templates",
+                 str(ROOT / "templates"), "--fonts", str(ROOT / "fonts")]) == 0
+    folder = out / "issue-2021-03"
+    issue = yaml.safe_load((ROOT / "content" / "issue-2021-03" / "issue.yaml").read_text())
+    page = issue["first_page"]
+    for name in issue["articles"]:
+        numbers = labels(folder / "en" / f"{name}.pdf")
+        assert numbers[0] == str(page) == labels(folder / "vi" / f"{name}.pdf")[0]
+        page = int(numbers[-1]) + 1
+    issue_labels = labels(folder / "issue-2021-03.pdf")
+    assert [x for x in issue_labels if x.isdigit()] == \
+        [str(n) for n in range(issue["first_page"], page)]
+    assert [e[0] for e in outline(folder / "issue-2021-03.pdf")][1:] == [
+        "ASEAN–Japan relations in the first two decades of the 21st century",
+        "Continuous page numbers in a bilingual journal issue (a sample short communication)"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for name in issue["articles"]:
+        for lang in ("en", "vi"):
+            assert f'href="{lang}/{name}.html"' in index
+    assert "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI" in index
+
+
+def test_issues_are_sharded_like_documents(tmp_path, capsys):
+    content = tmp_path / "content"
+    for name in ("winter", "summer", "autumn"):
+        make_article(content, f"{name}-a", 0)
+        write_issue(content / name, [f"{name}-a"])
+    common = ["--content", str(content), "--templates", str(ROOT / "templates"),
+              "--fonts", str(ROOT / "fonts"), "--lang", "en", "--no-html"]
+    built = []
+    for k in (1, 2):
+        assert main(["issue", *common, "--out", str(tmp_path / f"s{k}"), "--shard",
+                     f"{k}/2"]) == 0
+        built.append({p.parent.name for p in (tmp_path / f"s{k}").glob("*/*.pdf")})
+    assert built[0] | built[1] == {"winter", "summer", "autumn"}
+    assert not built[0] & built[1]
+    for k, names in enumerate(built, 1):
+        assert names == {n for n in ("winter", "summer", "autumn")
+                         if shard.shard_of(n, 2) == k}
+
+
+def test_two_articles_of_the_same_folder_name_are_refused(tmp_path, capsys):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0)
+    make_article(content / "spring", "alpha-2", 0)
+    (content / "spring" / "other").mkdir()
+    (content / "spring" / "alpha-2").rename(content / "spring" / "other" / "alpha")
+    write_issue(content / "spring", ["alpha", "other/alpha"])
+    assert build_issue(tmp_path, "--lang", "en") == 1
+    err = capsys.readouterr().err
+    assert "issue.yaml:8: article 'other/alpha'" in err and "same folder name" in err
+    assert not (tmp_path / "build").exists()
