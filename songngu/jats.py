@@ -226,8 +226,9 @@ class _Writer:
         self.gettext = translations.gettext
         self.prefix = prefix
         self.linking = True
-        """False while writing where JATS allows no links (``kwd``): links and references
-        are written as their text."""
+        """False while writing where JATS allows only styled text (``kwd``,
+        ``funding-statement``): links and references are written as their text, math as
+        its LaTeX, a footnote call as a superscript number (its note is still written)."""
         self.notes: dict[str, Note] = {}
         """The footnotes called so far, by number: written in the back's ``fn-group``."""
         self.appendices = {section.id for section in self.text.sections if section.appendix}
@@ -271,7 +272,7 @@ class _Writer:
     def funding(self, parent: etree._Element) -> None:
         if self.text.funding:
             group = _sub(parent, "funding-group")
-            self.inline(_sub(group, "funding-statement"), self.text.funding)
+            self.inline(_sub(group, "funding-statement"), self.text.funding, linking=False)
 
     def keywords(self, parent: etree._Element) -> None:
         if not self.text.keywords:
@@ -529,14 +530,18 @@ def _write_cross_ref(parent, node: CrossRef, writer) -> None:
 
 
 def _write_note(parent, node: Note, writer) -> None:
-    if not writer.linking:  # where JATS allows no xref, the note is left out, as in plain text
-        return
     if not node.repeat:
         writer.notes.setdefault(node.number, node)
+    if not writer.linking:
+        _text(parent, "sup", node.number)
+        return
     _text(parent, "xref", node.number, {"ref-type": "fn", "rid": writer.id("note", node.number)})
 
 
 def _write_math(parent, node: Math, writer) -> None:
+    if not writer.linking:
+        _append_text(parent, node.latex)
+        return
     _math(_sub(parent, "inline-formula"), node.latex, display=False)
 
 
