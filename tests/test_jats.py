@@ -253,11 +253,12 @@ def _head(page: Path):
 
 
 def test_article_pages_carry_the_tags_indexers_read(sample):
-    pages = len(PdfReader(sample / "vi" / "asean-japan.pdf").pages)
     for lang, title in (("en", "ASEAN–Japan relations in the first two decades of the 21st "
                                 "century"),
                         ("vi", "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI")):
         tags, scripts = _head(sample / lang / "asean-japan.html")
+        # Each language's page names its own PDF, whose length may differ from the other's.
+        pages = len(PdfReader(sample / lang / "asean-japan.pdf").pages)
 
         def one(name: str, tags=tags) -> str:
             assert len(tags[name]) == 1, name
@@ -630,20 +631,17 @@ def test_missing_deposit_data_is_a_warning_naming_the_output(tmp_path, capsys, f
 
 
 def test_check_reports_malformed_identifiers_a_deposit_would_carry(tmp_path, capsys, french):
+    # (A malformed ORCID is an error of the model now, not a deposit's warning.)
     shared = SHARED.replace("doi: 10.5555/jds.2024.031", "doi: jds.2024.031") \
-        .replace("issn: 1234-5679", "issn: 1234-5678") \
-        .replace("orcid: 0000-0002-1825-0097", "orcid: 0000-0002-1825-0098")
+        .replace("issn: 1234-5679", "issn: 1234-5678")
     folder = write_article(tmp_path / "content" / "delta", shared)
-    assert build("check", "--content", str(folder), "--out", str(tmp_path / "out"), "--jats",
-                 templates=french) == 0
+    assert build("check", "--content", str(folder), "--jats", templates=french) == 0
     err = capsys.readouterr().err
     assert re.search(r"document\.yaml:11: warning: doi: expected a DOI such as "
                      r"10\.34238/tnu-jst\.4151, found 'jds\.2024\.031'", err), err
     assert re.search(r"document\.yaml:7: warning: journal: issn: '1234-5678' is not a valid "
                      r"ISSN", err), err
-    assert re.search(r"document\.yaml:\d+: warning: authors: the ORCID of 'lan', "
-                     r"'0000-0002-1825-0098', is not valid", err), err
-    assert "no <lpage>" not in err and not (tmp_path / "out").exists()
+    assert "no <lpage>" not in err
 
 
 def test_document_yaml_can_ask_for_jats_in_full_builds(tmp_path, french):
@@ -738,26 +736,26 @@ figures:
 """
 
 MODEL_TEXTS = {
-    "vi": dict(
-        title="Năng suất lúa và công thức $y = ax + b$",
-        authors={"an": "Nguyễn Văn An"},
-        abstract="Tóm tắt mẫu có chú thích^[Chú thích trong tóm tắt.] và $E = mc^2$.",
-        keywords=["năng suất", "$x^2$"],
-        funding="Nghiên cứu mẫu được tài trợ bởi quỹ giả định[^grant].",
-        footnotes={"grant": "Mã số giả định 01/2024, với $n = 3$."},
-        tables={"yields": {
+    "vi": {
+        "title": "Năng suất lúa và công thức $y = ax + b$",
+        "authors": {"an": "Nguyễn Văn An"},
+        "abstract": "Tóm tắt mẫu có chú thích^[Chú thích trong tóm tắt.] và $E = mc^2$.",
+        "keywords": ["năng suất", "$x^2$"],
+        "funding": "Nghiên cứu mẫu được tài trợ bởi quỹ giả định[^grant].",
+        "footnotes": {"grant": "Mã số giả định 01/2024, với $n = 3$."},
+        "tables": {"yields": {
             "caption": "Năng suất theo mùa (t/ha)",
             "groups": [{"columns": 1}, {"text": "Vụ xuân", "columns": 2},
                        {"text": "Vụ mùa", "columns": 2}, {"columns": 1}],
             "columns": ["Vùng", "Sớm", "Muộn", "Sớm", "Muộn", "Năm"],
             "rows": ["Đồng bằng^[Gồm cả ven biển.]", "Miền núi[^grant]"],
             "note": "Số liệu mẫu."}},
-        figures={"fields": {"caption": "Ba cánh đồng mẫu",
+        "figures": {"fields": {"caption": "Ba cánh đồng mẫu",
                             "parts": ["Cánh đồng thứ nhất", "Cánh đồng thứ hai",
                                       "Cánh đồng thứ ba"],
                             "source": "ảnh giả định cho bài mẫu."},
                  "map": {"caption": "Bản đồ mẫu", "source": "[Bản đồ mở](https://example.org)."}},
-        sections=[
+        "sections": [
             {"id": "intro", "title": "Mở đầu", "blocks": [
                 {"p": "Xem [@eq:yield], [@tbl:yields], [@fig:fields] và [@sec:data]; "
                       "nguồn [@jp; @ru]."},
@@ -774,26 +772,26 @@ MODEL_TEXTS = {
                            "blocks": [{"p": "Chi tiết mẫu."}]}]},
             {"id": "code", "title": "Mã nguồn", "appendix": True,
              "blocks": [{"p": "Phụ lục thứ hai."}]},
-        ]),
-    "en": dict(
-        title="Rice yields and the formula $y = ax + b$",
-        authors={"an": "Nguyen Van An"},
-        abstract="A sample abstract with a note^[A note in the abstract.] and $E = mc^2$.",
-        keywords=["yield", "$x^2$"],
-        funding="This sample study was funded by an imaginary fund[^grant].",
-        footnotes={"grant": "Imaginary grant 01/2024, with $n = 3$."},
-        tables={"yields": {
+        ]},
+    "en": {
+        "title": "Rice yields and the formula $y = ax + b$",
+        "authors": {"an": "Nguyen Van An"},
+        "abstract": "A sample abstract with a note^[A note in the abstract.] and $E = mc^2$.",
+        "keywords": ["yield", "$x^2$"],
+        "funding": "This sample study was funded by an imaginary fund[^grant].",
+        "footnotes": {"grant": "Imaginary grant 01/2024, with $n = 3$."},
+        "tables": {"yields": {
             "caption": "Yield by season (t/ha)",
             "groups": [{"columns": 1}, {"text": "Spring crop", "columns": 2},
                        {"text": "Summer crop", "columns": 2}, {"columns": 1}],
             "columns": ["Region", "Early", "Late", "Early", "Late", "Year"],
             "rows": ["Delta^[Coast included.]", "Uplands[^grant]"],
             "note": "Sample data."}},
-        figures={"fields": {"caption": "Three sample fields",
+        "figures": {"fields": {"caption": "Three sample fields",
                             "parts": ["The first field", "The second field", "The third field"],
                             "source": "imaginary photographs for the sample."},
                  "map": {"caption": "A sample map", "source": "[Open map](https://example.org)."}},
-        sections=[
+        "sections": [
             {"id": "intro", "title": "Introduction", "blocks": [
                 {"p": "See [@eq:yield], [@tbl:yields], [@fig:fields] and [@sec:data]; "
                       "sources [@jp; @ru]."},
@@ -810,7 +808,7 @@ MODEL_TEXTS = {
                            "blocks": [{"p": "Sample details."}]}]},
             {"id": "code", "title": "Code", "appendix": True,
              "blocks": [{"p": "A second appendix."}]},
-        ]),
+        ]},
 }
 
 MODEL_REFERENCES = """\
@@ -934,7 +932,7 @@ def test_acknowledgements_funding_and_appendices(model_xml):
         assert [(a.get("id"), a.findtext("label")) for a in apps] == [
             (f"{prefix}sec-data", "A"), (f"{prefix}sec-code", "B")]
         assert apps[0].find("sec/label").text == "A.1"
-        xref = article.find(".//body//xref[@rid='%ssec-data']" % prefix)
+        xref = article.find(f".//body//xref[@rid='{prefix}sec-data']")
         assert xref.get("ref-type") == "app" and xref.text.endswith("A")
         # A funding statement holds no xref in JATS: its note's number is a superscript.
         statement = article.find(f"{front}/funding-group/funding-statement")
