@@ -339,7 +339,9 @@ class _Writer:
                     attrib["align"] = column.align
                 element = _sub(tr, "th" if n == 0 else "td", attrib)
                 if column.kind == "text":  # markup in this language: footnotes, math, links
-                    shown = words.rows[r][text_columns.index(n)] if words.rows else \
+                    own = words.rows[r] if r < len(words.rows) else []
+                    index = text_columns.index(n)
+                    shown = (own[index] if index < len(own) else "") if words.rows else \
                         i18n.format_cell(cell, column.kind, None, self.tree.lang, "")
                     if shown:
                         self.inline(element, shown)
@@ -519,13 +521,16 @@ def _write_cite_ref(parent, node: CiteRef, writer) -> None:
 
 
 def _write_cross_ref(parent, node: CrossRef, writer) -> None:
-    appendix = node.kind == "section" and node.target in writer.appendices
-    label = writer.gettext(XREF_LABELS["appendix" if appendix else node.kind]) % {
+    # An appendix and its subsections read "Appendix A", "Appendix A.1", as on the page; only
+    # the appendix itself is an ``app``, its subsections are sections.
+    lettered = node.kind == "section" and node.number[:1].isalpha()
+    label = writer.gettext(XREF_LABELS["appendix" if lettered else node.kind]) % {
         "num": node.number}
     if not writer.linking:
         _append_text(parent, label)
         return
-    _text(parent, "xref", label, {"ref-type": REF_TYPES["appendix" if appendix else node.kind],
+    app = node.kind == "section" and node.target in writer.appendices
+    _text(parent, "xref", label, {"ref-type": REF_TYPES["appendix" if app else node.kind],
                                   "rid": writer.id(node.kind, node.target)})
 
 

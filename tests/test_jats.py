@@ -928,6 +928,9 @@ def test_acknowledgements_funding_and_appendices(model_xml):
         # Other unnumbered sections stay in the body, without a label.
         body = [(s.get("id"), s.findtext("label")) for s in article.findall("body/sec")]
         assert body == [(f"{prefix}sec-intro", "1"), (f"{prefix}sec-conflicts", None)]
+        more = article.find(f".//xref[@rid='{prefix}sec-more']")
+        assert more.get("ref-type") == "sec" and more.text.endswith(" A.1")
+        assert more.text == ("Phụ lục A.1" if not prefix else "Appendix A.1")
         apps = article.findall("back/app-group/app")
         assert [(a.get("id"), a.findtext("label")) for a in apps] == [
             (f"{prefix}sec-data", "A"), (f"{prefix}sec-code", "B")]
