@@ -2,7 +2,8 @@
 
 (Resolved, language) → :class:`TextTree`: every piece of inline markup as typed nodes (text,
 styled text, links, citations with the numbers of their entries, cross-references with kind
-and number) and the reference list as entries whose printed form is nodes too. Outputs other
+and number, footnotes with their number and text, math as its LaTeX) and the reference list
+as entries whose printed form is nodes too. Outputs other
 than the HTML page (the JATS writer, the plain-text metadata) walk these nodes: nothing here
 is HTML, and nothing an output needs is read back from HTML.
 

@@ -4,8 +4,11 @@ Resolved document + the template's labels + the printed page range → JATS 1.3 
 Publishing XML (``dtd-version="1.3"``). The article is in the document's first language:
 front matter with the journal, the article's identifiers, contributors, dates, pages, and the
 title, abstract and keywords in every language (``trans-title-group``, ``trans-abstract``,
-one ``kwd-group`` per language); the body; the reference list, each entry both as structured
-data (``element-citation``, from the CSL record) and as printed (``mixed-citation``). Each other
+one ``kwd-group`` per language, the funding statement); the body (sections, tables with their
+header groups, figures and subfigures, formulas as MathML with their LaTeX); the back:
+acknowledgements (``ack``), appendices (``app-group``), the reference list, each entry both as
+structured data (``element-citation``, from the CSL record) and as printed
+(``mixed-citation``), and the footnotes (``fn-group``). Each other
 language's full text follows as a ``<sub-article article-type="translation">``, as the JATS4R
 recommendation for translations has it; its ids carry the language as a prefix, so that every
 id of the file is unique.
@@ -23,7 +26,7 @@ from typing import Callable
 from lxml import etree
 
 from . import doctree, equations, i18n
-from .doctree import Citation, CiteRef, CrossRef, Link, Math, Node, Note, Styled, Text, TextTree
+from .doctree import Citation, CiteRef, CrossRef, Link, Node, Styled, Text, TextTree
 from .model import Author, Block, Document, Section, TableData
 from .pagecount import Pages
 from .render import CORRESPONDING, XREF_LABELS, template_dir
@@ -229,7 +232,7 @@ class _Writer:
         """False while writing where JATS allows only styled text (``kwd``,
         ``funding-statement``): links and references are written as their text, math as
         its LaTeX, a footnote call as a superscript number (its note is still written)."""
-        self.notes: dict[str, Note] = {}
+        self.notes: dict[str, doctree.Note] = {}
         """The footnotes called so far, by number: written in the back's ``fn-group``."""
         self.appendices = {section.id for section in self.text.sections if section.appendix}
 
@@ -534,7 +537,7 @@ def _write_cross_ref(parent, node: CrossRef, writer) -> None:
                                   "rid": writer.id(node.kind, node.target)})
 
 
-def _write_note(parent, node: Note, writer) -> None:
+def _write_note(parent, node: doctree.Note, writer) -> None:
     if not node.repeat:
         writer.notes.setdefault(node.number, node)
     if not writer.linking:
@@ -543,7 +546,7 @@ def _write_note(parent, node: Note, writer) -> None:
     _text(parent, "xref", node.number, {"ref-type": "fn", "rid": writer.id("note", node.number)})
 
 
-def _write_math(parent, node: Math, writer) -> None:
+def _write_math(parent, node: doctree.Math, writer) -> None:
     if not writer.linking:
         _append_text(parent, node.latex)
         return
@@ -552,7 +555,8 @@ def _write_math(parent, node: Math, writer) -> None:
 
 INLINE: dict[type, Callable] = {
     Text: _write_text, Styled: _write_styled, Link: _write_link, Citation: _write_citation,
-    CiteRef: _write_cite_ref, CrossRef: _write_cross_ref, Note: _write_note, Math: _write_math,
+    CiteRef: _write_cite_ref, CrossRef: _write_cross_ref, doctree.Note: _write_note,
+    doctree.Math: _write_math,
 }
 """The JATS of each kind of inline node (see :data:`songngu.doctree.NODE_TYPES`)."""
 
