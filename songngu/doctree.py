@@ -2,7 +2,8 @@
 
 (Resolved, language) → :class:`TextTree`: every piece of inline markup as typed nodes (text,
 styled text, links, citations with the numbers of their entries, cross-references with kind
-and number) and the reference list as entries whose printed form is nodes too. Outputs other
+and number, footnotes with their number and text, math as its LaTeX) and the reference list
+as entries whose printed form is nodes too. Outputs other
 than the HTML page (the JATS writer, the plain-text metadata) walk these nodes: nothing here
 is HTML, and nothing an output needs is read back from HTML.
 
@@ -88,16 +89,36 @@ class CrossRef:
     number: str
 
 
-Node = Union[Text, Styled, Link, Citation, CiteRef, CrossRef]
-NODE_TYPES = (Text, Styled, Link, Citation, CiteRef, CrossRef)
+@dataclass
+class Note:
+    """A footnote call and its text: ``number`` as resolved; ``repeat`` for a ``[^label]``
+    used again, which calls the note already written."""
+
+    number: str
+    repeat: bool = False
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Math:
+    """Inline math: its LaTeX source."""
+
+    latex: str
+
+
+Node = Union[Text, Styled, Link, Citation, CiteRef, CrossRef, Note, Math]
+NODE_TYPES = (Text, Styled, Link, Citation, CiteRef, CrossRef, Note, Math)
 
 
 def plain(nodes: list[Node]) -> str:
-    """The text a reader sees, citations and cross-references left out."""
+    """The text a reader sees, citations, cross-references and footnotes left out; math as
+    its LaTeX source."""
     out = []
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
+        elif isinstance(node, Math):
+            out.append(node.latex)
         elif isinstance(node, (Styled, Link)):
             out.append(plain(node.children))
     return "".join(out)
@@ -157,6 +178,8 @@ FROM_SPAN: dict[str, Callable[[Span, _Context], Node]] = {
     "link": lambda span, context: Link(span.href, _children(span, context)),
     "cite": _citation,
     "xref": _xref,
+    "note": lambda span, context: Note(span.number, span.repeat, _children(span, context)),
+    "math": lambda span, context: Math(span.text),
 }
 """How each kind of parsed span (:mod:`songngu.inline`) becomes a node."""
 
@@ -228,7 +251,7 @@ def _merge(nodes: list[Node]) -> list[Node]:
     """Adjacent texts as one, at every depth; empty texts dropped."""
     out: list[Node] = []
     for node in nodes:
-        if isinstance(node, (Styled, Link, CiteRef, Citation)):
+        if isinstance(node, (Styled, Link, CiteRef, Citation, Note)):
             node.children = _merge(node.children)
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text + node.text)

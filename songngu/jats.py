@@ -4,8 +4,11 @@ Resolved document + the template's labels + the printed page range → JATS 1.3 
 Publishing XML (``dtd-version="1.3"``). The article is in the document's first language:
 front matter with the journal, the article's identifiers, contributors, dates, pages, and the
 title, abstract and keywords in every language (``trans-title-group``, ``trans-abstract``,
-one ``kwd-group`` per language); the body; the reference list, each entry both as structured
-data (``element-citation``, from the CSL record) and as printed (``mixed-citation``). Each other
+one ``kwd-group`` per language, the funding statement); the body (sections, tables with their
+header groups, figures and subfigures, formulas as MathML with their LaTeX); the back:
+acknowledgements (``ack``), appendices (``app-group``), the reference list, each entry both as
+structured data (``element-citation``, from the CSL record) and as printed
+(``mixed-citation``), and the footnotes (``fn-group``). Each other
 language's full text follows as a ``<sub-article article-type="translation">``, as the JATS4R
 recommendation for translations has it; its ids carry the language as a prefix, so that every
 id of the file is unique.
@@ -22,7 +25,7 @@ from typing import Callable
 
 from lxml import etree
 
-from . import doctree, i18n
+from . import doctree, equations, i18n
 from .doctree import Citation, CiteRef, CrossRef, Link, Node, Styled, Text, TextTree
 from .model import Author, Block, Document, Section, TableData
 from .pagecount import Pages
@@ -37,9 +40,10 @@ HREF = f"{{{XLINK}}}href"
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with '
            'MathML3 v1.3 20210610//EN" "JATS-journalpublishing1-3-mathml3.dtd">')
 
-REF_TYPES = {"table": "table", "figure": "fig", "section": "sec", "equation": "disp-formula"}
+REF_TYPES = {"table": "table", "figure": "fig", "section": "sec", "equation": "disp-formula",
+             "appendix": "app"}
 """JATS ``xref/@ref-type`` of each kind of cross-reference."""
-ANCHORS = {"table": "tbl", "figure": "fig", "section": "sec", "equation": "eq"}
+ANCHORS = {"table": "tbl", "figure": "fig", "section": "sec", "equation": "eq", "note": "fn"}
 """The id prefix of each kind of numbered target (as on the HTML page)."""
 STYLE_ELEMENTS = {"emphasis": "italic", "strong": "bold", "superscript": "sup",
                   "subscript": "sub", "monospace": "monospace", "smallcaps": "sc",
@@ -52,6 +56,11 @@ PUBLICATION_TYPES = {
     "patent": "patent", "software": "software", "standard": "standard",
 }
 """JATS ``publication-type`` of each CSL type; any other is ``other``."""
+ACKNOWLEDGEMENTS = ("acknowledgements", "acknowledgments", "acknowledgement", "acknowledgment",
+                    "ack", "acks")
+"""Ids of an unnumbered section written as ``ack`` in the back matter (ids are the same in
+every language)."""
+SUBFIGURE_LABELS = "abcdefghijklmnopqrstuvwxyz"
 PERSON_GROUPS = {"author": "author", "editor": "editor", "translator": "translator",
                  "collection-editor": "editor", "container-author": "author",
                  "director": "director", "compiler": "compiler"}
@@ -157,6 +166,7 @@ def _article_meta(doc: Document, writers: dict[str, _Writer], first: str,
                           writer.text.abstract)
     for writer in writers.values():
         writer.keywords(meta)
+    writers[first].funding(meta)
     return meta
 
 
@@ -219,8 +229,12 @@ class _Writer:
         self.gettext = translations.gettext
         self.prefix = prefix
         self.linking = True
-        """False while writing where JATS allows no links (``kwd``): links and references
-        are written as their text."""
+        """False while writing where JATS allows only styled text (``kwd``,
+        ``funding-statement``): links and references are written as their text, math as
+        its LaTeX, a footnote call as a superscript number (its note is still written)."""
+        self.notes: dict[str, doctree.Note] = {}
+        """The footnotes called so far, by number: written in the back's ``fn-group``."""
+        self.appendices = {section.id for section in self.text.sections if section.appendix}
 
     def id(self, kind: str, target: str) -> str:
         return f"{self.prefix}{ANCHORS[kind]}-{target}"
@@ -256,6 +270,12 @@ class _Writer:
                       self.text.affiliations[aff])
         self.inline(_sub(_sub(stub, "abstract"), "p"), self.text.abstract)
         self.keywords(stub)
+        self.funding(stub)
+
+    def funding(self, parent: etree._Element) -> None:
+        if self.text.funding:
+            group = _sub(parent, "funding-group")
+            self.inline(_sub(group, "funding-statement"), self.text.funding, linking=False)
 
     def keywords(self, parent: etree._Element) -> None:
         if not self.text.keywords:
@@ -267,13 +287,20 @@ class _Writer:
     # body
 
     def body(self, body: etree._Element) -> None:
+        """The numbered sections (and unnumbered ones other than acknowledgements, in place);
+        acknowledgements and appendices go to the back."""
         for section in self.text.sections:
-            self.section(body, section)
+            if not (section.appendix or _is_ack(section)):
+                self.section(body, section)
 
-    def section(self, parent: etree._Element, section: Section) -> None:
-        sec = _sub(parent, "sec", {"id": self.id("section", section.id)})
-        _text(sec, "label", section.number)
+    def section(self, parent: etree._Element, section: Section, tag: str = "sec") -> None:
+        sec = _sub(parent, tag, {"id": self.id("section", section.id)})
+        if section.number:
+            _text(sec, "label", section.number)
         self.inline(_sub(sec, "title"), section.title)
+        self.section_content(sec, section)
+
+    def section_content(self, sec: etree._Element, section: Section) -> None:
         target = sec
         for index, block in enumerate(section.blocks, start=1):
             if block.kind == "heading":  # an unnumbered part of the section, to the next one
@@ -304,36 +331,125 @@ class _Writer:
         _text(wrap, "label", self.gettext(XREF_LABELS["table"]) % {"num": number})
         self.inline(_sub(_sub(wrap, "caption"), "title"), words.caption)
         table = _sub(wrap, "table")
-        head = _sub(_sub(table, "thead"), "tr")
-        for header in words.columns:
-            self.inline(_sub(head, "th", {"scope": "col"}), header)
+        self.table_head(_sub(table, "thead"), words)
         rows = _sub(table, "tbody")
-        for row in data.rows:
+        text_columns = data.text_columns()
+        for r, row in enumerate(data.rows):
             tr = _sub(rows, "tr")
             for n, (cell, column) in enumerate(zip(row, data.columns)):
-                shown = i18n.format_cell(cell, column.kind, column.pattern, self.tree.lang)
-                _text(tr, "th" if n == 0 else "td", shown, {"scope": "row"} if n == 0 else {})
+                attrib = {"scope": "row"} if n == 0 else {}
+                if column.align:
+                    attrib["align"] = column.align
+                element = _sub(tr, "th" if n == 0 else "td", attrib)
+                if column.kind == "text":  # markup in this language: footnotes, math, links
+                    own = words.rows[r] if r < len(words.rows) else []
+                    index = text_columns.index(n)
+                    shown = (own[index] if index < len(own) else "") if words.rows else \
+                        i18n.format_cell(cell, column.kind, None, self.tree.lang, "")
+                    if shown:
+                        self.inline(element, shown)
+                    else:
+                        element.text = data.empty
+                else:
+                    element.text = i18n.format_cell(cell, column.kind, column.pattern,
+                                                    self.tree.lang, data.empty)
         if words.note:
             self.inline(_sub(_sub(wrap, "table-wrap-foot"), "p"), words.note)
+
+    def table_head(self, thead: etree._Element, words) -> None:
+        """One header row, or two under header groups: a group's cell spans its columns, and
+        the headers of columns outside any group span both rows."""
+        if not words.groups:
+            head = _sub(thead, "tr")
+            for header in words.columns:
+                self.inline(_sub(head, "th", {"scope": "col"}), header)
+            return
+        top, below = _sub(thead, "tr"), _sub(thead, "tr")
+        column = 0
+        for group in words.groups:
+            headers = words.columns[column:column + group.span]
+            column += group.span
+            if group.text:
+                self.inline(_sub(top, "th", {"scope": "colgroup", "colspan": str(group.span)}),
+                            group.text)
+                for header in headers:
+                    self.inline(_sub(below, "th", {"scope": "col"}), header)
+            else:
+                for header in headers:
+                    self.inline(_sub(top, "th", {"scope": "col", "rowspan": "2"}), header)
 
     def figure(self, parent: etree._Element, block: Block) -> None:
         data = self.doc.figures[block.text]
         words = self.text.figures[block.text]
-        fig = _sub(parent, "fig", {"id": self.id("figure", block.text)})
+        fig_id = self.id("figure", block.text)
+        fig = _sub(parent, "fig-group" if data.parts else "fig", {"id": fig_id})
         number = self.tree.numbers.get(f"figure:{block.text}", "")
         _text(fig, "label", self.gettext(XREF_LABELS["figure"]) % {"num": number})
-        self.inline(_sub(_sub(fig, "caption"), "p"), words.caption)
-        graphic = _sub(fig, "graphic", {HREF: figure_href(self.doc, data.file)})
-        alt = " ".join(words.alt.split()) or self.tree.plain(words.caption)
-        _text(graphic, "alt-text", alt)
+        caption = _sub(fig, "caption")
+        self.inline(_sub(caption, "p"), words.caption)
+        # A figure's source is its attrib; a fig-group holds none, so there the source is a
+        # paragraph of the caption.
+        source = _sub(caption, "p", {"content-type": "source"}) if data.parts and words.source \
+            else None
+        if data.parts:
+            for n, file in enumerate(data.parts):
+                letter = SUBFIGURE_LABELS[n] if n < len(SUBFIGURE_LABELS) else str(n + 1)
+                part = _sub(fig, "fig", {"id": f"{fig_id}-{letter}"})
+                _text(part, "label", f"({letter})")
+                text = words.parts[n] if n < len(words.parts) else ""
+                if text:
+                    self.inline(_sub(_sub(part, "caption"), "p"), text)
+                graphic = _sub(part, "graphic", {HREF: figure_href(self.doc, file)})
+                _text(graphic, "alt-text", self.tree.plain(text) or
+                      self.tree.plain(words.caption))
+        else:
+            graphic = _sub(fig, "graphic", {HREF: figure_href(self.doc, data.file)})
+            alt = " ".join(words.alt.split()) or self.tree.plain(words.caption)
+            _text(graphic, "alt-text", alt)
+        if words.source:
+            if source is None:
+                source = _sub(fig, "attrib")
+            source.text = f"{self.gettext('Source:')} "
+            self.inline(source, words.source)
+
+    def equation(self, parent: etree._Element, block: Block) -> None:
+        attrib = {"id": self.id("equation", block.label)} if block.label else {}
+        formula = _sub(parent, "disp-formula", attrib)
+        number = self.tree.numbers.get(f"equation@{block.key}", "")
+        if number:
+            _text(formula, "label", f"({number})")
+        _math(formula, block.text, display=True)
 
     # back
 
     def back(self, parent: etree._Element) -> None:
+        """Acknowledgements, appendices, footnotes and references, in that order."""
+        back = etree.Element("back")
+        for section in self.text.sections:
+            if _is_ack(section):
+                self.section(back, section, "ack")
+        appendices = [section for section in self.text.sections if section.appendix]
+        if appendices:
+            group = _sub(back, "app-group")
+            for section in appendices:
+                self.section(group, section, "app")
+        self.references(back)
+        # Last: footnotes may be called anywhere before, the references' printed form too.
+        if self.notes:
+            fn_group = _sub(back, "fn-group")
+            for number in sorted(self.notes, key=_number_key):
+                fn = _sub(fn_group, "fn", {"id": self.id("note", number)})
+                _text(fn, "label", number)
+                note = self.notes[number]
+                _inline(_sub(fn, "p"), note.children, self)
+        if len(back):
+            parent.append(back)
+
+    def references(self, back: etree._Element) -> None:
         entries = self.tree.references
         if not entries:
             return
-        ref_list = _sub(_sub(parent, "back"), "ref-list")
+        ref_list = _sub(back, "ref-list")
         _text(ref_list, "title", self.gettext("REFERENCES"))
         for entry in entries:
             ref = _sub(ref_list, "ref", {"id": self.ref_id(entry.number)})
@@ -348,8 +464,27 @@ class _Writer:
 BLOCKS: dict[str, Callable[[_Writer, etree._Element, Block], None]] = {
     "p": _Writer.paragraph, "quote": _Writer.quote, "list": _Writer.items,
     "ordered": _Writer.items, "table": _Writer.table, "figure": _Writer.figure,
+    "equation": _Writer.equation,
 }
 """How each kind of block is written (``heading`` opens an unnumbered part of its section)."""
+
+
+def _is_ack(section: Section) -> bool:
+    return not section.numbered and not section.appendix and \
+        section.id.lower() in ACKNOWLEDGEMENTS
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    return (int(number), "") if number.isdigit() else (0, number)
+
+
+def _math(parent: etree._Element, latex: str, display: bool) -> None:
+    """The formula as MathML, with its LaTeX source beside it (``alternatives``)."""
+    alternatives = _sub(parent, "alternatives")
+    _text(alternatives, "tex-math", latex)
+    math = etree.fromstring(equations.mathml(latex, display))
+    math.set("alttext", _xml_safe(latex))
+    alternatives.append(math)
 
 
 def figure_href(doc: Document, file: Path) -> str:
@@ -389,17 +524,39 @@ def _write_cite_ref(parent, node: CiteRef, writer) -> None:
 
 
 def _write_cross_ref(parent, node: CrossRef, writer) -> None:
-    label = writer.gettext(XREF_LABELS[node.kind]) % {"num": node.number}
+    # An appendix and its subsections read "Appendix A", "Appendix A.1", as on the page; only
+    # the appendix itself is an ``app``, its subsections are sections.
+    lettered = node.kind == "section" and node.number[:1].isalpha()
+    label = writer.gettext(XREF_LABELS["appendix" if lettered else node.kind]) % {
+        "num": node.number}
     if not writer.linking:
         _append_text(parent, label)
         return
-    _text(parent, "xref", label, {"ref-type": REF_TYPES[node.kind],
+    app = node.kind == "section" and node.target in writer.appendices
+    _text(parent, "xref", label, {"ref-type": REF_TYPES["appendix" if app else node.kind],
                                   "rid": writer.id(node.kind, node.target)})
+
+
+def _write_note(parent, node: doctree.Note, writer) -> None:
+    if not node.repeat:
+        writer.notes.setdefault(node.number, node)
+    if not writer.linking:
+        _text(parent, "sup", node.number)
+        return
+    _text(parent, "xref", node.number, {"ref-type": "fn", "rid": writer.id("note", node.number)})
+
+
+def _write_math(parent, node: doctree.Math, writer) -> None:
+    if not writer.linking:
+        _append_text(parent, node.latex)
+        return
+    _math(_sub(parent, "inline-formula"), node.latex, display=False)
 
 
 INLINE: dict[type, Callable] = {
     Text: _write_text, Styled: _write_styled, Link: _write_link, Citation: _write_citation,
-    CiteRef: _write_cite_ref, CrossRef: _write_cross_ref,
+    CiteRef: _write_cite_ref, CrossRef: _write_cross_ref, doctree.Note: _write_note,
+    doctree.Math: _write_math,
 }
 """The JATS of each kind of inline node (see :data:`songngu.doctree.NODE_TYPES`)."""
 
@@ -422,18 +579,21 @@ def element_citation(record: dict) -> etree._Element:
             for name in record[field]:
                 _person(group, name)
     title, container = record.get("title"), record.get("container-title")
+    # A title in its original script carries the source's language, its translation follows.
+    original = {XML_LANG: record["language"]} if record.get("language") else {}
+    translated = record.get("translated-title", "")
     if kind == "book" or (not container and kind not in ("chapter",)
                           and kind not in PUBLICATION_TYPES):
         if title:
-            _text(citation, "source", title)
-    elif kind == "chapter":
-        if title:
-            _text(citation, "chapter-title", title)
-        if container:
-            _text(citation, "source", container)
+            _text(citation, "source", title, original)
+            if translated:
+                _text(citation, "trans-source", translated)
     else:
         if title:
-            _text(citation, "article-title", title)
+            _text(citation, "chapter-title" if kind == "chapter" else "article-title", title,
+                  original)
+            if translated:
+                _text(citation, "trans-title", translated)
         if container:
             _text(citation, "source", container)
     for field, element in (("edition", "edition"), ("volume", "volume"), ("issue", "issue")):
