@@ -62,9 +62,10 @@ def numbers_in(spans: list[Span], lang: str) -> Counter:
     return values
 
 
-Features = tuple[Counter, Counter, tuple[Counter, ...]]
-"""The citations and cross-references of a piece of markup, its numbers, and the numbers of
-each of its footnotes."""
+Features = tuple[Counter, Counter, Counter]
+"""The citations and cross-references of a piece of markup, its numbers, and its footnotes:
+``"footnotes"`` counts them, ``(i, n)`` is the number n stated in footnote i. All Counters, so
+that alignment compares them alike (what two units share: ``a & b``)."""
 
 
 def features(markup: str, lang: str, footnotes: dict[str, str] | None = None) -> Features:
@@ -73,8 +74,12 @@ def features(markup: str, lang: str, footnotes: dict[str, str] | None = None) ->
     try:
         spans = parse_inline(markup or "", footnotes or {})
     except InlineSyntaxError:
-        return Counter(), Counter(), ()
-    notes = tuple(numbers_in(note.children, lang) for note in notes_in(spans))
+        return Counter(), Counter(), Counter()
+    notes: Counter = Counter()
+    for i, note in enumerate(notes_in(spans), 1):
+        notes["footnotes"] += 1
+        for value, count in numbers_in(note.children, lang).items():
+            notes[(i, value)] += count
     return _references(spans), numbers_in(spans, lang), notes
 
 
@@ -105,12 +110,15 @@ def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a:
         found.append(f"cites differently: only in {lang_a}: "
                      f"{', '.join(sorted((cites_a - cites_b).elements())) or 'nothing'}; only in "
                      f"{lang_b}: {', '.join(sorted((cites_b - cites_a).elements())) or 'nothing'}")
-    if len(notes_a) != len(notes_b):
-        found.append(f"has {len(notes_a)} footnote{'s' * (len(notes_a) != 1)} in {lang_a}, "
-                     f"{len(notes_b)} in {lang_b}")
+    count_a, count_b = notes_a["footnotes"], notes_b["footnotes"]
+    if count_a != count_b:
+        found.append(f"has {count_a} footnote{'s' * (count_a != 1)} in {lang_a}, "
+                     f"{count_b} in {lang_b}")
     else:
+        differ = sorted({key[0] for key in (notes_a - notes_b) + (notes_b - notes_a)
+                         if isinstance(key, tuple)})
         found += [f"states different numbers in its footnote {i} in {lang_a} and {lang_b}"
-                  for i, (na, nb) in enumerate(zip(notes_a, notes_b), 1) if na != nb]
+                  for i in differ]
     if nums_a != nums_b:
         found.append(f"states different numbers: only in {lang_a}: "
                      f"{', '.join(map(_show, sorted((nums_a - nums_b).elements()))) or 'nothing'}"

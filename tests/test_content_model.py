@@ -274,8 +274,8 @@ def test_parity_compares_footnotes(tmp_path, capsys):
     assert "block 1 (paragraph) of section 'intro' has 2 footnotes in en, 1 in vi" in output
     parts = _footnoted("One^[In 1990.]", "Một^[Năm 1991.]")
     code, output = check(tmp_path / "two", capsys, parts, strict=True)
-    assert code == 1 and "footnote 1 of block 1 (paragraph) of section 'intro' states " \
-                         "different numbers in en and vi" in output
+    assert code == 1 and "block 1 (paragraph) of section 'intro' states different numbers " \
+                         "in its footnote 1 in en and vi" in output
 
 
 def test_a_footnote_label_without_text_is_an_error_with_its_line(tmp_path, capsys):
@@ -297,7 +297,7 @@ def test_a_footnote_label_without_text_is_an_error_with_its_line(tmp_path, capsy
 def test_unread_markup_is_a_warning_with_its_line_and_an_error_when_strict(
         tmp_path, capsys, markup, message):
     references = [{"id": "vu2020", "type": "book", "title": "A book", "issued": 2020}]
-    parts = _footnoted(f"{markup} [@vu2020].", f"{markup} [@vu2020].")
+    parts = _footnoted(f"{markup} [@vu2020].", f"Đây là bản tiếng Việt: {markup} [@vu2020].")
     code, output = check(tmp_path, capsys, parts, references)
     assert code == 0
     assert message in output and "warning:" in output
@@ -341,8 +341,11 @@ def test_a_two_level_header_spans_columns_and_rows(tmp_path, capsys):
     header = {"caption": "C", "columns": ["Season", "Day", "Night", "Day", "Night"],
               "groups": [{"columns": 1}, {"text": "Hanoi", "columns": 2},
                          {"text": "Hue", "columns": 2}]}
+    header_vi = {"caption": "C", "columns": ["Mùa", "Ngày", "Đêm", "Ngày", "Đêm"],
+                 "groups": [{"columns": 1}, {"text": "Hà Nội", "columns": 2},
+                            {"text": "Huế", "columns": 2}]}
     parts = _table({"columns": [{"kind": "text"}] + [{"kind": "number"}] * 4,
-                    "rows": [["Dry", 1, -2, 3, 4]]}, header, header)
+                    "rows": [["Dry", 1, -2, 3, 4]]}, header, header_vi)
     pages, _ = build_html(tmp_path, capsys, parts)
     first, second = pages["en"].xpath("//thead/tr")
     assert [(th.text_content(), th.get("colspan"), th.get("rowspan")) for th in first] == [
