@@ -190,7 +190,7 @@ CASES = {
     "YAML escape \\x85 (C1)": _escape("\\x9c", "U+009C"),
     "character reference &#12;": _escape("&#12;", "'&#12;'"),
     "character reference &#x1F;": _escape("&#x1F;", "'&#x1F;'"),
-    "character reference to a glyph no font has": _escape("&#x65E5;", "U+65E5"),
+    "character reference to a glyph no font has": _escape("&#x2603;", "U+2603"),
     "citation marker in an author": _author_marker,
     "form feed in the journal's name": _journal_form_feed,
     "reference URL javascript:": _reference("URL", "javascript:alert(1)"),
