@@ -75,12 +75,16 @@ def test_languages_set_the_order_of_the_title_blocks(here, capsys):
     assert status == 0, err
     shared = (here / "content" / "bai-bao" / "document.yaml").read_text(encoding="utf-8")
     assert re.search(r"^languages: \[vi, en\]", shared, re.M)
-    status, _, err = run(capsys, "--content", "content/bai-bao", "--out", "out", "--no-pdf",
-                         "--lang", "en")
+    status, out, err = run(capsys, "check", "--content", "content/bai-bao")
+    assert status == 0 and "vi: the source" in out, (out, err)
+    status, _, err = run(capsys, "--content", "content/bai-bao", "--out", "out", "--no-pdf")
     assert (status, err) == (0, "")
-    page = (here / "out" / "en" / "bai-bao.html").read_text(encoding="utf-8")
-    page = page[page.index("<body"):]
-    assert page.index("Tiêu đề bài báo của bạn") < page.index("The title of your article")
+    # Each page opens with its own language's title block, the other one after it.
+    for lang, own, other in (("vi", "Tiêu đề bài báo của bạn", "The title of your article"),
+                             ("en", "The title of your article", "Tiêu đề bài báo của bạn")):
+        page = (here / "out" / lang / "bai-bao.html").read_text(encoding="utf-8")
+        page = page[page.index("<body"):]
+        assert page.index(own) < page.index(other)
 
 
 def test_one_language_is_enough(here, capsys):
@@ -135,10 +139,10 @@ def test_edit_check_build_the_new_article(here, capsys):
         file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     status, out, err = run(capsys, "check", "--content", "content/myarticle")
     assert status == 0
-    assert err == ("content/myarticle/en.yaml:8: warning: not marked in sync: the title changed "
-                   "in every language since the last sync (counterpart: "
-                   "content/myarticle/vi.yaml:8); once the languages agree, run: python build.py "
-                   "sync --block title\n")
+    assert err == ("content/myarticle/vi.yaml:8: warning: not marked in sync: the title was "
+                   "updated in vi after its source changed in en (content/myarticle/en.yaml:8): "
+                   "[-The title of your article-]{+Rice farming in Thai Nguyen+}; once the "
+                   "translation is right, run: python build.py sync --lang vi --block title\n")
     assert run(capsys, "sync", "--all", "--content", "content/myarticle")[0] == 0
     status, out, err = run(capsys, "check", "--content", "content/myarticle")
     assert (status, err) == (0, "")
