@@ -161,7 +161,7 @@ def test_import_refuses_what_it_cannot_use(sample, capsys, tmp_path):
     assert code == 2 and "en is the source language" in err
     with pytest.raises(SystemExit):
         cli.main(["translate"])
-    assert "translate needs an action" in capsys.readouterr().err
+    assert "the following arguments are required: action" in capsys.readouterr().err
 
 
 def test_the_status_page_lists_each_state_with_the_diff(sample, capsys):
