@@ -249,7 +249,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if not self._allowed_host():
             self.send_error(421, "this preview answers only to localhost and 127.0.0.1")
             return
-        if path != EVENTS_PATH and self._built_file(path) is None:
+        # The preview page of a PDF names a built file after its own prefix.
+        named = path[len(PDF_PREVIEW):] if path.startswith(PDF_PREVIEW + "/") else path
+        if path != EVENTS_PATH and self._built_file(named) is None:
             self.send_error(404, "not a built file")
             return
         if path == EVENTS_PATH:
