@@ -631,17 +631,20 @@ def test_missing_deposit_data_is_a_warning_naming_the_output(tmp_path, capsys, f
 
 
 def test_check_reports_malformed_identifiers_a_deposit_would_carry(tmp_path, capsys, french):
-    # (A malformed ORCID is an error of the model now, not a deposit's warning.)
-    shared = SHARED.replace("doi: 10.5555/jds.2024.031", "doi: jds.2024.031") \
-        .replace("issn: 1234-5679", "issn: 1234-5678")
+    # A malformed ORCID or DOI is an error of the model (each becomes a link); a wrong ISSN
+    # check digit is a warning that names the deposit.
+    shared = SHARED.replace("issn: 1234-5679", "issn: 1234-5678")
     folder = write_article(tmp_path / "content" / "delta", shared)
     assert build("check", "--content", str(folder), "--jats", templates=french) == 0
     err = capsys.readouterr().err
-    assert re.search(r"document\.yaml:11: warning: doi: expected a DOI such as "
-                     r"10\.34238/tnu-jst\.4151, found 'jds\.2024\.031'", err), err
     assert re.search(r"document\.yaml:7: warning: journal: issn: '1234-5678' is not a valid "
                      r"ISSN", err), err
     assert "no <lpage>" not in err
+    shared = SHARED.replace("doi: 10.5555/jds.2024.031", "doi: jds.2024.031")
+    folder = write_article(tmp_path / "content" / "epsilon", shared)
+    assert build("check", "--content", str(folder), "--jats", templates=french) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"document\.yaml:11: doi: .*'jds\.2024\.031'", err), err
 
 
 def test_document_yaml_can_ask_for_jats_in_full_builds(tmp_path, french):
