@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from conftest import SAMPLE, pdftotext, run_build
 
-from songngu import handout, impose
+from songngu import impose
 from songngu.inline import parse_inline, plain_text
 from songngu.model import iter_sections
 from songngu.pipeline import check_document
