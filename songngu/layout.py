@@ -76,6 +76,12 @@ class HandoutPdf(_PagePdf):
 
     sheets: str
     """An imposition layout of :mod:`songngu.impose`: ``booklet``, ``2up`` or ``4up``."""
+
+    def stale_sheets(self) -> list[Path]:
+        """The sheets of the other layouts: an earlier build's, to be removed with this one."""
+        stem = self.target.name.removesuffix(".handout.pdf")
+        return [self.target.with_name(f"{stem}.{other}.pdf") for other in SHEETS
+                if other != self.sheets]
     crop_marks: bool
 
     def run(self, report: progress.Report) -> list[Path]:
@@ -92,9 +98,6 @@ class HandoutPdf(_PagePdf):
         stem = self.target.name.removesuffix(".handout.pdf")
         sheets = self.target.with_name(f"{stem}.{self.sheets}.pdf")
         sides = impose(self.target, sheets, self.sheets, crop_marks=self.crop_marks)
-        for other in SHEETS:  # sheets of another layout, left by an earlier build
-            if other != self.sheets:
-                self.target.with_name(f"{stem}.{other}.pdf").unlink(missing_ok=True)
         report(f"wrote {sheets} ({SHEETS[self.sheets].format(sides=sides)}, "
                f"{time.perf_counter() - started:.2f} s)")
         return [self.target, sheets]

@@ -102,6 +102,9 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
                 files, pdfs = pipeline.prepare_output(checked, resolved, output, project,
                                                       options, report, pages_of)
                 staged.commit_pages(files)
+                staged.removals += [staged.final(path) for job in pdfs
+                                    if isinstance(job, layout.HandoutPdf)
+                                    for path in job.stale_sheets()]
                 record = partial(_laid_out, state, doc.id, output, pdfs, record,
                                  partial(pipeline.finish_page, resolved, output, project)
                                  if options.html else None)

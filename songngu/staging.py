@@ -61,6 +61,9 @@ class Staging:
         self.committed: list[Path] = []
         self.records: list[tuple] = []
         """(document, output, key, files): what the state file will say was built."""
+        self.removals: list[Path] = []
+        """Files in ``out`` that this build's outputs replace under other names (the sheets of
+        another layout): removed once the outputs are in place."""
         self.finish: list[Callable[[], None]] = []
         """Called, in order, after the outputs are staged and before they move (the state)."""
 
@@ -107,6 +110,8 @@ class Staging:
         # The state file last: it must never describe outputs that are not yet in place.
         files.sort(key=lambda path: path.name == ".songngu-state.json")
         self._move(files)
+        for stale in self.removals:
+            stale.unlink(missing_ok=True)
         return self.committed
 
     def discard(self) -> None:

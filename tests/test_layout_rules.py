@@ -363,3 +363,14 @@ def test_the_structure_tree_follows_the_document(sample_build, lang):
                 for a in page.get("/Annots", [])]
     assert contents and not [c for c in contents if re.match(r"^(ref|tbl|fig|sec)-", c)]
     assert "[1]" in contents
+
+
+def test_sheets_of_another_layout_left_by_an_earlier_build_are_removed(tmp_path):
+    """A print shop gets the sheets it asked for, and no stale ones of another layout."""
+    args = ["--lang", "vi", "--handout", "--no-html", "--content", str(SAMPLE / ".." /
+            "rainfall-note"), "--out", str(tmp_path)]
+    assert _cli(*args, "--sheets", "2up")[0] == 0
+    assert (tmp_path / "vi" / "rainfall-note.2up.pdf").is_file()
+    assert _cli(*args, "--sheets", "booklet", "--force")[0] == 0
+    assert (tmp_path / "vi" / "rainfall-note.booklet.pdf").is_file()
+    assert not (tmp_path / "vi" / "rainfall-note.2up.pdf").exists()
