@@ -505,3 +505,32 @@ def test_records_of_another_source_language_are_set_aside_with_a_warning(sample,
                      "python build.py sync --all"]
     assert run(capsys, "sync", "--all")[0] == 0
     assert check(capsys) == []
+
+
+GALLERY_EN = "For each scene we split the pixels into an urban set $U$ and a rural"
+GALLERY_VI = "Với mỗi cảnh ảnh, chúng tôi chia các điểm ảnh thành tập đô thị $U$"
+
+
+@pytest.mark.parametrize("drift, edits, pattern", [
+    ("a footnote removed from the translation",
+     [("vi", "của hai tập[^landsat]:", "của hai tập:")],
+     r"not marked in sync: block 2 \(paragraph\) of section 'method' was edited in vi .*; "
+     r"has 1 footnote in en, 0 in vi; .*--block method/2"),
+    ("a paragraph edited in the source after sync",
+     [("en", "take the intensity as the difference", "take the intensity as the mean difference")],
+     r"stale translation: block 2 \(paragraph\) of section 'method' was changed in en "
+     r"\({en}\) since it was last marked in sync: .*\{\+mean\+\}.*"),
+])
+def test_drifts_planted_in_a_gallery_article_are_reported_once_at_both_lines(
+        tmp_path, monkeypatch, capsys, drift, edits, pattern):
+    folder = tmp_path / "content" / "urban-heat"
+    shutil.copytree(ROOT / "content" / "urban-heat", folder)
+    monkeypatch.chdir(tmp_path)
+    for lang, old, new in edits:
+        edit(folder / f"{lang}.yaml", old, new)
+    found = check(capsys, "content/urban-heat")
+    assert len(found) == 1, found
+    at, _, message = found[0].partition(": warning: ")
+    assert at == where(folder, "vi", GALLERY_VI)
+    assert re.fullmatch(pattern.replace("{en}", re.escape(where(folder, "en", GALLERY_EN))),
+                        message), message
