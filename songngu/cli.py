@@ -124,8 +124,10 @@ class _Parser(argparse.ArgumentParser):
             for word in message.split(":", 1)[1].split():
                 option = word.split("=", 1)[0]
                 if option in self.owners:
-                    hints.append(f"{option} is an option of "
-                                 f"{' and '.join(self.owners[option])}, not of this command")
+                    owners = self.owners[option]
+                    named = owners[0] if len(owners) == 1 else \
+                        f"{', '.join(owners[:-1])} and {owners[-1]}"
+                    hints.append(f"{option} is an option of {named}, not of this command")
             if hints:
                 message += " (" + "; ".join(hints) + ")"
         super().error(message)

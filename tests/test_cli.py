@@ -71,9 +71,9 @@ def test_each_command_has_its_own_help_page(capsys):
     (["check", "--block", "economy/4"],
      "unrecognized arguments: --block economy/4 (--block is an option of sync, not of this "
      "command)"),
-    (["check", "--handout"], "--handout is an option of build, not of this command"),
+    (["check", "--handout"], "--handout is an option of build and issue, not of this command"),
     (["sync", "--all", "--out", "x"],
-     "--out is an option of build and translate and issue, not of this command"),
+     "--out is an option of build, translate and issue, not of this command"),
     (["--lang", "vi", "--all"], "--all is an option of sync, not of this command"),
     (["--lang", "vi", "--port", "8001"], "--port sets the live preview's port: add --watch"),
     (["new"], "the following arguments are required: name"),
