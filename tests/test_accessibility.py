@@ -4,6 +4,8 @@ languages), and the page's own language read first."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from browser_support import LAUNCH_ARGS, Site, chromium_executable
@@ -20,15 +22,20 @@ def browser():
         browser.close()
 
 
+DOCUMENTS = sorted(path.parent.name for path in
+                   (Path(__file__).resolve().parent.parent / "content").glob("*/document.yaml"))
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("lang", ["en", "vi"])
-def test_axe_finds_no_serious_violation(browser, sample_build, lang, width):
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_axe_finds_no_serious_violation(browser, sample_build, document, lang, width):
     with Site(sample_build) as site:
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         page.route("**/*", lambda route: route.continue_()
                    if route.request.url.startswith(site.url) else route.abort())
-        page.goto(f"{site.url}/{lang}/asean-japan.html")
+        page.goto(f"{site.url}/{lang}/{document}.html")
         violations = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
         # The source order is the order shown: the page's own title block comes first.
         first_title_lang = page.evaluate("document.querySelector('h1').closest('[lang]').lang")
