@@ -40,3 +40,16 @@ def sample_copy(tmp_path) -> Path:
     target = tmp_path / "content" / "asean-japan"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (see tests/browser_support.py)."""
+    from browser_support import LAUNCH_ARGS, chromium_executable
+
+    executable = chromium_executable()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()

@@ -8,18 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import LAUNCH_ARGS, Site, chromium_executable
+from browser_support import Site
 from checkers import axe_violations
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_executable()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 DOCUMENTS = sorted(path.parent.name for path in

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import (CHARACTERS_PER_LINE_JS, IN_VIEWPORT_JS, LAUNCH_ARGS, OVERFLOWING_JS,
-                             SMALL_TEXT_JS, Site, chromium_executable, contrast_ratio)
+from browser_support import (CHARACTERS_PER_LINE_JS, IN_VIEWPORT_JS, OVERFLOWING_JS,
+                             SMALL_TEXT_JS, Site, contrast_ratio)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LANGS = ["en", "vi"]
@@ -31,16 +31,6 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_executable()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

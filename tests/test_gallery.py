@@ -17,7 +17,7 @@ import unicodedata
 import pdfplumber
 import pytest
 
-from browser_support import LAUNCH_ARGS, Site, chromium_executable
+from browser_support import Site
 from conftest import pdftotext
 
 MINUS = "\u2212"
@@ -131,16 +131,6 @@ def test_review_table_has_all_53_rows_with_their_translated_labels(sample_build)
 
 
 # ------------------------------------------------------------------ in the browser
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_executable()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
 
 def test_research_article_math_and_footnotes_in_chromium(browser, sample_build):
     with Site(sample_build) as site:
