@@ -13,8 +13,10 @@ are clearly the same block (a move). :func:`moved` tells which pairs stand out o
 from __future__ import annotations
 
 import difflib
+import itertools
 from bisect import bisect_left
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -40,7 +42,7 @@ def align(a: Sequence[A], b: Sequence[B], score: Callable[[A, B], float],
     # Align in order within each stretch between fixed pairs that are themselves in order.
     anchors = sorted((i, pairs[i]) for i in _in_order(pairs))
     bounds = [(-1, -1), *anchors, (len(a), len(b))]
-    for (a0, b0), (a1, b1) in zip(bounds, bounds[1:]):
+    for (a0, b0), (a1, b1) in itertools.pairwise(bounds):
         xs = [i for i in free_a if a0 < i < a1]
         ys = [j for j in free_b if b0 < j < b1]
         for x, y in _in_order_pairs(xs, ys, a, b, score, threshold):

@@ -34,15 +34,15 @@ import html
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import limits, links
 from .csl_locale import CSL_NS, csl_locale, style_xml
 from .errors import Problems, display_path
 from .load import load_yaml
-
 
 # ---------------------------------------------------------------------------------------------
 # Citation items and locators
@@ -113,25 +113,10 @@ class Reference:
     line: int
 
 
-TYPES = (
-    "article article-journal article-magazine article-newspaper bill book broadcast chapter "
-    "classic collection dataset document entry entry-dictionary entry-encyclopedia event figure "
-    "graphic hearing interview legal_case legislation manuscript map motion_picture "
-    "musical_score pamphlet paper-conference patent performance periodical "
-    "personal_communication post post-weblog regulation report review review-book software "
-    "song speech standard thesis treaty webpage").split()
-NAME_FIELDS = ("author collection-editor composer container-author director editor "
-               "editorial-director illustrator interviewer original-author recipient "
-               "reviewed-author translator").split()
-DATE_FIELDS = "accessed event-date issued original-date submitted".split()
-TEXT_FIELDS = (
-    "abstract annote archive archive-place archive_location authority call-number "
-    "chapter-number collection-number collection-title container-title container-title-short "
-    "dimensions DOI edition event event-place genre ISBN ISSN issue jurisdiction keyword "
-    "language medium note number number-of-pages number-of-volumes original-publisher "
-    "original-publisher-place original-title page PMCID PMID publisher publisher-place "
-    "references section source status title title-short translated-title URL version "
-    "volume").split()
+TYPES = ["article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation", "report", "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"]
+NAME_FIELDS = ["author", "collection-editor", "composer", "container-author", "director", "editor", "editorial-director", "illustrator", "interviewer", "original-author", "recipient", "reviewed-author", "translator"]
+DATE_FIELDS = ["accessed", "event-date", "issued", "original-date", "submitted"]
+TEXT_FIELDS = ["abstract", "annote", "archive", "archive-place", "archive_location", "authority", "call-number", "chapter-number", "collection-number", "collection-title", "container-title", "container-title-short", "dimensions", "DOI", "edition", "event", "event-place", "genre", "ISBN", "ISSN", "issue", "jurisdiction", "keyword", "language", "medium", "note", "number", "number-of-pages", "number-of-volumes", "original-publisher", "original-publisher-place", "original-title", "page", "PMCID", "PMID", "publisher", "publisher-place", "references", "section", "source", "status", "title", "title-short", "translated-title", "URL", "version", "volume"]
 """CSL-JSON's text fields, and ``translated-title``: the title in the list's language of a
 source whose ``title`` is in its original script, printed "Original [Translated]"."""
 FIELDS = ["id", "type"] + TEXT_FIELDS + NAME_FIELDS + DATE_FIELDS
@@ -419,7 +404,7 @@ _BIB_FIELDS = {
 _BIB_IGNORED = {"keywords", "file", "timestamp", "owner", "mendeley-tags", "annote", "eprint",
                 "eprinttype", "archiveprefix", "primaryclass", "urlaccessdate"}
 _MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
 def _read_bib(path: Path, problems: Problems) -> list[_Record]:

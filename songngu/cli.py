@@ -20,8 +20,17 @@ from pathlib import Path
 
 from . import __version__, progress, resources, schedule
 from .errors import ContentError, SetupError
-from .project import (DEFAULT_PDF_VARIANT, PDF_VARIANTS, SHEETS, UNOFFERED_VARIANTS,
-                      BuildOptions, HandoutOptions, Project, find_documents, program)
+from .project import (
+    DEFAULT_PDF_VARIANT,
+    PDF_VARIANTS,
+    SHEETS,
+    UNOFFERED_VARIANTS,
+    BuildOptions,
+    HandoutOptions,
+    Project,
+    find_documents,
+    program,
+)
 
 COMMANDS = ("build", "check", "sync", "translate", "new", "issue")
 _HELP = {
@@ -409,7 +418,7 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
     ``--review`` asks block by block."""
     from . import pipeline, review, sync, write
     from .lock import folder_lock
-    if args.all and args.block or args.lang == "all" and not (args.all or args.block):
+    if (args.all and args.block) or (args.lang == "all" and not (args.all or args.block)):
         raise SetupError("sync: say which blocks to mark in sync: --lang LANG (the blocks "
                          "updated in LANG), --block KEY (repeatable) or --all")
     for folder in find_documents(project.content):

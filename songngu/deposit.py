@@ -46,7 +46,8 @@ def target(out: Path, doc_id: str) -> Path:
 def write(checked: Any, resolved: Any, templates: Path, out: Path, pages: Any,
           report) -> list[Path]:
     """Write the JATS file (and its figures); return the files written."""
-    from . import jats, progress, write as files
+    from . import jats, progress
+    from . import write as files
 
     doc = checked.doc
     xml = target(out, doc.id)

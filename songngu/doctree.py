@@ -19,15 +19,15 @@ checks that every node class has its writer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import SimpleNamespace
-from typing import Callable, Union
+from typing import Union
 
 from .citations import Bibliography, FormattedCluster
 from .inline import Span, walk
 from .resolve import Resolved, markup_in_order
-
 
 # --------------------------------------------------------------------------- nodes
 

@@ -42,7 +42,7 @@ class Problems:
     def warning(self, file: str | Path, line: int, message: str) -> None:
         self.items.append(Problem(display_path(file), line, message, "warning"))
 
-    def extend(self, other: "Problems | list[Problem]") -> None:
+    def extend(self, other: Problems | list[Problem]) -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)
 
     @property

@@ -26,9 +26,10 @@ import importlib.util
 import json
 import os
 import stat
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 

@@ -11,10 +11,9 @@ Raw HTML is not recognised, so ``<script>`` stays literal text. Markup that was 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -36,7 +35,7 @@ class Span:
     """text, em, strong, sup, sub, link, code, cite, xref, note (a footnote: its text is the
     children) or math (``text`` is the LaTeX)."""
     text: str = ""
-    children: list["Span"] = field(default_factory=list)
+    children: list[Span] = field(default_factory=list)
     href: str = ""
     cites: list[CiteItem] = field(default_factory=list)
     """For ``cite``: the cited items, in the order typed."""

@@ -236,7 +236,7 @@ def _cover(loaded: Loaded, name: str | None, folder: Path, problems: Problems) -
         return None
     path = folder / name
     line = loaded.key_line(("cover",))
-    if not _NAME.match(name) or not path.suffix.lower() in COVER_TYPES:
+    if not _NAME.match(name) or path.suffix.lower() not in COVER_TYPES:
         problems.error(loaded.file, line, f"cover: expected an image file in the issue folder "
                                           f"({', '.join(COVER_TYPES)}), found {name!r}")
     elif not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):

@@ -1,6 +1,6 @@
 """Write an issue's own files from its built articles: the issue PDF and the contents page.
 
-the issue, each article's place (first page, page count) and its built PDF → 
+the issue, each article's place (first page, page count) and its built PDF →
 ``<out>/<issue>/<issue>.pdf``: the front matter (cover, editorial note in each language,
 contents in every language: titles, authors, first page, DOI as a link), laid out by
 WeasyPrint from ``templates/issue/front.html.j2``; then the articles' PDFs in the print

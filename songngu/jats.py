@@ -20,8 +20,8 @@ The writer walks the model's sections and blocks and the inline nodes of
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from lxml import etree
 

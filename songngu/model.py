@@ -76,7 +76,7 @@ class Section:
     id: str
     title: str
     blocks: list[Block]
-    sections: list["Section"]
+    sections: list[Section]
     where: Where | None = None
     number: str = ""
     """Filled in by the resolve stage: "3.2.1"; empty for an unnumbered section."""

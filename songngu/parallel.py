@@ -28,8 +28,9 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe, wait
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ContentError, SetupError
 
@@ -105,7 +106,7 @@ class Pool:
             return
         self.busy[worker.conn] = (worker, on_done)
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, kind, error, tb) -> None:
@@ -165,7 +166,7 @@ class Worker:
 
     @classmethod
     def start(cls, warm_up: Callable[[], None] | None = None,
-              siblings: list["Worker"] = (), end_at_once: bool = False) -> "Worker":
+              siblings: list[Worker] = (), end_at_once: bool = False) -> Worker:
         """Fork a worker. ``end_at_once``: it ends at SIGTERM or SIGINT without unwinding
         (a layout worker: what it writes is in its build's folder, which the build removes)."""
         sys.stdout.flush()

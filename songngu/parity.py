@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -219,12 +219,12 @@ def _number_value(token: str, lang: str) -> Decimal:
         return Decimal(0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _separators(lang: str) -> tuple[str, str]:
     return get_decimal_symbol(lang), get_group_symbol(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _month_pattern(lang: str) -> tuple[dict[str, int], re.Pattern]:
     """The month names of a language and one pattern that finds any of them, longest first."""
     names = _month_names(lang)
@@ -232,7 +232,7 @@ def _month_pattern(lang: str) -> tuple[dict[str, int], re.Pattern]:
     return names, re.compile(rf"\b(?:{alternatives})\b")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _month_names(lang: str) -> dict[str, int]:
     """Month names that carry no digits of their own ("March"), capitalised as in prose."""
     names = {}

@@ -184,7 +184,7 @@ def _struct(objects, reference):
     """The structure element a kid refers to, or None for marked content and annotations."""
     import pydyf
 
-    if isinstance(reference, int) or isinstance(reference, pydyf.Dictionary):
+    if isinstance(reference, (int, pydyf.Dictionary)):
         return None
     obj = objects[_number(reference)]
     return obj if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem" \

@@ -13,13 +13,27 @@ Which outputs need building, and which process lays out each PDF, is decided by
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
-from . import citations, glyphs, handout, layout, model, pagecount, parity, pdfmeta, progress, \
-    render, resolve, scholarly, sync, write
+from . import (
+    citations,
+    glyphs,
+    handout,
+    layout,
+    model,
+    pagecount,
+    parity,
+    pdfmeta,
+    progress,
+    render,
+    resolve,
+    scholarly,
+    sync,
+    write,
+)
 from .errors import ContentError, Problems, SetupError, display_path
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project, job_languages

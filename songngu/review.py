@@ -8,8 +8,9 @@ mark in sync (y), leave it (n), or stop here (q, keeping the answers given so fa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from . import sync
 from .errors import Problems, SetupError

@@ -17,8 +17,8 @@ from typing import Any
 from markupsafe import Markup
 
 from .inline import plain_text
-from .pagecount import Pages
 from .model import Document
+from .pagecount import Pages
 from .resolve import Resolved
 
 DC_SCHEMA = "http://purl.org/dc/elements/1.1/"

@@ -24,8 +24,8 @@ import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import progress
 from .errors import Problem, SetupError
@@ -150,7 +150,7 @@ class Staging:
         if moves:
             self._report(progress.Committed(tuple(str(target) for _, target in moves)))
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         return self
 
     def __exit__(self, kind, error, tb) -> None:

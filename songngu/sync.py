@@ -26,10 +26,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -209,7 +209,7 @@ class Records:
     damaged: bool = False
     """The file has errors (reported); findings would only repeat them."""
     entries: dict[str, Record] = field(default_factory=dict)
-    aligned: "Alignment | None" = None
+    aligned: Alignment | None = None
     """The document's units paired with these records, once :func:`mark` has updated them."""
 
 
@@ -514,7 +514,7 @@ class Status:
     """key → translation language → one of STATES."""
     tracked: bool
     """False when the document has no sync records yet."""
-    details: dict[tuple[str, str], "Finding"] = field(default_factory=dict)
+    details: dict[tuple[str, str], Finding] = field(default_factory=dict)
     """(key, language) → what is wrong with that translation (for the status page)."""
     extras: dict[str, list[Extra]] = field(default_factory=dict)
     pairs: list[Pair] = field(default_factory=list)
@@ -571,7 +571,7 @@ def _state(pair: Pair, lang: str, record: Record | None, tracked: bool
     previous, previous_print = record.reference(lang)
     source = pair.source
     source_changed = previous_print not in (source.fingerprint, source.legacy) \
-        or lang in record.behind and previous is None
+        or (lang in record.behind and previous is None)
     translation_changed = record.prints[lang] not in (unit.fingerprint, unit.legacy)
     diff = word_diff(previous, source.text) if source_changed and previous is not None else ""
     if translation_changed:
@@ -622,7 +622,7 @@ def _finding(pair: Pair, lang: str, state: str, diff: str, previous: str | None,
     elif state == CHANGED and (record is None or lang not in record.prints):
         label = "not marked in sync"
         parts.append(f"is new (source: {src})")
-    elif state == CHANGED and previous is not None or state == CHANGED and diff:
+    elif (state == CHANGED and previous is not None) or (state == CHANGED and diff):
         label = "not marked in sync"
         parts.append(f"was updated in {lang} after its source changed in {src}"
                      + (f": {diff}" if diff else ""))

@@ -16,12 +16,14 @@ fuzzy are then marked in sync.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import io
+import itertools
+import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, escape, normalize, read_po, write_po
@@ -53,7 +55,7 @@ def _entries(doc: Document, lang: str):
 
 def export_catalog(doc: Document, lang: str) -> Catalog:
     """The PO catalog of ``lang``'s translation of ``doc``."""
-    records, found, status = _entries(doc, lang)
+    _records, found, status = _entries(doc, lang)
     contact = f" <{doc.journal.email}>" if doc.journal.email else ""
     catalog = Catalog(locale=lang.replace("-", "_"), project=doc.id, version=doc.doi or "1",
                       charset="utf-8", fuzzy=False, creation_date=_stamp(doc),
@@ -73,7 +75,7 @@ def export_catalog(doc: Document, lang: str) -> Catalog:
         locations = [(pair.source.where.file, pair.source.where.line)]
         if unit is not None:
             locations.append((unit.where.file, unit.where.line))
-        stale = state == sync.STALE or finding is not None and finding.previous is not None
+        stale = state == sync.STALE or (finding is not None and finding.previous is not None)
         message = Message(pair.source.text, unit.text if unit else "", locations=locations,
                           flags=("fuzzy",) if stale else (),
                           auto_comments=[pair.source.what],
@@ -88,7 +90,7 @@ def export_catalog(doc: Document, lang: str) -> Catalog:
 def _stamp(doc: Document) -> dt.datetime:
     """The time of the newest content file: exporting twice gives the same file."""
     newest = max((p.stat().st_mtime for p in doc.source_files if p.is_file()), default=0)
-    return dt.datetime.fromtimestamp(int(newest), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)
 
 
 def export(doc: Document, lang: str, target: Path, write: Callable[[Path, bytes], None]) -> int:
@@ -146,7 +148,7 @@ def catalog_language(catalog: Catalog, file: Path) -> str:
 def import_catalog(doc: Document, catalog: Catalog, lang: str,
                    write_text: Callable[[Path, str], None]) -> Imported:
     """Write the translations of ``catalog`` into ``lang``'s file and mark them in sync."""
-    records, found, status = _entries(doc, lang)
+    _records, found, status = _entries(doc, lang)
     by_key = {pair.key: pair for pair in found.pairs}
     result = Imported([], [], [])
     changes: dict[str, str] = {}
@@ -303,7 +305,7 @@ def _width(old: Any, default: int) -> int:
     if not folds:
         return max(default, 30)
     cuts = [0, *folds, len(old)]
-    return max(len(old[a:b].strip()) for a, b in zip(cuts, cuts[1:]))
+    return max(len(old[a:b].strip()) for a, b in itertools.pairwise(cuts))
 
 
 def _scalar(old: Any, text: str, indent: int):

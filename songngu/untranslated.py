@@ -33,11 +33,9 @@ TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 letter carrying a tone mark and another mark (ấ, ề, ở) is Vietnamese too; one acute or grave
 alone (é, à) is also French, Spanish, Portuguese, … and does not count."""
 ENGLISH_WORDS = frozenset(
-    "the of and to in is are was were that this with for by on as from which be has have "
-    "it its their an at or not between".split())
+    ["the", "of", "and", "to", "in", "is", "are", "was", "were", "that", "this", "with", "for", "by", "on", "as", "from", "which", "be", "has", "have", "it", "its", "their", "an", "at", "or", "not", "between"])
 VIETNAMESE_WORDS = frozenset(
-    "của và là các những được trong với cho này một có không đã đến về từ khi để người "
-    "nhiều hai cũng như theo".split())
+    ["của", "và", "là", "các", "những", "được", "trong", "với", "cho", "này", "một", "có", "không", "đã", "đến", "về", "từ", "khi", "để", "người", "nhiều", "hai", "cũng", "như", "theo"])
 NAMES = {"en": "English", "vi": "Vietnamese"}
 
 
@@ -50,8 +48,8 @@ def _vietnamese_letter(letter: str) -> bool:
         return True
     marks = unicodedata.normalize("NFD", letter)[1:]
     return any(m in ONLY_VIETNAMESE_MARKS for m in marks) \
-        or len(marks) > 1 and any(m in TONE_MARKS for m in marks) \
-        or "\u0303" in marks and letter.lower() not in "ãõñ"
+        or (len(marks) > 1 and any(m in TONE_MARKS for m in marks)) \
+        or ("\u0303" in marks and letter.lower() not in "ãõñ")
 
 
 VIETNAMESE_CHARACTERS = frozenset(

@@ -34,8 +34,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-from . import incremental, parallel, progress, schedule, write
-from . import pipeline  # noqa: F401  (imported once, here: every rebuild is forked warm)
+from . import (
+    incremental,
+    parallel,
+    pipeline,  # noqa: F401  (imported once, here: every rebuild is forked warm)
+    progress,
+    schedule,
+    write,
+)
 from .errors import ContentError, SetupError, display_path
 from .project import BuildOptions, Project, find_documents
 
@@ -83,7 +89,7 @@ LIVE_RELOAD = """<script>
 """
 
 
-def live_script(server: "PreviewServer", watched: str | None = None, reload: str = "") -> bytes:
+def live_script(server: PreviewServer, watched: str | None = None, reload: str = "") -> bytes:
     """The script added to a served page: ``watched`` is the file whose rebuild reloads it
     (the page itself by default). It shows the messages of the last build if it failed, and
     hears of every change since the page was served (the version it was served at), even one
@@ -312,7 +318,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         shown = html.escape(pdf, quote=True)
         page = (PDF_PAGE % {"title": shown, "src": shown}).encode()
-        reload = "document.getElementById('pdf').src = %s + '?v=' + Date.now()" % _json(pdf)
+        reload = f"document.getElementById('pdf').src = {_json(pdf)} + '?v=' + Date.now()"
         self._send_page(page, live_script(self.server, pdf, reload))
 
     def _send_page(self, page: bytes, script: bytes) -> None:

@@ -28,7 +28,7 @@ def word_diff(old: str, new: str, context: int = CONTEXT) -> str:
         if tag == "equal":
             words = a[i1:i2]
             first, last = n == 0, n == len(opcodes) - 1
-            if len(words) > 2 * context + 1 or (first or last) and len(words) > context:
+            if len(words) > 2 * context + 1 or ((first or last) and len(words) > context):
                 head = [] if first else words[:context]
                 tail = [] if last else words[-context:]
                 out.extend([*head, "…", *tail])

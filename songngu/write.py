@@ -144,15 +144,14 @@ class RenderedPdf:
         written (WeasyPrint's hook: ``pdf`` is its pydyf object)."""
         from . import pdftags
 
-        with atomic_path(target) as tmp:
-            with _source_date_epoch(self._clock), \
+        with atomic_path(target) as tmp, _source_date_epoch(self._clock), \
                     pdftags.recording(self._document.metadata.lang) as origins:
-                def finish(document, pdf) -> None:
-                    pdftags.mend(pdf, origins)
-                    if finisher is not None:
-                        finisher(document, pdf)
+            def finish(document, pdf) -> None:
+                pdftags.mend(pdf, origins)
+                if finisher is not None:
+                    finisher(document, pdf)
 
-                self._document.write_pdf(tmp, finisher=finish, **self._options)
+            self._document.write_pdf(tmp, finisher=finish, **self._options)
 
 
 def load_renderer() -> None:
@@ -167,7 +166,6 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
     # import time (about a second).
     import weasyprint
-
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(assets)
@@ -219,11 +217,11 @@ def _place_floats(page, document, sheets):
 def _clock(date: dt.date | None) -> dt.datetime:
     """The one time a PDF is stamped with: the article's date at 00:00 UTC."""
     if date is not None:
-        return dt.datetime.combine(date, dt.time(), dt.timezone.utc)
+        return dt.datetime.combine(date, dt.time(), dt.UTC)
     try:
-        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
     except (KeyError, ValueError):
-        return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @contextmanager
@@ -249,8 +247,12 @@ class ForbiddenResource(Exception):
 
 
 def _fetcher_class():
-    from weasyprint.urls import (FatalURLFetchingError, URLFetcher, URLFetcherResponse,
-                                 URLFetchingError)
+    from weasyprint.urls import (
+        FatalURLFetchingError,
+        URLFetcher,
+        URLFetcherResponse,
+        URLFetchingError,
+    )
 
     class Refused(FatalURLFetchingError):
         pass

@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_support import Site
 from checkers import axe_violations
-
 
 DOCUMENTS = sorted(path.parent.name for path in
                    (Path(__file__).resolve().parent.parent / "content").glob("*/document.yaml"))

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-from browser_support import (CHARACTERS_PER_LINE_JS, IN_VIEWPORT_JS, OVERFLOWING_JS,
-                             SMALL_TEXT_JS, Site, contrast_ratio)
+from browser_support import (
+    CHARACTERS_PER_LINE_JS,
+    IN_VIEWPORT_JS,
+    OVERFLOWING_JS,
+    SMALL_TEXT_JS,
+    Site,
+    contrast_ratio,
+)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 LANGS = ["en", "vi"]
@@ -103,7 +108,7 @@ def test_language_switch_goes_to_the_other_language_and_back(open_page, site):
     from playwright.sync_api import expect
     visit = open_page("en", PHONE)
     page = visit.page
-    for lang, other in (("en", "vi"), ("vi", "en")):
+    for _lang, other in (("en", "vi"), ("vi", "en")):
         switch = page.locator(f"nav.language-switch a[hreflang={other}]")
         expect(switch).to_be_visible()
         expect(switch).to_have_text(SWITCH_LABELS[other])

@@ -158,7 +158,7 @@ def test_some_documents_built_and_others_not_says_which_and_writes_none_of_the_f
                                                                                       capsys):
     _two_documents(capsys)
     edit(here / "content" / "first" / "en.yaml", "title: ", "title: [")
-    status, out, err = run(capsys, "--no-pdf", "--out", "out")
+    status, _out, err = run(capsys, "--no-pdf", "--out", "out")
     assert status == 1
     assert err.splitlines()[0].startswith("content/first/en.yaml:8: YAML syntax error: the "
                                           "list opened here with '[' is not closed")

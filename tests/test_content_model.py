@@ -196,7 +196,7 @@ def test_funding_is_printed_in_each_language_and_compared(tmp_path, capsys):
     pages, _ = build_html(tmp_path, capsys, parts)
     assert text_of(pages["vi"], "//section[@id='funding']/*") == ["Nguồn kinh phí",
                                                                   "Đề tài 2024-01."]
-    code, output = check(tmp_path / "two", capsys, variant(en={"funding": "Grant 2024-01."}))
+    _code, output = check(tmp_path / "two", capsys, variant(en={"funding": "Grant 2024-01."}))
     assert "funding is stated in en only" in output
 
 

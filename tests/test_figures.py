@@ -13,10 +13,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
+from conftest import SAMPLE, pdftotext, run_build
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
-
-from conftest import SAMPLE, pdftotext, run_build
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="240" height="90" viewBox="0 0 240 90">
   <title>Two bars</title>

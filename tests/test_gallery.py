@@ -16,7 +16,6 @@ import unicodedata
 
 import pdfplumber
 import pytest
-
 from browser_support import Site
 from conftest import pdftotext
 

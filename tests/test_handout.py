@@ -17,9 +17,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from pypdf import PdfReader
-
 from conftest import SAMPLE, pdftotext, run_build
+from pypdf import PdfReader
 
 from songngu import impose
 from songngu.inline import parse_inline, plain_text
@@ -523,8 +522,7 @@ FILLER = {
     "vi": "Câu chèn thêm {a} {b} thay cho một bản dịch dài hơn nhiều so với bản gốc, để cặp "
           "đoạn phải ngắt sang trang sau.",
 }
-WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike "
-         "november oscar papa quebec romeo sierra tango uniform victor whiskey xray").split()
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray"]
 
 
 def blocks(text: dict):
@@ -578,7 +576,7 @@ def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, sample_copy, long
         assert [w["text"] for w in page.words if w not in words] == [str(index + 1)]
         for word in words:  # nothing spills across the gutter or off the page
             assert word["x1"] <= middle or word["x0"] >= middle, word
-            assert 0 <= word["x0"] and word["x1"] <= page.width and 0 <= word["top"], word
+            assert word["x0"] >= 0 and word["x1"] <= page.width and word["top"] >= 0, word
         assert not overlapping(words), index + 1
 
 

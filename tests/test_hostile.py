@@ -12,10 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import run_build
 from hostile_support import add_figure, edit, line_of, measured, png_header, snapshot
+from PIL import Image
 
 SECONDS = 10
 """Processor seconds a bad input may cost, all processes of the build together."""

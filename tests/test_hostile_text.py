@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 import tinycss2
 import yaml
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 from tinyhtml5 import parse
-
-from conftest import ROOT
 
 from songngu import pipeline, render, write
 from songngu.errors import ContentError

@@ -5,6 +5,7 @@ Vietnamese; most builds lay out English only, to keep the tests quick."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def test_articles_follow_each_other_and_the_issue_pdf_is_numbered_continuously(i
         assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
         ranges.append((numbers[0], numbers[-1]))
     assert ranges[0][0] == 41
-    for before, after in zip(ranges, ranges[1:]):
+    for before, after in itertools.pairwise(ranges):
         assert after[0] == before[1] + 1
     assert ranges[1][1] > ranges[1][0]  # the long article runs over several pages
 
@@ -153,7 +154,7 @@ def test_the_outline_has_each_article_with_its_sections(issue_build):
     assert entries[0][0] == "Contents"
     assert [e[0] for e in articles] == ["Rice yields in the delta", "Trade after 2nd reform",
                                         "Article gamma"]
-    for (title, page, children), name in zip(articles, ("alpha", "beta", "gamma")):
+    for (_title, page, children), name in zip(articles, ("alpha", "beta", "gamma")):
         assert page_labels[page] == labels(issue_build / "en" / f"{name}.pdf")[0]
         assert [c[0] for c in children] == ["1. Findings", "2. Findings 2"]
 

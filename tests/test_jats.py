@@ -19,11 +19,11 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+from conftest import ROOT, SAMPLE
 from lxml import etree
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import ROOT, SAMPLE
 from songngu import cli, doctree, jats
 from songngu.inline import parse_inline
 

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_build
 from hostile_support import edit, snapshot
 
@@ -182,7 +181,7 @@ def test_two_syncs_at_once_keep_both_marks(sample_copy):
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for block in marks]
         for run in runs:
-            out, err = run.communicate(timeout=120)
+            _out, err = run.communicate(timeout=120)
             assert run.returncode == 0, err
         text = records.read_text(encoding="utf-8")
         assert all(re.search(rf"^{mark}:", text, flags=re.M) for mark in marks), text

@@ -6,7 +6,6 @@ import re
 import shutil
 
 from babel.messages.pofile import read_po, write_po
-
 from conftest import ROOT, pdftotext, run_build
 
 FRENCH = {

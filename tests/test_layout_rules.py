@@ -16,8 +16,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-
 from conftest import SAMPLE, pdftotext
+
 from songngu import cli
 
 LONG_URL = ("https://www.jpf.example.org/japanese/survey/2021/overseas-institutions/"

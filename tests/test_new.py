@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import pdftotext
 
 from songngu.cli import main
@@ -59,7 +58,7 @@ def test_new_writes_a_commented_document_in_every_language_that_checks_clean(her
 
 def test_the_new_document_builds_in_both_languages(here, capsys):
     run(capsys, "new", "myarticle")
-    status, out, err = run(capsys, "--content", "content/myarticle", "--out", "out")
+    status, _out, err = run(capsys, "--content", "content/myarticle", "--out", "out")
     assert (status, err) == (0, "")
     en = pdftotext(here / "out" / "en" / "myarticle.pdf")
     vi = pdftotext(here / "out" / "vi" / "myarticle.pdf")
@@ -98,7 +97,7 @@ def test_new_never_overwrites(here, capsys):
     run(capsys, "new", "myarticle")
     mine = here / "content" / "myarticle" / "en.yaml"
     mine.write_text("title: my own work\n", encoding="utf-8")
-    status, out, err = run(capsys, "new", "myarticle")
+    status, _out, err = run(capsys, "new", "myarticle")
     assert status == 2
     assert err == ("error: new: content/myarticle already exists; nothing was written "
                    "(choose another name, or delete the folder first)\n")
@@ -146,7 +145,7 @@ def test_edit_check_build_the_new_article(here, capsys):
     assert run(capsys, "sync", "--all", "--content", "content/myarticle")[0] == 0
     status, out, err = run(capsys, "check", "--content", "content/myarticle")
     assert (status, err) == (0, "")
-    status, out, err = run(capsys, "--lang", "vi", "--content", "content/myarticle",
+    status, _out, err = run(capsys, "--lang", "vi", "--content", "content/myarticle",
                            "--out", "out")
     assert (status, err) == (0, "")
     assert "NGHỀ TRỒNG LÚA Ở THÁI NGUYÊN" in pdftotext(here / "out" / "vi" / "myarticle.pdf")

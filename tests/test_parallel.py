@@ -8,9 +8,9 @@ import sys
 from functools import partial
 
 import pytest
+from conftest import ROOT, SAMPLE
 from pypdf import PdfReader
 
-from conftest import ROOT, SAMPLE
 from songngu.errors import ContentError, Problem, SetupError
 from songngu.parallel import JobFailed, Pool
 
@@ -49,26 +49,23 @@ def test_jobs_run_in_worker_processes_and_report_back():
 
 
 def test_a_content_error_comes_back_with_all_its_problems():
-    with pytest.raises(ContentError) as caught:
-        with Pool(2, print) as pool:
-            pool.submit(partial(_raise, ContentError(PROBLEMS)), print)
+    with pytest.raises(ContentError) as caught, Pool(2, print) as pool:
+        pool.submit(partial(_raise, ContentError(PROBLEMS)), print)
     assert caught.value.problems == PROBLEMS
 
 
 def test_the_other_jobs_finish_when_one_fails():
     results = []
-    with pytest.raises(SetupError, match="template 'x' not found"):
-        with Pool(2, print) as pool:
-            pool.submit(partial(_raise, SetupError("template 'x' not found")), results.append)
-            pool.submit(_answer, results.append)
-            pool.submit(_answer, results.append)
+    with pytest.raises(SetupError, match="template 'x' not found"), Pool(2, print) as pool:
+        pool.submit(partial(_raise, SetupError("template 'x' not found")), results.append)
+        pool.submit(_answer, results.append)
+        pool.submit(_answer, results.append)
     assert results == ["done", "done"]
 
 
 def test_a_worker_that_dies_is_reported():
-    with pytest.raises(JobFailed, match="ended unexpectedly"):
-        with Pool(1, print) as pool:
-            pool.submit(_die, print)
+    with pytest.raises(JobFailed, match="ended unexpectedly"), Pool(1, print) as pool:
+        pool.submit(_die, print)
 
 
 def test_an_unexpected_error_carries_the_workers_traceback():

@@ -14,14 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE, run_build
 
 from songngu import pipeline
 from songngu.errors import display_path
-from songngu.project import Project
 from songngu.inline import parse_inline
 from songngu.parity import numbers_in
+from songngu.project import Project
 
 BLOCK_START = re.compile(r"^\s*- (p|heading|quote|list|ordered|table|figure):|^\s*- id:|"
                          r"^(  )?[\w-]+:")

@@ -19,9 +19,8 @@ from xml.etree import ElementTree as ET
 import pdfplumber
 import pytest
 import yaml
-from pypdf import PdfReader
-
 from conftest import ROOT, SAMPLE, run_build
+from pypdf import PdfReader
 
 from songngu import pdfmeta, project, write
 from songngu.inline import parse_inline, plain_text
@@ -364,5 +363,5 @@ def test_builds_without_harfbuzz_subset_are_identical_and_dated_by_the_article(t
     descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
     data = descriptor["/FontFile2"].get_object().get_data()
     modified = TTFont(io.BytesIO(data))["head"].modified  # seconds since 1904-01-01
-    epoch_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
+    epoch_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.UTC)
     assert (epoch_1904 + dt.timedelta(seconds=modified)).date() == PUBLISHED

@@ -9,9 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from pypdf import PdfReader
-
 from conftest import SAMPLE, pdftotext, run_build
+from pypdf import PdfReader
 
 from songngu.inline import parse_inline, plain_text
 

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT, SAMPLE
 
 from songngu import pipeline, render, schedule, sync, write
 from songngu.errors import ContentError

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import ROOT, pdftotext, run_build
+from pypdf import PdfReader
 
 
 def _squash(text: str) -> str:
@@ -114,4 +113,4 @@ def test_an_author_date_style_changes_citations_and_order(sample_copy, tmp_path)
     assert "(Vũ, 2007)" in body and "[1]" not in body
     firsts = re.findall(r"(?:^| )(ASEAN|Anh|Duy|Ha|Lê|Nguyễn|Pham|Thanh|The Global|Thi|"
                         r"Vietnam News|Vũ|Vu)[ ,.]", listed)
-    assert firsts[0] == "ASEAN" and firsts == sorted(firsts, key=str.casefold) or firsts
+    assert (firsts[0] == "ASEAN" and firsts == sorted(firsts, key=str.casefold)) or firsts

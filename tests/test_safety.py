@@ -17,10 +17,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, pdftotext, run_build
 from PIL import Image
 from pypdf import PdfReader
-
-from conftest import ROOT, pdftotext, run_build
 
 from songngu import write
 

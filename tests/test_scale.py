@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import sys
 
+from conftest import ROOT, pdftotext, run_build
 from pypdf import PdfReader
 
-from conftest import ROOT, pdftotext, run_build
-
 sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
-from make_large import make_large  # noqa: E402
+from make_large import make_large
 
 
 def test_a_document_of_repeated_sections_builds_in_both_languages(tmp_path):

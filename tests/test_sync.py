@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SAMPLE
 
 from songngu import cli, pipeline, sync
@@ -40,7 +39,7 @@ def check(capsys, content: str = "content") -> list[str]:
 
 
 def status(capsys, content: str = "content") -> list[str]:
-    code, _, out = run(capsys, "check", "--content", content)
+    _code, _, out = run(capsys, "check", "--content", content)
     return [line.strip() for line in out.splitlines() if line.startswith("  ")]
 
 
@@ -393,7 +392,7 @@ def test_a_document_without_records_is_not_tracked_until_synced(tmp_path, monkey
     assert check(capsys) == []
     assert status(capsys)[1] == "vi: 13 blocks, 0 missing, 0 untranslated, not tracked yet " \
                                 "(start with: python build.py sync --all)"
-    code, _, out = run(capsys, "sync", "--all")
+    _code, _, out = run(capsys, "sync", "--all")
     assert out.splitlines() == [
         "marked 13 blocks of every language in sync: wrote content/article/sync.yaml"]
 

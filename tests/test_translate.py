@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from lxml import html as lxml_html
-
 from conftest import ROOT, SAMPLE
+from lxml import html as lxml_html
 
 from songngu import cli
 

@@ -13,7 +13,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE, pdftotext, run_build
 
 from songngu.errors import Problems

@@ -17,7 +17,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser_support import LAUNCH_ARGS, chromium_executable
 from conftest import ROOT, pdftotext
 

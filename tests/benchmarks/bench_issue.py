@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_build import build, measure  # noqa: E402
-from make_large import make_batch  # noqa: E402
+from bench_build import build, measure
+from make_large import make_batch
 
 ISSUE = """\
 journal: TNU Journal of Science and Technology
