@@ -1,19 +1,21 @@
-"""Turn one language's resolved content into a format-neutral tree of inline nodes.
+"""The format-neutral document that resolving gives: inline nodes, numbers, notes, references.
 
-(Resolved, language) → :class:`TextTree`: every piece of inline markup as typed nodes (text,
-styled text, links, citations with the numbers of their entries, cross-references with kind
-and number, footnotes with their number and text, math as its LaTeX) and the reference list
-as entries whose printed form is nodes too. Outputs other
-than the HTML page (the JATS writer, the plain-text metadata) walk these nodes: nothing here
-is HTML, and nothing an output needs is read back from HTML.
+One language of a resolved document is a :class:`TextTree`: every piece of its inline markup
+as typed nodes (text, styled text, links, citations with the numbers of their entries,
+cross-references with kind and number, footnotes with their number and text, math as its
+LaTeX), the number of every numbered target, the footnotes in order, and the reference list
+as :class:`Entry` records whose printed form is nodes too. Nothing here is HTML, JATS or any
+other output's markup: each output is a writer that walks these nodes (the HTML page and the
+parallel page, :mod:`songngu.html_inline`; the JATS file, :mod:`songngu.jats`; plain text for
+metadata, :func:`plain`).
 
-The printed form of citations and entries comes from citeproc-py through :data:`FORMATTER`, a
-formatter that marks styles with control characters instead of tags; :func:`marked_nodes`
-turns its output into nodes.
+The printed form of citations and entries comes from citeproc-py through
+:data:`songngu.cite_format.FORMATTER`, which marks styles with control characters;
+:func:`marked_nodes` turns its output into nodes.
 
 Adding a kind of inline content is one entry in :data:`FROM_SPAN` (how a parsed span becomes a
-node, with a node class if none fits) and one writer per output (``jats.INLINE``); a test
-checks that every node class has its writer.
+node, with a node class if none fits) and one writer per output (``jats.INLINE``,
+``html_inline.INLINE``); a test checks that every node class has its writers.
 """
 
 from __future__ import annotations
@@ -22,12 +24,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import SimpleNamespace
-from typing import Union
+from typing import TYPE_CHECKING
 
-from .citations import Bibliography, FormattedCluster
-from .inline import Span, walk
-from .resolve import Resolved, markup_in_order
+from .cite_format import FORMATTER, STYLE_CODES, STYLE_END, STYLE_OPEN, FormattedCluster
+from .inline import Span
+
+if TYPE_CHECKING:
+    from .cite_format import Bibliography
+    from .model import Document
+    from .model import Text as ModelText
+
+__all__ = ["FORMATTER"]
 
 # --------------------------------------------------------------------------- nodes
 
@@ -74,10 +81,12 @@ class Citation:
 
 @dataclass
 class CiteRef:
-    """The printed part of a citation that points at entries: one, or a run ``[3]–[5]``."""
+    """The printed part of a citation that points at entries: one (``[3]``), or a compressed
+    run (``[3]–[5]``): ``children`` then print its first item and ``last`` its last."""
 
     keys: tuple[str, ...]
     children: list[Node] = field(default_factory=list)
+    last: list[Node] = field(default_factory=list)
 
 
 @dataclass
@@ -106,7 +115,7 @@ class Math:
     latex: str
 
 
-Node = Union[Text, Styled, Link, Citation, CiteRef, CrossRef, Note, Math]
+Node = Text | Styled | Link | Citation | CiteRef | CrossRef | Note | Math
 NODE_TYPES = (Text, Styled, Link, Citation, CiteRef, CrossRef, Note, Math)
 
 
@@ -127,48 +136,55 @@ def plain(nodes: list[Node]) -> str:
 # --------------------------------------------------------------------------- from markup
 
 @dataclass(frozen=True)
-class _Context:
-    """What converting a span may need: the formatted citations, cross-reference numbers."""
+class Context:
+    """What converting parsed spans needs, as resolved: the formatted citation clusters and
+    the footnotes' numbers (by the span's identity), the targets' and the entries' numbers."""
 
-    clusters: dict[int, FormattedCluster]
-    numbers: dict[str, str]
+    clusters: dict[int, FormattedCluster] = field(default_factory=dict)
+    notes: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    """id(note span) → (its number, whether it repeats a note written before)."""
+    numbers: dict[str, str] = field(default_factory=dict)
     """``section:id`` → "3.1", as resolved."""
-    entry_numbers: dict[str, int]
+    entry_numbers: dict[str, int] = field(default_factory=dict)
 
 
-def _children(span: Span, context: _Context) -> list[Node]:
+def _children(span: Span, context: Context) -> list[Node]:
     return convert(span.children, context)
 
 
-def _styled(style: str) -> Callable[[Span, _Context], Node]:
+def _styled(style: str) -> Callable[[Span, Context], Node]:
     return lambda span, context: Styled(style, _children(span, context))
 
 
-def _citation(span: Span, context: _Context) -> Node:
+def _citation(span: Span, context: Context) -> Node:
     items = [Cited(item.key, context.entry_numbers.get(item.key, 0), item.label, item.locator)
              for item in span.cites]
     cluster = context.clusters.get(id(span))
-    if cluster is None:
-        return Citation(items, [])
+    return Citation(items, cluster_nodes(cluster) if cluster is not None else [])
+
+
+def cluster_nodes(cluster: FormattedCluster) -> list[Node]:
+    """A citation cluster as printed: its text, and a :class:`CiteRef` for each item or run."""
     children: list[Node] = list(marked_nodes(cluster.head))
     for n, run in enumerate(cluster.groups):
         if n:
             children += marked_nodes(cluster.between[n - 1])
-        if run.last:
-            children.append(CiteRef(run.keys, marked_nodes(run.text) + [Text("\u2013")]
-                                    + marked_nodes(run.last)))
-        else:
-            children.append(CiteRef(run.keys, marked_nodes(run.text)))
+        children.append(CiteRef(run.keys, marked_nodes(run.text), marked_nodes(run.last)))
     children += marked_nodes(cluster.tail)
-    return Citation(items, _merge(children))
+    return _merge(children)
 
 
-def _xref(span: Span, context: _Context) -> Node:
+def _xref(span: Span, context: Context) -> Node:
     kind, _, target = span.target.partition(":")
-    return CrossRef(kind, target, span.number or context.numbers.get(span.target, ""))
+    return CrossRef(kind, target, context.numbers.get(span.target, ""))
 
 
-FROM_SPAN: dict[str, Callable[[Span, _Context], Node]] = {
+def _note(span: Span, context: Context) -> Node:
+    number, repeat = context.notes.get(id(span), ("", False))
+    return Note(number, repeat, _children(span, context))
+
+
+FROM_SPAN: dict[str, Callable[[Span, Context], Node]] = {
     "text": lambda span, context: Text(span.text),
     "em": _styled("emphasis"),
     "strong": _styled("strong"),
@@ -178,13 +194,15 @@ FROM_SPAN: dict[str, Callable[[Span, _Context], Node]] = {
     "link": lambda span, context: Link(span.href, _children(span, context)),
     "cite": _citation,
     "xref": _xref,
-    "note": lambda span, context: Note(span.number, span.repeat, _children(span, context)),
+    "note": _note,
     "math": lambda span, context: Math(span.text),
 }
 """How each kind of parsed span (:mod:`songngu.inline`) becomes a node."""
 
 
-def convert(spans: list[Span], context: _Context) -> list[Node]:
+def convert(spans: list[Span], context: Context | None = None) -> list[Node]:
+    """Parsed spans as nodes; without ``context``, as not yet resolved (no numbers)."""
+    context = context or Context()
     out = []
     for span in spans:
         if span.kind not in FROM_SPAN:
@@ -193,24 +211,16 @@ def convert(spans: list[Span], context: _Context) -> list[Node]:
     return out
 
 
+def walk(nodes: list[Node]):
+    """Every node, depth first (a compressed run's last item included)."""
+    for node in nodes:
+        yield node
+        yield from walk(getattr(node, "children", []))
+        if isinstance(node, CiteRef):
+            yield from walk(node.last)
+
+
 # --------------------------------------------------------------------------- citeproc output
-
-_OPEN, _END = "\x0e", "\x0f"
-_STYLE_CODES = {"i": "emphasis", "b": "strong", "p": "superscript", "d": "subscript",
-                "c": "smallcaps", "u": "underline", "l": ""}
-
-
-def _wrapper(code: str) -> Callable[[str], str]:
-    return lambda text: f"{_OPEN}{code}{text}{_END}"
-
-
-FORMATTER = SimpleNamespace(
-    preformat=lambda text: re.sub(f"[{_OPEN}{_END}]", "", str(text)),
-    Italic=_wrapper("i"), Oblique=_wrapper("i"), Bold=_wrapper("b"), Light=_wrapper("l"),
-    Underline=_wrapper("u"), Superscript=_wrapper("p"), Subscript=_wrapper("d"),
-    SmallCaps=_wrapper("c"))
-"""A citeproc-py formatter whose output :func:`marked_nodes` reads."""
-
 
 def marked_nodes(text: str) -> list[Node]:
     """The nodes of a string made with :data:`FORMATTER` (styles as marks, never tags)."""
@@ -219,16 +229,15 @@ def marked_nodes(text: str) -> list[Node]:
     i = 0
     while i < len(text):
         char = text[i]
-        if char == _OPEN and i + 1 < len(text):
-            style = _STYLE_CODES.get(text[i + 1], "")
-            node = Styled(style or "light")
+        if char == STYLE_OPEN and i + 1 < len(text):
+            node = Styled(STYLE_CODES.get(text[i + 1], "light"))
             stack[-1].append(node)
             stack.append(node.children)
             i += 2
             continue
-        if char == _END and len(stack) > 1:
+        if char == STYLE_END and len(stack) > 1:
             stack.pop()
-        elif char not in (_OPEN, _END):
+        elif char not in (STYLE_OPEN, STYLE_END):
             stack[-1].append(Text(char))
         i += 1
     return _merge(_unwrap_light(root))
@@ -253,6 +262,8 @@ def _merge(nodes: list[Node]) -> list[Node]:
     for node in nodes:
         if isinstance(node, (Styled, Link, CiteRef, Citation, Note)):
             node.children = _merge(node.children)
+        if isinstance(node, CiteRef):
+            node.last = _merge(node.last)
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text + node.text)
         elif not (isinstance(node, Text) and not node.text):
@@ -278,67 +289,70 @@ class Entry:
 
 
 class TextTree:
-    """One language of a resolved document, as nodes."""
+    """One language of a resolved document, as nodes (made by :func:`songngu.resolve.resolve`).
 
-    def __init__(self, resolved: Resolved, lang: str):
-        self.doc = resolved.doc
+    ``nodes`` holds every piece of the language's markup, keyed by the markup as typed: the
+    templates ask for a title, a paragraph or a cell by its text (``t.md(block.text)``).
+    """
+
+    def __init__(self, doc: Document, lang: str, numbers: dict[str, str],
+                 nodes: dict[str, list[Node]], bibliography: Bibliography | None = None):
+        self.doc = doc
         self.lang = lang
-        self.text = resolved.doc.texts[lang]
-        self._resolved = resolved.texts[lang]
-        self._cache: dict[str, list[Node]] = {}
+        self.numbers = numbers
+        """``table:id``, ``figure:id``, ``section:id``, ``equation@key`` → the number shown."""
+        self.nodes = nodes
+        self._bibliography = bibliography
+
+    @property
+    def text(self) -> ModelText:
+        return self.doc.texts[self.lang]
 
     @cached_property
-    def _bibliography(self) -> tuple[Bibliography | None, dict[int, FormattedCluster]]:
-        own = self._resolved.bibliography
-        if own is None:
-            return None, {}
-        # The same clusters in the same order as the resolve stage: the same numbers.
-        clusters: list[Span] = []
-        for markup, _ in markup_in_order(self.doc, self.text):
-            clusters += [s for s in walk(self._resolved.spans.get(markup, []))
-                         if s.kind == "cite"]
-        bibliography = Bibliography(own.references, self.doc.style, self.lang,
-                                    output=FORMATTER)
-        parts = bibliography.cite_parts([span.cites for span in clusters])
-        return bibliography, {id(span): cluster for span, cluster in zip(clusters, parts)}
+    def notes(self) -> list[Note]:
+        """The footnotes in the order of their numbers, each once."""
+        found = {node.number: node for nodes in self.nodes.values() for node in walk(nodes)
+                 if isinstance(node, Note) and node.number and not node.repeat}
+        return [found[number] for number in sorted(found, key=_number_key)]
 
     @cached_property
     def references(self) -> list[Entry]:
-        bibliography, _ = self._bibliography
-        if bibliography is None:
-            return []
-        entries = []
-        for position, part in enumerate(bibliography.entry_parts(), start=1):
-            record = bibliography.references[part.key].data
-            entries.append(Entry(part.key, position, part.label,
-                                 _linked(marked_nodes(part.text), record), record))
-        return entries
-
-    @property
-    def numbers(self) -> dict[str, str]:
-        """``table:id``, ``figure:id``, ``section:id`` → the number shown."""
-        return self._resolved.numbers
+        """The reference list, formatted when first asked for: a build of one language never
+        formats the others' lists, the slowest part of resolving (some 6 ms an entry with
+        citeproc-py)."""
+        return entries(self._bibliography) if self._bibliography is not None else []
 
     @cached_property
     def entry_numbers(self) -> dict[str, int]:
-        """Reference key → its position in the reference list."""
-        return {entry.key: entry.number for entry in self.references}
+        """Reference key → its number in the reference list."""
+        return self._bibliography.numbers() if self._bibliography is not None else {}
 
     def inline(self, markup: str) -> list[Node]:
-        """The nodes of a piece of this language's markup (a title, a paragraph, a cell)."""
-        if markup not in self._cache:
-            spans = self._resolved.spans.get(markup)
-            if spans is None:
-                self._cache[markup] = [Text(markup)] if markup else []
-            else:
-                _, clusters = self._bibliography
-                context = _Context(clusters, self._resolved.numbers, self.entry_numbers)
-                self._cache[markup] = convert(spans, context)
-        return self._cache[markup]
+        """The nodes of a piece of this language's markup (a title, a paragraph, a cell);
+        text that was never resolved stays as it is."""
+        found = self.nodes.get(markup)
+        if found is None:
+            return [Text(markup)] if markup else []
+        return found
 
     def plain(self, markup: str) -> str:
         """The markup's text as a reader sees it, spaces collapsed."""
         return " ".join(plain(self.inline(markup)).split())
+
+
+def entries(bibliography: Bibliography) -> list[Entry]:
+    """The reference list of the clusters ``bibliography`` has formatted, as entries."""
+    numbers = bibliography.numbers()
+    out = []
+    for part in bibliography.entry_parts():
+        record = bibliography.references[part.key].data
+        out.append(Entry(part.key, numbers[part.key], part.label,
+                         _linked(marked_nodes(part.text), record), record))
+    return out
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    return (int(number), "") if number.isdigit() else (0, number)
 
 
 def _linked(nodes: list[Node], record: dict) -> list[Node]:

@@ -77,8 +77,7 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["url_text"] = breaks.url_html
-    references = [[(key, breaks.breakable_links(entry))
-                   for key, entry in resolved.texts[lang].references] for lang in langs]
+    references = [render.reference_list(resolved.texts[lang]) for lang in langs]
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
     return env.get_template("parallel.html.j2").render(
@@ -87,8 +86,7 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
         numbers={lang: resolved.texts[lang].numbers for lang in langs},
         pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs], doc)),
         references=[references[0]] if cited_alike else references,
-        titles=[plain_text(resolved.texts[lang].spans.get(doc.texts[lang].title, []))
-                or doc.texts[lang].title for lang in langs],
+        titles=[resolved.texts[lang].plain(doc.texts[lang].title) for lang in langs],
         stylesheet=render.stylesheet(folder, "handout", "parallel.css",
                                      *(render.PRINT_SHOP if options.crop_marks else ())),
     )

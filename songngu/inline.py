@@ -5,8 +5,9 @@ markdown-it-py; footnotes (``^[inline]``, ``[^label]``) and math (``$x^2$``) fro
 mdit-py-plugins, in Pandoc's syntax; two rules are added to its inline parser: citations and
 cross-references in Pandoc's bracket syntax (``[@vu2007, p. 111]``, ``[@a; @b]``,
 ``[@tbl:trade]``, ``[@eq:energy]``), superscripts (``21^st^``) and subscripts (``H~2~O``).
-Raw HTML is not recognised, so ``<script>`` stays literal text. Markup that was meant but not recognised (an unclosed
-``^[``, a stray ``{#id}``) is found by :func:`leftover_markup`, so it is not printed silently.
+Raw HTML is not recognised, so ``<script>`` stays literal text. Markup that was meant but not
+recognised (an unclosed ``^[``, a stray ``{#id}``) is found by :func:`leftover_markup`, so it
+is not printed silently.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .citations import CiteItem, parse_locator
 from .kinds import XREF_TARGETS
+from .locators import CiteItem, parse_locator
 
 XREF_KINDS = XREF_TARGETS
 
@@ -40,14 +41,9 @@ class Span:
     cites: list[CiteItem] = field(default_factory=list)
     """For ``cite``: the cited items, in the order typed."""
     target: str = ""
-    """For ``xref``: ``table:trade``, ``figure:map`` or ``section:economy``."""
-    html: str = ""
-    """For ``cite``: the formatted citation, filled in by the resolve stage."""
-    repeat: bool = False
-    """For ``note``: a ``[^label]`` used again, which prints its number only."""
-    number: str = ""
-    """For ``xref`` and ``note``: the resolved number ("2", "3.1"), filled in by the resolve
-    stage. For ``note``, ``target`` holds its label when written ``[^label]``."""
+    """For ``xref``: ``table:trade``, ``figure:map`` or ``section:economy``; for ``note``, its
+    label when written ``[^label]``. Numbers are the resolve stage's
+    (:mod:`songngu.resolve`), which gives them to the nodes it makes of the spans."""
 
 
 class InlineSyntaxError(ValueError):
@@ -79,8 +75,8 @@ def _spans(tokens: list[Token], env: dict, footnotes: dict[str, str], depth: int
     current = spans
     for token in tokens:
         if token.type.endswith("_open"):
-            span = Span(token.type[:-5].replace("link", "link"), href=token.attrGet("href") or "")
-            span.kind = {"em": "em", "strong": "strong", "link": "link"}[token.type[:-5]]
+            span = Span({"em": "em", "strong": "strong", "link": "link"}[token.type[:-5]],
+                        href=str(token.attrGet("href") or ""))
             current.append(span)
             stack.append(current)
             current = span.children
@@ -202,7 +198,7 @@ def _parser() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False)
     # Every target becomes a link token, so that the allow-list (songngu.links) decides and
     # says so with the line: markdown-it would keep javascript: or file: silently as text.
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.inline.ruler.before("emphasis", "sup", _script_rule("^", "sup"))
     md.inline.ruler.before("emphasis", "sub", _script_rule("~", "sub"))

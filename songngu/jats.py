@@ -27,9 +27,10 @@ from lxml import etree
 
 from . import doctree, equations, i18n
 from .doctree import Citation, CiteRef, CrossRef, Link, Node, Styled, Text, TextTree
+from .kinds import XREF_LABELS
 from .model import Author, Block, Document, Section, TableData
 from .pagecount import Pages
-from .render import CORRESPONDING, XREF_LABELS, template_dir
+from .render import CORRESPONDING, template_dir
 from .resolve import Resolved
 from .scholarly import orcid_url
 
@@ -87,7 +88,7 @@ def build_article(resolved: Resolved, templates: Path, pages: Pages) -> etree._E
     doc = resolved.doc
     folder = template_dir(templates, doc.template)
     langs = [lang for lang in doc.languages if lang in doc.texts]
-    trees = {lang: TextTree(resolved, lang) for lang in langs}
+    trees = {lang: resolved.texts[lang] for lang in langs}
     first = langs[0]
     root = etree.Element("article", nsmap={"xlink": XLINK, "mml": MATHML})
     root.set("article-type", JATS_ARTICLE_TYPES.get(doc.article_type, "research-article"))
@@ -515,12 +516,14 @@ def _write_citation(parent, node: Citation, writer) -> None:
 
 
 def _write_cite_ref(parent, node: CiteRef, writer) -> None:
+    # A compressed run ([3]–[5]) is one xref naming every entry of the run.
+    printed = node.children + ([Text("\u2013"), *node.last] if node.last else [])
     if not writer.linking:
-        _inline(parent, node.children, writer)
+        _inline(parent, printed, writer)
         return
     numbers = writer.tree.entry_numbers
     rids = " ".join(writer.ref_id(numbers[key]) for key in node.keys if key in numbers)
-    _inline(_sub(parent, "xref", {"ref-type": "bibr", "rid": rids}), node.children, writer)
+    _inline(_sub(parent, "xref", {"ref-type": "bibr", "rid": rids}), printed, writer)
 
 
 def _write_cross_ref(parent, node: CrossRef, writer) -> None:

@@ -44,6 +44,9 @@ class Where:
 
     file: str
     line: int
+    source: list[str] = field(default_factory=list, compare=False, repr=False)
+    """The file's lines as the loader read them (shared, not copied): to point at a word
+    inside a value without reading the file again."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
@@ -358,11 +361,11 @@ class _Checker:
         self.problems = problems
 
     def where(self, path: tuple) -> Where:
-        return Where(self.loaded.name, self.loaded.line(path))
+        return Where(self.loaded.name, self.loaded.line(path), self.loaded.source)
 
     def key_where(self, path: tuple) -> Where:
         """Where the key of a mapping entry stands (``tables: trade:``), not its first field."""
-        return Where(self.loaded.name, self.loaded.key_line(path))
+        return Where(self.loaded.name, self.loaded.key_line(path), self.loaded.source)
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
         line = self.loaded.key_line(path) if key else self.loaded.line(path)

@@ -139,14 +139,11 @@ def document_date(doc: Document) -> dt.date | None:
 
 def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
     """The metadata of the PDF of ``lang``, in plain text (markup, citations removed)."""
-    from .inline import plain_text
-
     doc = resolved.doc
     langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
 
     def plain(markup: str, in_lang: str) -> str:
-        spans = resolved.texts[in_lang].spans.get(markup)
-        return " ".join((plain_text(spans) if spans is not None else markup).split())
+        return resolved.texts[in_lang].plain(markup)
 
     text = doc.texts[lang]
     return PdfFacts(

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import (
-    citations,
     glyphs,
     handout,
     layout,
@@ -34,6 +33,7 @@ from . import (
     sync,
     write,
 )
+from . import references as citations
 from .errors import ContentError, Problems, SetupError, display_path
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project, job_languages

@@ -1,7 +1,8 @@
 """Render a resolved document to one standalone HTML page per language with Jinja2.
 
 Resolved → HTML text. Labels come from the template's gettext catalogs through Jinja2's i18n
-extension; inline spans become HTML here, with every piece of content text escaped. The front
+extension; the resolved inline nodes become HTML through :mod:`songngu.html_inline`, with every
+piece of content text escaped. The front
 matter of each language is rendered with that language's own catalog, so the first page can
 carry every language's title block.
 """
@@ -9,7 +10,6 @@ carry every language's title block.
 from __future__ import annotations
 
 import gettext
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,13 +22,14 @@ from jinja2 import (
     StrictUndefined,
     TemplateNotFound,
 )
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import breaks, equations, i18n
+from . import breaks, i18n
+from .doctree import Note, TextTree
 from .errors import SetupError
-from .inline import Span, notes_in, plain_text
-from .kinds import ANCHORS, KINDS, XREF_LABELS
-from .resolve import Resolved, ResolvedText
+from .html_inline import entry_html, inline_html, math_html
+from .kinds import KINDS
+from .resolve import Resolved
 
 
 def N_(message: str) -> str:
@@ -36,8 +37,6 @@ def N_(message: str) -> str:
     return message
 
 
-
-PAGE_LABEL = N_("p.")
 BLOCK_LABELS = (N_("Table %(num)s."), N_("Figure %(num)s."), N_("Source:"),
                 N_("Appendix %(num)s."))
 """Labels the block macros ask their language view for (``t.gettext``): named here so that
@@ -119,11 +118,10 @@ def _page_context(resolved: Resolved, lang: str, templates: Path, folder: Path,
     return env, dict(
         doc=doc, text=text, lang=lang, options=options, scholarly=None,
         t=language_view(resolved, lang, templates), kinds=KINDS,
-        notes=footnotes(resolved.texts[lang]),
+        notes=resolved.texts[lang].notes,
         numbers=resolved.texts[lang].numbers,
-        references=[(key, breaks.breakable_links(entry))
-                    for key, entry in resolved.texts[lang].references],
-        title_plain=plain_text(resolved.texts[lang].spans.get(text.title, [])) or text.title,
+        references=reference_list(resolved.texts[lang]),
+        title_plain=resolved.texts[lang].plain(text.title),
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages
                          if other != lang],
         language_name=i18n.language_name(lang),
@@ -145,11 +143,9 @@ def stylesheet(folder: Path, medium: str, *extra: str) -> Markup:
     return Markup("\n".join((folder / name).read_text(encoding="utf-8") for name in names))
 
 
-def footnotes(resolved: ResolvedText) -> list[Span]:
-    """The footnotes of a language in the order of their numbers, each once."""
-    found = {note.number: note for spans in resolved.spans.values() for note in notes_in(spans)
-             if note.number and not note.repeat}
-    return [found[number] for number in sorted(found, key=int)]
+def reference_list(tree: TextTree) -> list[tuple[str, Markup]]:
+    """(key, the entry's HTML) for each entry of a language's reference list."""
+    return [(entry.key, entry_html(entry)) for entry in tree.references]
 
 
 def affiliation_order(doc) -> list[str]:
@@ -201,21 +197,20 @@ _COMPILED = _bytecode_cache()
 template's source: a build loads them instead of compiling every template again."""
 
 
-def _environment(folder: Path, lang: str, resolved: ResolvedText) -> Environment:
+def _environment(folder: Path, lang: str, tree: TextTree) -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=_COMPILED)
     translations = _translations(folder, lang)
-    env.install_gettext_translations(translations, newstyle=True)
-    env.filters["md"] = lambda markup: _markup_html(markup, resolved, translations)
-    env.filters["note_text"] = lambda note: Markup(
-        "".join(_span_html(s, translations) for s in note.children))
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["md"] = lambda markup: _markup_html(markup, tree, translations)
+    env.filters["note_text"] = lambda note: _note_text(note, translations)
     env.filters["day"] = lambda day, pattern="d/M/yyyy": i18n.format_day(day, lang, pattern)
     env.filters["cell"] = lambda value, column, empty="–": i18n.format_cell(
         value, column.kind, column.pattern, lang, empty)
-    env.filters["math"] = lambda latex, display=True: _math_html(latex, display)
+    env.filters["math"] = lambda latex, display=True: math_html(latex, display)
     env.globals["affiliation_order"] = affiliation_order
-    env.filters["plain"] = lambda markup: plain_text(resolved.spans.get(markup, [])) or markup
+    env.filters["plain"] = tree.plain
     env.filters["css_string"] = _css_string
     env.filters["url_text"] = breaks.url_html
     env.globals["language_name"] = i18n.language_name
@@ -227,70 +222,15 @@ def _translations(folder: Path, lang: str) -> gettext.NullTranslations:
     return i18n.load_translations(folder, lang)
 
 
-def _markup_html(markup: str, resolved: ResolvedText,
+def _markup_html(markup: str, tree: TextTree,
                  translations: gettext.NullTranslations) -> Markup:
-    spans = resolved.spans.get(markup)
-    if spans is None:  # text that carries no markup of interest, e.g. an empty note
-        return escape(markup)
-    out, before = [], ""
-    for span in spans:
-        piece = _span_html(span, translations)
-        if span.kind == "xref" and re.search(r"(^|[.!?:]\s+)$", before):
-            # A label that opens a sentence takes a capital: "công thức (1)" → "Công thức (1)".
-            piece = re.sub(r"(>)(\w)", lambda m: m.group(1) + m.group(2).upper(), piece, count=1)
-        out.append(piece)
-        before = span.text if span.kind == "text" else "x"
-    return Markup("".join(out))
+    """A piece of the language's markup (a title, a paragraph, a cell) as HTML."""
+    return inline_html(tree.inline(markup), translations)
 
 
-def _span_html(span: Span, translations: gettext.NullTranslations) -> str:
-    inner = "".join(_span_html(s, translations) for s in span.children)
-    if span.kind == "text":
-        return str(breaks.text_html(span.text))
-    if span.kind == "code":
-        return f"<code>{escape(span.text)}</code>"
-    if span.kind in ("em", "strong", "sup", "sub"):
-        tag = span.kind
-        return f"<{tag}>{inner}</{tag}>"
-    if span.kind == "link":
-        return f'<a href="{escape(span.href)}">{inner}</a>'
-    if span.kind == "cite":
-        return f'<span class="citation">{span.html}</span>'
-    if span.kind == "math":
-        return _math_html(span.text, False)
-    if span.kind == "note":
-        return _note_html(span, inner)
-    if span.kind == "xref":
-        kind, _, target = span.target.partition(":")
-        label_kind = "appendix" if kind == "section" and span.number[:1].isalpha() else kind
-        label = translations.gettext(XREF_LABELS[label_kind]) % {"num": span.number}
-        page = f' data-page-label="{escape(translations.gettext(PAGE_LABEL))}"' \
-            if kind == "section" else ""
-        return (f'<a class="xref xref-{kind}" href="#{ANCHORS[kind]}{escape(target)}"{page}>'
-                f'{escape(label)}</a>')
-    raise ValueError(f"unknown span kind {span.kind!r}")
-
-
-def _note_html(span: Span, inner: str) -> str:
-    """A footnote call linked to its note in the list at the end of the page (the screen), and
-    the note itself, which the PDF floats to the foot of the page (``float: footnote``)."""
-    n = escape(span.number)
-    back = "" if span.repeat else f' id="fnref-{n}"'
-    call = (f'<sup class="fn-ref"><a href="#fn-{n}"{back} role="doc-noteref">{n}</a></sup>')
-    if span.repeat:
-        return call
-    return f'{call}<span class="fn" data-n="{n}">{inner}</span>'
-
-
-def _math_html(latex: str, display: bool) -> Markup:
-    """MathML for browsers and an SVG image for the PDF; the LaTeX is the text of both."""
-    url, width, height, depth = equations.svg_data_url(latex, display)
-    mathml = equations.mathml(latex, display).replace(
-        "<math ", f'<math alttext="{escape(latex)}" ', 1)
-    kind = "display" if display else "inline"
-    return Markup(f'<span class="math math-{kind}">{mathml}<img class="math-print" src="{url}" '
-                  f'alt="{escape(latex)}" style="width: {width:.2f}px; height: {height:.2f}px; '
-                  f'vertical-align: {-depth:.2f}px"></span>')
+def _note_text(note: Note, translations: gettext.NullTranslations) -> Markup:
+    """The text of a footnote, for the list of notes at the end of the page."""
+    return inline_html(note.children, translations)
 
 
 def _css_string(value) -> Markup:

@@ -1,58 +1,43 @@
 """Resolve what the content only names: numbers, citations and cross-references.
 
-typed Document → :class:`Resolved`. Sections are numbered by position ("3.2.1"; appendices
-"A", "A.1"; sections marked ``numbered: false`` not at all); tables, figures and equations by
-order of first placement (the kinds of :mod:`songngu.kinds` that have a counter); footnotes
-1, 2, … through the article in reading order; every piece of inline markup is parsed once;
-citation clusters are formatted by the CSL processor in reading order (so numbers follow first
-citation), and cross-references get the number of their target. Unknown citation keys and
-cross-reference targets, LaTeX that cannot be typeset and markup left unread are reported with
-file and line.
+typed Document → :class:`Resolved`, a format-neutral document: each language as a
+:class:`songngu.doctree.TextTree` of inline nodes, every number assigned, the reference list as
+structured entries; renderers (the HTML page, the parallel page, JATS) are writers of it, and
+nothing here is any output's markup. The model is not changed and no file is read.
+
+Sections are numbered by position ("3.2.1"; appendices "A", "A.1"; sections marked ``numbered:
+false`` not at all); tables, figures and equations by order of first placement (the kinds of
+:mod:`songngu.kinds` that have a counter); footnotes 1, 2, … through the article in reading
+order; every piece of inline markup is parsed once; citation clusters are formatted by the CSL
+processor in reading order (so numbers follow first citation), and cross-references get the
+number of their target. Unknown citation keys and cross-reference targets, LaTeX that cannot be
+typeset and markup left unread are reported with file and line.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from . import equations
-from .citations import Bibliography, Reference
+from .cite_format import Bibliography
+from .csl_json import Reference
+from .doctree import Context, TextTree, convert
 from .errors import Problems
 from .inline import InlineSyntaxError, Span, leftover_markup, notes_in, parse_inline, walk
 from .kinds import KINDS
-from .model import Document, Text, Where, iter_sections
-
-
-@dataclass
-class ResolvedText:
-    """One language's parsed inline content and formatted references."""
-
-    lang: str
-    spans: dict[str, list[Span]] = field(default_factory=dict)
-    """Parsed inline markup, keyed by the markup itself."""
-    numbers: dict[str, str] = field(default_factory=dict)
-    """``section:id``, ``table:id``, ``figure:id`` → the number shown."""
-    bibliography: Bibliography | None = field(default=None, repr=False)
-    """The language's citations, already formatted into ``spans``; its reference list is
-    formatted when first asked for."""
-
-    @cached_property
-    def references(self) -> list[tuple[str, str]]:
-        """(key, formatted entry HTML) in the reference list's order.
-
-        Formatted on demand: a build of one language never formats the others' lists, the
-        slowest part of resolving (some 6 ms an entry with citeproc-py).
-        """
-        return self.bibliography.entries() if self.bibliography is not None else []
+from .model import Document, Section, Text, Where, iter_sections
 
 
 @dataclass
 class Resolved:
+    """A document with everything resolved: ``doc`` is a copy of the model whose sections
+    carry their numbers (the model given to :func:`resolve` is left as it was); ``texts``
+    holds each language as nodes."""
+
     doc: Document
-    texts: dict[str, ResolvedText]
+    texts: dict[str, TextTree]
 
 
 def resolve(doc: Document, references: dict[str, Reference], problems: Problems,
@@ -60,17 +45,28 @@ def resolve(doc: Document, references: dict[str, Reference], problems: Problems,
     """Number, parse and cite every language of ``doc``.
 
     A reference that no language cites, and markup left unread, are warnings (errors when
-    ``strict``).
+    ``strict``). Reads no file and changes nothing in ``doc`` or ``references``.
     """
     report = problems.error if strict else problems.warning
     texts, cited = {}, set()
+    numbered = {}
     for lang, text in doc.texts.items():
         texts[lang], keys = _resolve_text(doc, text, references, problems, report)
+        numbered[lang] = replace(text, sections=_numbered(text.sections, texts[lang].numbers))
         cited |= keys
     for key, reference in references.items():
         if key not in cited:
             report(reference.file, reference.line, f"reference {key!r} is never cited")
-    return Resolved(doc, texts)
+    resolved_doc = replace(doc, texts=numbered)
+    for tree in texts.values():
+        tree.doc = resolved_doc
+    return Resolved(resolved_doc, texts)
+
+
+def _numbered(sections: list[Section], numbers: dict[str, str]) -> list[Section]:
+    """Copies of ``sections`` (and their subsections) that carry their numbers."""
+    return [replace(section, number=numbers.get(f"section:{section.id}", ""),
+                    sections=_numbered(section.sections, numbers)) for section in sections]
 
 
 def markup_in_order(doc: Document, text: Text):
@@ -132,16 +128,16 @@ def number_targets(text: Text) -> dict[str, str]:
         counted = appendices = 0
         for section in sections:
             if not section.numbered:
-                section.number = ""
+                number = ""
             elif section.appendix:
                 appendices += 1
-                section.number = chr(ord("A") + appendices - 1) if appendices <= 26 \
+                number = chr(ord("A") + appendices - 1) if appendices <= 26 \
                     else f"A{appendices}"
             else:
                 counted += 1
-                section.number = f"{prefix}{counted}"
-            numbers[f"section:{section.id}"] = section.number
-            number_sections(section.sections, section.number + "." if section.number else "")
+                number = f"{prefix}{counted}"
+            numbers[f"section:{section.id}"] = number
+            number_sections(section.sections, number + "." if number else "")
 
     number_sections(text.sections)
     counters = {kind.counter: 0 for kind in KINDS.values() if kind.counter}
@@ -162,13 +158,15 @@ def number_targets(text: Text) -> dict[str, str]:
 
 
 def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
-                  problems: Problems, report) -> tuple[ResolvedText, set[str]]:
-    resolved = ResolvedText(text.lang, numbers=number_targets(text))
+                  problems: Problems, report) -> tuple[TextTree, set[str]]:
+    numbers = number_targets(text)
+    parsed: dict[str, list[Span]] = {}
     clusters: list[Span] = []
     notes: dict[str, str] = {}
+    note_numbers: dict[int, tuple[str, bool]] = {}
     for markup, where in markup_in_order(doc, text):
-        if markup in resolved.spans:
-            clusters.extend(s for s in walk(resolved.spans[markup]) if s.kind == "cite")
+        if markup in parsed:
+            clusters.extend(s for s in walk(parsed[markup]) if s.kind == "cite")
             continue
         where = where or Where(str(text.file), 0)
         try:
@@ -178,12 +176,12 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
             problems.error(where.file, _line_of(where, exc.needle or (
                 "[^" if "footnote" in str(exc) else "[@")), str(exc))
             continue
-        resolved.spans[markup] = spans
-        _number_notes(spans, notes, where, problems)
+        parsed[markup] = spans
+        _number_notes(spans, notes, note_numbers, where, problems)
         _check_leftovers(spans, references, where, report)
         for span in walk(spans):
             if span.kind == "xref":
-                _resolve_xref(span, resolved.numbers, where, problems)
+                _check_xref(span, numbers, where, problems)
             elif span.kind == "cite":
                 if _known_cites(span, references, where, problems):
                     clusters.append(span)
@@ -196,26 +194,33 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
                 problems.error(block.where.file, block.where.line,
                                f"equation: expected LaTeX, found {why}")
     bibliography = Bibliography(references, doc.style, text.lang)
-    for span, html in zip(clusters, bibliography.cite([c.cites for c in clusters])):
-        span.html = html
-    resolved.bibliography = bibliography
-    return resolved, {item.key for span in clusters for item in span.cites}
+    formatted = bibliography.cite_parts([span.cites for span in clusters])
+    context = Context(clusters={id(span): parts for span, parts in zip(clusters, formatted)},
+                      notes=note_numbers, numbers=numbers,
+                      entry_numbers=bibliography.numbers())
+    nodes = {markup: convert(spans, context) for markup, spans in parsed.items()}
+    tree = TextTree(doc, text.lang, numbers, nodes, bibliography)
+    return tree, {item.key for span in clusters for item in span.cites}
 
 
-def _number_notes(spans: list[Span], notes: dict[str, str], where: Where,
+def _number_notes(spans: list[Span], notes: dict[str, str],
+                  numbers: dict[int, tuple[str, bool]], where: Where,
                   problems: Problems) -> None:
-    """Number the footnotes 1, 2, … in reading order; a label used again keeps its number."""
+    """Number the footnotes 1, 2, … in reading order; a label used again keeps its number.
+    ``notes``: label (or ``#n``) → number so far; ``numbers``: id(note span) → (number,
+    whether it repeats a note written before)."""
     for note in notes_in(spans):
         if notes_in(note.children):
             problems.error(where.file, _line_of(where, "^["),
                            "a footnote holds another footnote: write the second one after it")
         if note.target and note.target in notes:
-            note.number, note.repeat = notes[note.target], True
+            numbers[id(note)] = (notes[note.target], True)
             continue
-        note.number = str(sum(1 for key in notes if key.startswith("#")) + 1)
-        notes[note.target or f"#{note.number}"] = note.number
+        number = str(sum(1 for key in notes if key.startswith("#")) + 1)
+        numbers[id(note)] = (number, False)
+        notes[note.target or f"#{number}"] = number
         if note.target:
-            notes[f"#{note.number}"] = note.number
+            notes[f"#{number}"] = number
 
 
 def _check_leftovers(spans: list[Span], references: dict[str, Reference], where: Where,
@@ -233,10 +238,9 @@ def _check_leftovers(spans: list[Span], references: dict[str, Reference], where:
                        f"(it would print as typed)")
 
 
-def _resolve_xref(span: Span, numbers: dict[str, str], where: Where,
-                  problems: Problems) -> None:
+def _check_xref(span: Span, numbers: dict[str, str], where: Where, problems: Problems) -> None:
+    """A cross-reference names a target that has a number."""
     if numbers.get(span.target):
-        span.number = numbers[span.target]
         return
     if span.target in numbers:
         problems.error(where.file, _line_of(where, span.target.partition(":")[2]),
@@ -271,19 +275,11 @@ def _line_of(where: Where, needle: str, reach: int = 200) -> int:
     """The line, at or after the start of a block, on which ``needle`` was typed.
 
     A paragraph spans many lines of its file; pointing at the line of the citation itself
-    saves the user a search. Falls back to the block's first line.
+    saves the user a search. The lines are those the loader read (``Where.source``): no file
+    is read again. Falls back to the block's first line.
     """
-    try:
-        lines = _file_lines(where.file, Path(where.file).stat().st_mtime_ns)
-    except OSError:
-        return where.line
+    lines = where.source
     for number in range(max(where.line, 1), min(where.line + reach, len(lines) + 1)):
         if needle in lines[number - 1]:
             return number
     return where.line
-
-
-@lru_cache(maxsize=32)
-def _file_lines(file: str, mtime_ns: int) -> list[str]:
-    """A file's lines; the modification time is part of the key so edits are seen."""
-    return Path(file).read_text(encoding="utf-8").splitlines()

@@ -1,6 +1,6 @@
 """Describe the content files as JSON Schemas, for editors that check YAML while one types.
 
-the model's field tables (:mod:`songngu.model`, :mod:`songngu.citations`) → one JSON Schema
+the model's field tables (:mod:`songngu.model`, :mod:`songngu.csl_json`) → one JSON Schema
 (draft 2020-12) per kind of content file: ``document`` (document.yaml), ``text``
 (``<lang>.yaml``) and ``references`` (references.yaml). The schemas are generated from the very
 tables the checks read, so an editor and ``check`` agree on which keys exist, which are
@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import citations, model
+from . import csl_json as citations
+from . import model
 
 KINDS = ("document", "text", "references")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

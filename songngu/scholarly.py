@@ -16,7 +16,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .inline import plain_text
 from .model import Document
 from .pagecount import Pages
 from .resolve import Resolved
@@ -48,8 +47,7 @@ def page_metadata(resolved: Resolved, lang: str, pages: Pages | None) -> PageMet
     langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
 
     def plain(markup: str, in_lang: str = lang) -> str:
-        spans = resolved.texts[in_lang].spans.get(markup)
-        return " ".join((plain_text(spans) if spans is not None else markup).split())
+        return resolved.texts[in_lang].plain(markup)
 
     titles = {other: plain(doc.texts[other].title, other) for other in langs}
     keywords = [plain(keyword) for keyword in text.keywords]
@@ -100,10 +98,7 @@ def orcid_url(orcid: str) -> str:
 
 def _cited_records(resolved: Resolved, lang: str) -> list[dict]:
     """The records of the references the page lists, in the order of its list."""
-    bibliography = resolved.texts[lang].bibliography
-    if bibliography is None:
-        return []
-    return [bibliography.references[key].data for key, _ in resolved.texts[lang].references]
+    return [entry.record for entry in resolved.texts[lang].references]
 
 
 def citation_reference(record: dict) -> str:
@@ -170,12 +165,11 @@ def _json_ld(resolved: Resolved, lang: str, titles: dict[str, str], keywords: li
              journal: str, pages: Pages | None, references: list[dict]) -> Markup:
     doc = resolved.doc
     text = doc.texts[lang]
-    spans = resolved.texts[lang].spans.get(text.abstract)
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "ScholarlyArticle",
         "headline": titles[lang], "name": titles[lang], "inLanguage": lang,
         "author": [_person(doc, text, author) for author in doc.authors],
-        "abstract": " ".join((plain_text(spans) if spans else text.abstract).split()),
+        "abstract": resolved.texts[lang].plain(text.abstract),
         "keywords": keywords,
     }
     if "published" in doc.dates:

@@ -18,9 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from songngu.citations import Bibliography, CiteItem, load_references, parse_locator
 from songngu.csl_locale import CSL_DIR, style_xml
 from songngu.errors import Problems, SetupError
+from songngu.html_inline import HtmlBibliography as Bibliography
+from songngu.locators import CiteItem, parse_locator
+from songngu.references import load_references
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCES = ROOT / "content" / "asean-japan" / "references.yaml"

@@ -6,9 +6,9 @@ import gettext
 
 import pytest
 
-from songngu.citations import CiteItem
+from songngu.html_inline import span_html as _span_html
 from songngu.inline import InlineSyntaxError, parse_inline, plain_text
-from songngu.render import _span_html
+from songngu.locators import CiteItem
 
 
 def _html(markup: str) -> str:
