@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from . import equations
 from .cite_format import Bibliography
 from .csl_json import Reference
-from .doctree import Context, TextTree, convert
+from .doctree import Context, Node, TextTree, convert
 from .errors import Problems
 from .inline import InlineSyntaxError, Span, leftover_markup, notes_in, parse_inline, walk
 from .kinds import KINDS
@@ -48,19 +48,28 @@ def resolve(doc: Document, references: dict[str, Reference], problems: Problems,
     ``strict``). Reads no file and changes nothing in ``doc`` or ``references``.
     """
     report = problems.error if strict else problems.warning
-    texts, cited = {}, set()
-    numbered = {}
-    for lang, text in doc.texts.items():
-        texts[lang], keys = _resolve_text(doc, text, references, problems, report)
-        numbered[lang] = replace(text, sections=_numbered(text.sections, texts[lang].numbers))
-        cited |= keys
+    languages = {lang: _resolve_text(doc, text, references, problems, report)
+                 for lang, text in doc.texts.items()}
+    cited = {key for language in languages.values() for key in language.cited}
     for key, reference in references.items():
         if key not in cited:
             report(reference.file, reference.line, f"reference {key!r} is never cited")
-    resolved_doc = replace(doc, texts=numbered)
-    for tree in texts.values():
-        tree.doc = resolved_doc
-    return Resolved(resolved_doc, texts)
+    numbered = replace(doc, texts={
+        lang: replace(text, sections=_numbered(text.sections, languages[lang].numbers))
+        for lang, text in doc.texts.items()})
+    return Resolved(numbered, {
+        lang: TextTree(numbered, lang, language.numbers, language.nodes, language.bibliography)
+        for lang, language in languages.items()})
+
+
+@dataclass(frozen=True)
+class _Language:
+    """What resolving one language gives."""
+
+    numbers: dict[str, str]
+    nodes: dict[str, list[Node]]
+    bibliography: Bibliography
+    cited: set[str]
 
 
 def _numbered(sections: list[Section], numbers: dict[str, str]) -> list[Section]:
@@ -158,7 +167,7 @@ def number_targets(text: Text) -> dict[str, str]:
 
 
 def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
-                  problems: Problems, report) -> tuple[TextTree, set[str]]:
+                  problems: Problems, report) -> _Language:
     numbers = number_targets(text)
     parsed: dict[str, list[Span]] = {}
     clusters: list[Span] = []
@@ -199,8 +208,8 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
                       notes=note_numbers, numbers=numbers,
                       entry_numbers=bibliography.numbers())
     nodes = {markup: convert(spans, context) for markup, spans in parsed.items()}
-    tree = TextTree(doc, text.lang, numbers, nodes, bibliography)
-    return tree, {item.key for span in clusters for item in span.cites}
+    return _Language(numbers, nodes, bibliography,
+                     {item.key for span in clusters for item in span.cites})
 
 
 def _number_notes(spans: list[Span], notes: dict[str, str],
