@@ -10,6 +10,7 @@ takes precedence over the dated vi-VN locale file that citeproc-py ships.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -35,8 +36,21 @@ def csl_locale(lang: str) -> str:
 
 
 def style_xml(style: str | Path) -> bytes:
-    """The style's XML, with songngu's Vietnamese locale inserted as its own vi-VN locale."""
+    """The style's XML, with songngu's Vietnamese locale inserted as its own vi-VN locale.
+
+    Read once while the file is unchanged: checking the document reads it, resolving each
+    language finds it here (a document's own .csl file is not read again)."""
     path = style_path(style)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _style_xml(path, stamp)
+
+
+@lru_cache(maxsize=16)
+def _style_xml(path: Path, stamp: int) -> bytes:
+    """The XML of the style at ``path`` as it was at modification time ``stamp``."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         tree = etree.parse(str(path), parser)

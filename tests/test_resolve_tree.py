@@ -6,18 +6,18 @@ loader kept), and every output (the HTML page, JATS, plain text) is a writer of 
 
 from __future__ import annotations
 
-import builtins
 import copy
 import dataclasses
 import gettext
-import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from songngu import doctree, html_inline, jats, pipeline, render, resolve
-from songngu.errors import ContentError, Problems
+from songngu.csl_locale import CSL_DIR
+from songngu.errors import ContentError, Problems, SetupError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (ROOT / "content").iterdir() if (p / "document.yaml").is_file())
@@ -210,56 +210,72 @@ def test_resolve_leaves_the_model_as_it_was(checked):
     assert again.texts["en"].nodes == resolved.texts["en"].nodes
 
 
+_WATCHED: list[tuple[str, list[str]]] = []
+"""(folder, the files opened inside it) while a test watches a folder."""
+
+
+def _audit(event: str, args: tuple) -> None:
+    # Python raises the "open" audit event for every file it opens (open(), Path.read_text,
+    # os.open), whichever module asks.
+    if event == "open" and _WATCHED and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.fsdecode(args[0])
+        for folder, opened in _WATCHED:
+            if path.startswith(folder):
+                opened.append(path)
+
+
 @pytest.fixture
-def no_file_reads(monkeypatch, tmp_path):
-    """Fail on opening any file of the content folder; resources (the CSL style, locales)
-    may still be read."""
+def no_file_reads(tmp_path):
+    """The files of the content folder (``tmp_path``) opened while the test runs."""
+    if not any(hook is _audit for hook in _HOOKED):
+        sys.addaudithook(_audit)
+        _HOOKED.append(_audit)
     opened: list[str] = []
-    real_open, real_io_open, real_os_open = builtins.open, io.open, os.open
-
-    def guard(path) -> None:
-        if isinstance(path, (str, os.PathLike)) and str(tmp_path) in os.fspath(path):
-            opened.append(os.fspath(path))
-            raise AssertionError(f"resolve read {path}")
-
-    def fake_open(file, *args, **kwargs):
-        guard(file)
-        return real_open(file, *args, **kwargs)
-
-    def fake_io_open(file, *args, **kwargs):
-        guard(file)
-        return real_io_open(file, *args, **kwargs)
-
-    def fake_os_open(path, *args, **kwargs):
-        guard(path)
-        return real_os_open(path, *args, **kwargs)
-
-    def arm() -> None:
-        monkeypatch.setattr(builtins, "open", fake_open)
-        monkeypatch.setattr(io, "open", fake_io_open)
-        monkeypatch.setattr(os, "open", fake_os_open)
-        monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: (guard(self), "")[1])
-        monkeypatch.setattr(Path, "read_bytes", lambda self, *a, **k: (guard(self), b"")[1])
-    return arm, opened
+    _WATCHED.append((str(tmp_path), opened))
+    yield opened
+    _WATCHED.remove((str(tmp_path), opened))
 
 
-def test_resolve_reads_no_file(checked, no_file_reads):
-    arm, opened = no_file_reads
-    arm()
+_HOOKED: list = []
+
+
+def test_resolve_reads_no_file(tmp_path, no_file_reads):
+    folder = write_doc(tmp_path / "doc")
+    # The document's own style, a file of its folder: read while checking, not again.
+    (folder / "house.csl").write_bytes((CSL_DIR / "ieee.csl").read_bytes())
+    (folder / "document.yaml").write_text(SHARED + "style: house.csl\n", encoding="utf-8")
+    checked = pipeline.check_document(folder)
+    assert any(path.endswith("en.yaml") for path in no_file_reads)  # the watch works
+    # lxml opens files below Python's notice: a style read again would now fail to parse.
+    stamp = (folder / "house.csl").stat().st_mtime_ns
+    (folder / "house.csl").write_text("not a style", encoding="utf-8")
+    os.utime(folder / "house.csl", ns=(stamp, stamp))
+    no_file_reads.clear()
     resolved = resolve.resolve(checked.doc, checked.references, Problems())
     assert resolved.texts["en"].references  # formatted, still without reading
-    assert opened == []
+    assert no_file_reads == []
+
+
+def test_a_style_file_is_read_again_once_changed(tmp_path):
+    folder = write_doc(tmp_path / "doc")
+    style = folder / "house.csl"
+    style.write_bytes((CSL_DIR / "ieee.csl").read_bytes())
+    (folder / "document.yaml").write_text(SHARED + "style: house.csl\n", encoding="utf-8")
+    checked = pipeline.check_document(folder)
+    style.write_text("not a style", encoding="utf-8")
+    os.utime(style, ns=(0, 0))
+    with pytest.raises(SetupError, match=r"house\.csl"):
+        resolve.resolve(checked.doc, checked.references, Problems())
 
 
 def test_a_mistake_is_found_on_its_line_without_reading_the_file(tmp_path, no_file_reads):
     en = EN.replace("and a third [@r3],", "and a third [@r9],")
     folder = write_doc(tmp_path / "doc", en=en)
     checked = pipeline.check_document(folder)
-    arm, opened = no_file_reads
-    arm()
+    no_file_reads.clear()
     problems = Problems()
     resolve.resolve(checked.doc, checked.references, problems)
-    assert opened == []
+    assert no_file_reads == []
     expected = next(n for n, line in enumerate(en.splitlines(), 1) if "and a third" in line)
     errors = [(p.line, p.message) for p in problems.errors]
     assert errors and errors[0][0] == expected
