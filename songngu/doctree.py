@@ -26,15 +26,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .cite_format import FORMATTER, STYLE_CODES, STYLE_END, STYLE_OPEN, FormattedCluster
+from .cite_format import FORMATTER as FORMATTER  # the formatter whose marks are read here
+from .cite_format import STYLE_CODES, STYLE_END, STYLE_OPEN, FormattedCluster
 from .inline import Span
 
 if TYPE_CHECKING:
     from .cite_format import Bibliography
     from .model import Document
     from .model import Text as ModelText
-
-__all__ = ["FORMATTER"]
 
 # --------------------------------------------------------------------------- nodes
 

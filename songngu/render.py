@@ -2,9 +2,10 @@
 
 Resolved → HTML text. Labels come from the template's gettext catalogs through Jinja2's i18n
 extension; the resolved inline nodes become HTML through :mod:`songngu.html_inline`, with every
-piece of content text escaped. The front
-matter of each language is rendered with that language's own catalog, so the first page can
-carry every language's title block.
+piece of content text escaped (``t.md``, ``t.plain`` and the ``md``, ``plain`` and
+``note_text`` filters write the nodes of the markup they are given). The front matter of each
+language is rendered with that language's own catalog, so the first page can carry every
+language's title block.
 """
 
 from __future__ import annotations
