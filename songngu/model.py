@@ -82,7 +82,8 @@ class Section:
     sections: list[Section]
     where: Where | None = None
     number: str = ""
-    """Filled in by the resolve stage: "3.2.1"; empty for an unnumbered section."""
+    """The number shown ("3.2.1"), set on the copy the resolve stage returns (the model as
+    loaded is left unnumbered); empty for an unnumbered section."""
     level: int = 1
     numbered: bool = True
     """False for acknowledgements, funding, conflicts of interest: no number, not counted."""
