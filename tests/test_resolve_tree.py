@@ -286,3 +286,22 @@ def test_a_build_with_an_unknown_citation_still_stops(tmp_path):
     folder = write_doc(tmp_path / "doc", en=EN.replace("[@r3],", "[@r9],"))
     with pytest.raises(ContentError):
         pipeline.resolve_document(pipeline.check_document(folder))
+
+
+def test_resolve_and_its_tree_import_no_output_format():
+    """What resolving runs knows no output: no HTML library, no citeproc HTML formatter."""
+    import ast
+
+    banned = {"html", "markupsafe", "citeproc.formatter", "lxml.html", "jinja2"}
+    for module in ("resolve", "doctree", "cite_format", "inline", "locators", "csl_json",
+                   "references", "bibtex"):
+        tree = ast.parse((ROOT / "songngu" / f"{module}.py").read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {f"{node.module}.{alias.name}" if node.module else alias.name
+                     for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                     for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        assert not {name for name in imported
+                    if any(name == b or name.startswith(b + ".") for b in banned)}, module
