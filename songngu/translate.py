@@ -309,7 +309,9 @@ def _scalar(old: Any, text: str, indent: int):
     if isinstance(old, LiteralScalarString):
         return LiteralScalarString(text)
     if isinstance(old, FoldedScalarString) or len(text) + indent > WRAP:
-        folded = FoldedScalarString(text)
+        # ruamel.yaml declares fold_pos (where the lines break) in __slots__ only, which
+        # mypy does not read, and types the constructor's result as Any: so is it here.
+        folded: Any = FoldedScalarString(text)
         lines = textwrap.wrap(text, _width(old, WRAP - indent), break_long_words=False,
                               break_on_hyphens=False)
         positions, at = [], 0
