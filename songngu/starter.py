@@ -8,9 +8,8 @@ line naming its JSON Schema (copied into ``<content>/.schemas/``), so an editor 
 checks fields while the user types. Nothing is overwritten: an existing folder is refused,
 and the files appear together or not at all.
 
-The text of each language is the file ``new`` writes, kept as it is in
-``songngu/starters/<lang>.yaml``: one file per language songngu can start a document in, so a
-starter in another language is one more file, with the same keys, translated.
+The text of each language is kept as the file ``new`` writes, in
+``songngu/starters/<lang>.yaml``: one file per language songngu can start a document in.
 """
 
 from __future__ import annotations
