@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import ClassVar, NoReturn
 
 from . import __version__, progress, resources, schedule
 from .errors import ContentError, SetupError
@@ -125,9 +126,10 @@ def _debug(args: argparse.Namespace, status: int) -> int:
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose "unrecognized arguments" says which command takes them."""
 
-    owners: dict[str, list[str]] = {}
+    owners: ClassVar[dict[str, list[str]]] = {}
+    """Each option's commands, for every parser: set once all the parsers are made."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         if message.startswith("unrecognized arguments:"):
             hints = []
             for word in message.split(":", 1)[1].split():
@@ -400,9 +402,10 @@ def _check(args: argparse.Namespace, project: Project, options: BuildOptions) ->
             continue
         _print_problems(checked.problems.items)
         print(f"{folder}: {len(checked.problems.warnings)} warning(s), no errors")
-        for line in checked.translation.lines():
-            print(f"  {line}")
-        statuses.append((checked.doc.id, checked.translation))
+        if checked.translation is not None:  # always, once the checks have passed
+            for line in checked.translation.lines():
+                print(f"  {line}")
+            statuses.append((checked.doc.id, checked.translation))
     if args.report:
         from . import status_page, write
         write.write_text(args.report, status_page.render(statuses))

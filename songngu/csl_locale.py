@@ -65,7 +65,7 @@ def _style_xml(path: Path, stamp: int) -> bytes:
         if old.get(_XML_LANG) in ("vi-VN", "vi"):
             root.remove(old)
     override = etree.parse(str(CSL_DIR / "locale-vi.xml")).getroot()
-    override.attrib.pop("version", None)    # a locale file has one, a style's locale must not
+    override.attrib.pop("version", "")    # a locale file has one, a style's locale must not
     info = root.find(f"{{{CSL_NS}}}info")
     root.insert(root.index(info) + 1 if info is not None else 0, override)
     return etree.tostring(tree, encoding="utf-8")

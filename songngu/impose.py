@@ -35,6 +35,7 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -171,7 +172,10 @@ def _content_copy(writer: PdfWriter, page: PageObject) -> StreamObject:
         # The usual case (WeasyPrint writes one stream): its encoded bytes and filters as they
         # are, nothing decoded. A fresh copy (force_duplicate), because the form's dictionary
         # entries are added to it.
-        return contents.clone(writer, force_duplicate=True)
+        copy = contents.clone(writer, force_duplicate=True)
+        # clone() makes an object of the class it is called on; pypdf annotates it as the
+        # base class's, DictionaryObject.
+        return cast(StreamObject, copy)
     # Several streams (or none): one stream of their decoded bytes, each ending a line so
     # that no operator or operand runs into the next stream's.
     data = b"".join(part.get_object().get_data() + b"\n" for part in contents or ())
@@ -203,13 +207,14 @@ def _matrix(ctm: Transformation) -> str:
 
 
 def impose(src: Path, dst: Path, layout: str = "booklet", crop_marks: bool = False) -> int:
-    """layout: 'booklet' (2 A5 pages side by side on A4 landscape in booklet_order, blank padding),
-    '2up' (pages 1,2 | 3,4 … on A4 landscape, reading order), '4up' (4 A5-ish pages scaled onto A4 portrait
-    in a 2x2 grid, reading order). Source pages are placed at their trim size (use the page's TrimBox if present,
-    else MediaBox), scaled only if they do not fit, and centred in their half/cell. With ``crop_marks``, the
-    layout sits in a margin holding the pages' outer bleed and crop marks (see the module's docstring).
-    Write atomically (temp file in the same folder, then os.replace). Returns the number of output sheets
-    sides (pages) written."""
+    """layout: 'booklet' (2 A5 pages side by side on A4 landscape in booklet_order, blank
+    padding), '2up' (pages 1,2 | 3,4 … on A4 landscape, reading order), '4up' (4 A5-ish pages
+    scaled onto A4 portrait in a 2x2 grid, reading order). Source pages are placed at their
+    trim size (use the page's TrimBox if present, else MediaBox), scaled only if they do not
+    fit, and centred in their half/cell. With ``crop_marks``, the layout sits in a margin
+    holding the pages' outer bleed and crop marks (see the module's docstring). Write
+    atomically (temp file in the same folder, then os.replace). Returns the number of output
+    sheets sides (pages) written."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUTS)}")
     src, dst = Path(src), Path(dst)
@@ -249,7 +254,7 @@ def impose(src: Path, dst: Path, layout: str = "booklet", crop_marks: bool = Fal
                 [margin, margin, margin + area_w, margin + area_h])
             sheet[NameObject("/BleedBox")] = RectangleObject(
                 [margin - bleed, margin - bleed, margin + area_w + bleed, margin + area_h + bleed])
-    title = (reader.metadata or {}).get("/Title")
+    title = reader.metadata.get("/Title") if reader.metadata is not None else None
     if title:
         writer.add_metadata({"/Title": str(title)})
 

@@ -119,7 +119,8 @@ def load_yaml_text(text: str, path: Path, problems: Problems) -> Loaded | None:
                                    f"U+{found:04X} at column {column}: delete it")
         return None
     except RecursionError:
-        return _too_deep(path, problems)
+        _too_deep(path, problems)
+        return None
     if node is not None and (too_big := limits.yaml_problem(node)) is not None:
         problems.error(path, *too_big)
         return None
@@ -128,13 +129,13 @@ def load_yaml_text(text: str, path: Path, problems: Problems) -> Loaded | None:
         try:
             loaded.data = _build(node, (), loaded, problems, SafeConstructor(), set())
         except RecursionError:
-            return _too_deep(path, problems)
+            _too_deep(path, problems)
+            return None
     return loaded
 
 
 def _too_deep(path: Path, problems: Problems) -> None:
     problems.error(path, 1, "expected at most a few hundred levels of nesting, found more")
-    return None
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -328,10 +329,10 @@ def _build(node: yaml.Node, path: Path_, loaded: Loaded, problems: Problems,
         return result
     if isinstance(node, yaml.SequenceNode):
         open_nodes.add(id(node))
-        result = [_build(item, path + (i,), loaded, problems, constructor, open_nodes)
-                  for i, item in enumerate(node.value)]
+        items = [_build(item, path + (i,), loaded, problems, constructor, open_nodes)
+                 for i, item in enumerate(node.value)]
         open_nodes.discard(id(node))
-        return result
+        return items
     return _scalar(node, loaded, problems, constructor)
 
 

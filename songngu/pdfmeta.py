@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
@@ -114,11 +114,9 @@ class PdfFacts:
     doi: str = ""
     variant: str = ""
     """The PDF variant WeasyPrint wrote (``pdf/ua-1``, ``pdf/a-3b``, …)."""
-    journal: str = ""
-    issn: str = ""
-    eissn: str = ""
-    volume: str = ""
-    issue: str = ""
+    journal: dict[str, str] = field(default_factory=dict)
+    """The journal's facts by their PRISM names, in the order written: ``publicationName``
+    (as printed in this language), ``issn``, ``eIssn``, ``volume``, ``number``."""
     journal_pages: bool = True
     """Whether the pages are the journal's printed pages (not a handout's 1…n): only those
     are named as the article's page range."""
@@ -157,11 +155,9 @@ def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
         identifier=doc.doi or doc.id,
         doi=doc.doi,
         variant=variant,
-        journal=text.journal_name or doc.journal.name,
-        issn=doc.journal.issn,
-        eissn=doc.journal.eissn,
-        volume=doc.journal.volume,
-        issue=doc.journal.issue,
+        journal={"publicationName": text.journal_name or doc.journal.name,
+                 "issn": doc.journal.issn, "eIssn": doc.journal.eissn,
+                 "volume": doc.journal.volume, "number": doc.journal.issue},
     )
 
 
@@ -262,8 +258,7 @@ def xmp_packet(existing: bytes | None, facts: PdfFacts) -> bytes:
 def _prism(rdf: ET.Element, facts: PdfFacts) -> None:
     """The journal's facts as PRISM properties, and the extension schema declaring them."""
     values = {"doi": facts.doi, "url": f"https://doi.org/{facts.doi}" if facts.doi else "",
-              "publicationName": facts.journal, "issn": facts.issn, "eIssn": facts.eissn,
-              "volume": facts.volume, "number": facts.issue,
+              **facts.journal,
               "coverDate": facts.date.isoformat() if facts.date is not None else ""}
     if facts.journal_pages:
         values["startingPage"] = str(facts.first_page)

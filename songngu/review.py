@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TextIO
 
 from . import sync
-from .errors import Problems, SetupError
 from .model import Document
 from .worddiff import colour
 
@@ -22,13 +21,7 @@ ASK = "Mark in sync? [y]es, [n]o, [q]uit: "
 
 def run(doc: Document, lang: str | None, write: Callable[[Path, str], None], answers: TextIO,
         out: TextIO) -> tuple[int, Path]:
-    problems = Problems()
-    records = sync.load_records(doc, problems)
-    problems.raise_if_errors()
-    found = sync.alignment(doc, records)
-    if lang == found.source_lang:
-        raise SetupError(f"sync: {lang} is the source language: review a translation "
-                         f"(--lang {', --lang '.join(found.translations) or 'LANG'})")
+    records, found = sync.load_aligned(doc, lang, "sync", "review a translation")
     status = sync.status(doc, records, found)
     langs = [lang] if lang else found.translations
     todo = [(pair, other) for pair in found.pairs for other in langs

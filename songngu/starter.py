@@ -7,12 +7,15 @@ in sync, so ``check`` is clean at once). Each file opens with a ``yaml-language-
 line naming its JSON Schema (copied into ``<content>/.schemas/``), so an editor completes and
 checks fields while the user types. Nothing is overwritten: an existing folder is refused,
 and the files appear together or not at all.
+
+The text of each language is kept as the file ``new`` writes, in
+``songngu/starters/<lang>.yaml``: one file per language songngu can start a document in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import importlib.resources
 import os
 import shutil
 import tempfile
@@ -25,109 +28,14 @@ from .project import SHARED_FILE, suggest
 
 DEFAULT_LANGUAGES = ("en", "vi")
 SCHEMA_FOLDER = ".schemas"
+STARTER_FOLDER = "starters"
 
 
-def q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is YAML's too)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-STARTER = {
-    "en": {
-        "comment": """\
-# The English text of the article. Every language file has the same shape: the same
-# sections, in the same order, with the same kinds of block. Replace the text, keep the keys.
-# Markup inside any text: *italic*, **bold**, m^2^ (superscript), [a link](https://…),
-# citations [@id] (the id of a record of references.yaml), cross-references [@tbl:id],
-# [@sec:id]. Write long text on the lines after '>-'; its line breaks are only spaces.""",
-        "title": "The title of your article",
-        "journal": None,
-        "author": "Nguyen Van An",
-        "affiliation": "Your university or institute",
-        "abstract": "This is a starting template, written by the new command of songngu. "
-                    "Replace this paragraph with the abstract of your article: what you "
-                    "studied, how, and what you found.",
-        "keywords": ["template", "bilingual article", "songngu"],
-        "table": {"caption": "Sample figures (replace them with your own)",
-                  "columns": ["Year", "Articles received", "Share accepted"],
-                  "note": "Sample figures, for illustration only."},
-        "sections": [
-            ("introduction", "Introduction", [
-                ("p", "This article was started from the template that songngu writes. "
-                      "Replace each paragraph with your own text, in every language, and keep "
-                      "the sections in the same order. A citation is the id of a source in "
-                      "brackets; the program numbers the sources in the order they are first "
-                      "cited [@nguyen2024]."),
-                ("p", "A table keeps its figures once, in document.yaml; each language gives "
-                      "its caption, its column headers and its note. [@tbl:results] shows how "
-                      "the figures are printed in each language."),
-                ("table", "results"),
-            ]),
-            ("conclusion", "Conclusion", [
-                ("p", "When your text is written, check the article, then build its PDF and "
-                      "HTML. The README describes every field of these files."),
-                ("list", ["Write the text of each language.", "Check the article.",
-                          "Build the PDF and the HTML."]),
-            ]),
-        ],
-        "comments": {
-            "authors": "each author's name as printed in this language, by the id of "
-                       "document.yaml",
-            "affiliations": "each affiliation's name in this language",
-            "tables": "what this language says about each table of document.yaml",
-            "sections": "the body: each section has an id (the same in every language), a "
-                        "title (numbered by the program) and blocks: p, heading, quote, list, "
-                        "ordered, table, figure",
-        },
-    },
-    "vi": {
-        "comment": """\
-# Nội dung tiếng Việt của bài báo. Mọi tệp ngôn ngữ có cùng một cấu trúc: cùng các mục, theo
-# cùng thứ tự, với cùng loại khối. Hãy thay nội dung, giữ nguyên các khóa.
-# Định dạng trong văn bản: *nghiêng*, **đậm**, m^2^ (chỉ số trên), [liên kết](https://…),
-# trích dẫn [@mã] (mã của một tài liệu trong references.yaml), tham chiếu chéo [@tbl:mã],
-# [@sec:mã]. Viết đoạn dài trên các dòng sau '>-'; chỗ xuống dòng trong đó chỉ là dấu cách.""",
-        "title": "Tiêu đề bài báo của bạn",
-        "journal": None,
-        "author": "Nguyễn Văn An",
-        "affiliation": "Trường đại học hoặc viện nghiên cứu của bạn",
-        "abstract": "Đây là bản mẫu khởi đầu do lệnh new của songngu tạo ra. Hãy thay đoạn "
-                    "này bằng phần tóm tắt của bài báo: bạn đã nghiên cứu vấn đề gì, bằng "
-                    "cách nào và kết quả ra sao.",
-        "keywords": ["bản mẫu", "bài báo song ngữ", "songngu"],
-        "table": {"caption": "Số liệu mẫu (hãy thay bằng số liệu của bạn)",
-                  "columns": ["Năm", "Số bài nhận được", "Tỷ lệ được chấp nhận"],
-                  "note": "Số liệu mẫu, chỉ để minh họa."},
-        "sections": [
-            ("introduction", "Mở đầu", [
-                ("p", "Bài báo này được tạo từ bản mẫu của songngu. Hãy thay mỗi đoạn văn "
-                      "bằng nội dung của bạn, ở mọi ngôn ngữ, và giữ các mục theo đúng thứ tự. "
-                      "Trích dẫn là mã của tài liệu đặt trong ngoặc vuông; chương trình tự "
-                      "đánh số tài liệu theo thứ tự được trích dẫn lần đầu [@nguyen2024]."),
-                ("p", "Số liệu của một bảng chỉ được lưu một lần, trong document.yaml; mỗi "
-                      "ngôn ngữ ghi tên bảng, tên các cột và ghi chú của bảng. [@tbl:results] "
-                      "cho thấy số liệu được trình bày theo cách viết của từng ngôn ngữ."),
-                ("table", "results"),
-            ]),
-            ("conclusion", "Kết luận", [
-                ("p", "Khi đã viết xong, hãy kiểm tra bài báo rồi dựng tệp PDF và HTML. Tệp "
-                      "README mô tả mọi trường của các tệp này."),
-                ("list", ["Viết nội dung cho từng ngôn ngữ.", "Kiểm tra bài báo.",
-                          "Dựng tệp PDF và tệp HTML."]),
-            ]),
-        ],
-        "comments": {
-            "authors": "tên của từng tác giả, viết bằng ngôn ngữ này, theo mã trong "
-                       "document.yaml",
-            "affiliations": "tên của từng cơ quan, viết bằng ngôn ngữ này",
-            "tables": "phần chữ của từng bảng trong document.yaml, bằng ngôn ngữ này",
-            "sections": "phần thân bài: mỗi mục có mã (giống nhau ở mọi ngôn ngữ), tiêu đề "
-                        "(chương trình tự đánh số) và các khối: p, heading, quote, list, "
-                        "ordered, table, figure",
-        },
-    },
-}
-"""The starter text of each language songngu can start a document in."""
+def starter_languages() -> list[str]:
+    """The languages songngu has starter text in: one ``starters/<lang>.yaml`` each."""
+    folder = importlib.resources.files("songngu").joinpath(STARTER_FOLDER)
+    return sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir()
+                  if entry.name.endswith(".yaml"))
 
 
 def create(content: Path, name: str, languages: list[str] | None = None,
@@ -177,9 +85,10 @@ def _umask() -> int:
 
 def _languages(languages: list[str] | None) -> list[str]:
     chosen = [code.strip() for code in languages] if languages else list(DEFAULT_LANGUAGES)
-    unknown = [code for code in chosen if code not in STARTER]
+    known = starter_languages()
+    unknown = [code for code in chosen if code not in known]
     if unknown or not chosen:
-        raise SetupError(f"new: songngu has starter text in {', '.join(STARTER)}; found "
+        raise SetupError(f"new: songngu has starter text in {', '.join(known)}; found "
                          f"{', '.join(map(repr, unknown or ['']))} (start in those, then add "
                          f"a language as the README says under 'Labels and languages')")
     if len(set(chosen)) != len(chosen):
@@ -236,47 +145,9 @@ tables:
 
 
 def text_yaml(lang: str) -> str:
-    text = STARTER[lang]
-    notes = text["comments"]
-    table = text["table"]
-    lines = [_schema_line("text").rstrip("\n"), text["comment"],
-             "# " + ("This file was written by songngu new as a starting template."
-                     if lang == "en" else "Tệp này do lệnh songngu new tạo ra làm bản mẫu "
-                                          "khởi đầu."),
-             f"title: {q(text['title'])}",
-             f"authors:                 # {notes['authors']}",
-             f"  an: {q(text['author'])}",
-             f"affiliations:            # {notes['affiliations']}",
-             f"  univ: {q(text['affiliation'])}",
-             "abstract: >-", *_wrapped(text["abstract"], "  "),
-             f"keywords: [{', '.join(q(k) for k in text['keywords'])}]",
-             f"tables:                  # {notes['tables']}",
-             "  results:",
-             f"    caption: {q(table['caption'])}",
-             f"    columns: [{', '.join(q(c) for c in table['columns'])}]",
-             f"    note: {q(table['note'])}",
-             f"sections:                # {notes['sections']}"]
-    for section_id, title, blocks in text["sections"]:
-        lines += [f"  - id: {section_id}", f"    title: {q(title)}", "    blocks:"]
-        for kind, value in blocks:
-            if kind == "p":
-                lines += ["      - p: >-", *_wrapped(value, "          ")]
-            elif kind == "list":
-                lines += ["      - list:", *(f"          - {q(item)}" for item in value)]
-            else:
-                lines.append(f"      - {kind}: {value}")
-    return "\n".join(lines) + "\n"
-
-
-def _wrapped(text: str, indent: str, width: int = 92) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(indent) + len(line) + 1 + len(word) > width:
-            lines.append(indent + line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return lines + [indent + line]
+    """The language file of a new document: the starter text of ``lang``, schema line first."""
+    starter = importlib.resources.files("songngu").joinpath(STARTER_FOLDER, f"{lang}.yaml")
+    return _schema_line("text") + starter.read_text(encoding="utf-8")
 
 
 REFERENCES = _schema_line("references") + """\

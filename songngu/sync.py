@@ -213,6 +213,22 @@ class Records:
     """The document's units paired with these records, once :func:`mark` has updated them."""
 
 
+def load_aligned(doc: Document, lang: str | None, command: str, advice: str,
+                 or_else: str = "") -> tuple[Records, Alignment]:
+    """The records of ``doc`` and its alignment, for ``command`` to work on the translation
+    ``lang`` (None: every one); the source language is refused with ``advice``: what to name
+    instead (and ``or_else``, another way)."""
+    problems = Problems()
+    records = load_records(doc, problems)
+    problems.raise_if_errors()
+    found = alignment(doc, records)
+    if lang == found.source_lang:
+        raise SetupError(f"{command}: {lang} is the source language of "
+                         f"{display_path(doc.folder)}: {advice} (--lang "
+                         f"{', --lang '.join(found.translations) or 'LANG'}){or_else}")
+    return records, found
+
+
 def records_file(doc: Document) -> Path:
     return doc.folder / SYNC_FILE
 
@@ -402,8 +418,9 @@ def _align_section(section_id: str, found: Alignment, sections: dict[str, dict[s
             found.absent_sections[lang].add(section_id)
             continue
         theirs = block_units(other, lang, footnotes[lang])
-        fixed = _same_blocks(units, theirs, lambda i, unit: (
-            [matched[i].prints.get(lang, "")] if i in matched and not unit.explicit else []))
+        recorded = [[matched[i].prints.get(lang, "")] if i in matched and not unit.explicit
+                    else [] for i, unit in enumerate(units)]
+        fixed = _same_blocks(units, theirs, recorded)
         paired = align.align(units, theirs, _pair_score, PAIR_SCORE, MOVE_SCORE, fixed)
         out_of_order = align.moved(paired)
         for i, j in paired.items():
@@ -433,9 +450,10 @@ def _place(i: int, paired: dict[int, int], mine: list[Unit], theirs: list[Unit],
     return section.where or Where("", 0), "in this section"
 
 
-def _same_blocks(units: list[Unit], theirs: list[Unit], prints) -> dict[int, int]:
+def _same_blocks(units: list[Unit], theirs: list[Unit],
+                 recorded: list[list[str]]) -> dict[int, int]:
     """Pairs known without looking at content: the same id on both sides, or a translation
-    whose text is the one recorded for that source block (``prints(i, unit)``)."""
+    whose text is the one recorded for that source block (``recorded[i]``: its fingerprints)."""
     by_key: dict[str, int] = {}
     by_print: dict[str, list[int]] = {}
     for j, unit in enumerate(theirs):
@@ -444,18 +462,8 @@ def _same_blocks(units: list[Unit], theirs: list[Unit], prints) -> dict[int, int
         else:
             by_print.setdefault(unit.fingerprint, []).append(j)
             by_print.setdefault(unit.legacy, []).append(j)
-    fixed: dict[int, int] = {}
-    used: set[int] = set()
-    for i, unit in enumerate(units):
-        if unit.explicit:
-            candidates = [by_key[unit.key]] if unit.key in by_key else []
-        else:
-            candidates = [j for p in prints(i, unit) for j in by_print.get(p, [])]
-        j = next((j for j in candidates if j not in used), None)
-        if j is not None:
-            fixed[i] = j
-            used.add(j)
-    return fixed
+    return _claim(units, by_key,
+                  lambda i, _: [j for p in recorded[i] for j in by_print.get(p, [])])
 
 
 def _match_records(units: list[Unit], group: list[Record]) -> dict[int, Record]:
@@ -466,17 +474,8 @@ def _match_records(units: list[Unit], group: list[Record]) -> dict[int, Record]:
     for r, record in enumerate(group):
         by_print.setdefault(record.source_print, []).append(r)
         by_key[record.key] = r
-    fixed: dict[int, int] = {}
-    used: set[int] = set()
-    for i, unit in enumerate(units):
-        if unit.explicit:
-            candidates = [by_key[unit.key]] if unit.key in by_key else []
-        else:
-            candidates = by_print.get(unit.fingerprint, []) + by_print.get(unit.legacy, [])
-        r = next((r for r in candidates if r not in used), None)
-        if r is not None:
-            fixed[i] = r
-            used.add(r)
+    fixed = _claim(units, by_key, lambda _, unit: (by_print.get(unit.fingerprint, [])
+                                                   + by_print.get(unit.legacy, [])))
 
     def score(unit: Unit, record: Record) -> float:
         if record.source is None:  # a record of the first format: its key was a position
@@ -485,6 +484,24 @@ def _match_records(units: list[Unit], group: list[Record]) -> dict[int, Record]:
 
     matched = align.align(units, group, score, SAME_BLOCK, MOVED_BLOCK, fixed)
     return {i: group[r] for i, r in matched.items()}
+
+
+def _claim(units: list[Unit], by_key: dict[str, int],
+           by_text: Callable[[int, Unit], list[int]]) -> dict[int, int]:
+    """Each unit given the first of its candidates that no earlier unit took: the one with its
+    id if it has an explicit one (``by_key``), else those of ``by_text(i, unit)``."""
+    fixed: dict[int, int] = {}
+    used: set[int] = set()
+    for i, unit in enumerate(units):
+        if unit.explicit:
+            candidates = [by_key[unit.key]] if unit.key in by_key else []
+        else:
+            candidates = by_text(i, unit)
+        chosen = next((c for c in candidates if c not in used), None)
+        if chosen is not None:
+            fixed[i] = chosen
+            used.add(chosen)
+    return fixed
 
 
 def _pair_score(a: Unit, b: Unit) -> float:
@@ -766,14 +783,8 @@ def mark_and_write(doc: Document, lang: str | None, blocks: list[str] | None,
     """The ``sync`` command: mark ``blocks`` (all of ``lang``'s when ``every``; the updated
     ones of ``lang`` when neither) in sync and write ``sync.yaml``; return how many were
     marked and the file."""
-    problems = Problems()
-    records = load_records(doc, problems)
-    problems.raise_if_errors()
-    found = alignment(doc, records)
-    if lang == found.source_lang:
-        raise SetupError(f"sync: {lang} is the source language of {display_path(doc.folder)}: "
-                         f"name the translation to mark (--lang "
-                         f"{', --lang '.join(found.translations) or 'LANG'}), or --all")
+    records, found = load_aligned(doc, lang, "sync", "name the translation to mark",
+                                  or_else=", or --all")
     if blocks:
         keys = resolve_keys(found, lang, blocks, display_path(doc.folder))
     elif every or lang is None:

@@ -29,7 +29,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, escape, normalize, read_po, write_po
 
 from . import sync
-from .errors import Problems, SetupError, display_path
+from .errors import SetupError, display_path
 from .model import Document
 
 PLACED = ("table", "figure")
@@ -38,15 +38,8 @@ WRAP = 78
 """Folded texts written back are wrapped to this many characters, indentation included."""
 
 
-def _entries(doc: Document, lang: str):
-    problems = Problems()
-    records = sync.load_records(doc, problems)
-    problems.raise_if_errors()
-    found = sync.alignment(doc, records)
-    if lang == found.source_lang:
-        raise SetupError(f"translate: {lang} is the source language of "
-                         f"{display_path(doc.folder)}: name a translation (--lang "
-                         f"{', --lang '.join(found.translations) or 'LANG'})")
+def _entries(doc: Document, lang: str) -> tuple[sync.Records, sync.Alignment, sync.Status]:
+    records, found = sync.load_aligned(doc, lang, "translate", "name a translation")
     if lang not in found.translations:
         raise SetupError(f"translate: {display_path(doc.folder)} has no language {lang!r} "
                          f"(it has {', '.join(doc.languages)})")
@@ -316,14 +309,16 @@ def _scalar(old: Any, text: str, indent: int):
     if isinstance(old, LiteralScalarString):
         return LiteralScalarString(text)
     if isinstance(old, FoldedScalarString) or len(text) + indent > WRAP:
-        folded = FoldedScalarString(text)
+        # ruamel.yaml declares fold_pos (where the lines break) in __slots__ only, which
+        # mypy does not read, and types the constructor's result as Any: so is it here.
+        folded: Any = FoldedScalarString(text)
         lines = textwrap.wrap(text, _width(old, WRAP - indent), break_long_words=False,
                               break_on_hyphens=False)
         positions, at = [], 0
         for line in lines[:-1]:
             at = text.index(line, at) + len(line)
             positions.append(at)
-        folded.fold_pos = positions  # type: ignore[attr-defined]
+        folded.fold_pos = positions
         return folded
     return text
 

@@ -225,6 +225,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
+    def news_since(self, version: int) -> bool:
+        """Whether the pages have something to hear since ``version`` (call holding changes)."""
+        return self.version > version or self.closing
+
     def show_errors(self, messages: list[str]) -> None:
         """Show ``messages`` over the open pages (none: take the overlay away)."""
         with self.changes:
@@ -347,7 +351,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             except OSError:  # the page was closed or reloaded
                 return
             with server.changes:
-                server.changes.wait_for(lambda: server.version > seen or server.closing,
+                server.changes.wait_for(functools.partial(server.news_since, seen),
                                         timeout=0 if first else 15)
                 first = False
                 if server.closing:
@@ -355,10 +359,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 paths = [path for version, path in server.written if version > seen]
                 errors = _json(server.errors) if server.errors_version > seen else None
                 seen = server.version
-            message = "".join(f"event: reload\ndata: {path}\n\n" for path in paths)
+            events = "".join(f"event: reload\ndata: {path}\n\n" for path in paths)
             if errors is not None:
-                message += f"event: errors\ndata: {errors}\n\n"
-            message = message.encode() or b": still here\n\n"
+                events += f"event: errors\ndata: {errors}\n\n"
+            message = events.encode() or b": still here\n\n"
 
 
 class _Announcer:
