@@ -31,8 +31,6 @@ in the margin at every trim corner, and the sheet's TrimBox and BleedBox say whe
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,6 +43,8 @@ from pypdf.generic import (
     RectangleObject,
     StreamObject,
 )
+
+from .write import atomic_path
 
 __all__ = ["LAYOUTS", "booklet_order", "impose"]
 
@@ -253,7 +253,8 @@ def impose(src: Path, dst: Path, layout: str = "booklet", crop_marks: bool = Fal
     if title:
         writer.add_metadata({"/Title": str(title)})
 
-    _write_atomically(writer, dst)
+    with atomic_path(dst) as tmp, tmp.open("wb") as stream:
+        writer.write(stream)
     return len(writer.pages)
 
 
@@ -324,28 +325,3 @@ def _crop_marks(trim: Rect, outer: set[str]) -> str:
                 lines.append((x + sign * offset, y, x + sign * (offset + length), y))
     ops = "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S\n" for x0, y0, x1, y1 in lines)
     return f"q 0.25 w 0 G\n{ops}Q\n" if ops else ""
-
-
-def _write_atomically(writer: PdfWriter, dst: Path) -> None:
-    """Write to a temporary file beside ``dst``, then rename it over ``dst``.
-
-    The temporary file is created with mode 0o666 so the umask applies as for any new file.
-    """
-    for _ in range(10):
-        tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"could not create a temporary file beside {dst}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            writer.write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

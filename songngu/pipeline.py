@@ -26,6 +26,7 @@ from . import (
     model,
     pagecount,
     parity,
+    pdfengine,
     pdfmeta,
     progress,
     render,
@@ -244,8 +245,8 @@ def template_errors(templates: Path):
                          f"{exc}") from None
 
 
-def _pdf_settings(checked: Checked, options: BuildOptions) -> write.PdfSettings:
-    return write.PdfSettings(options.pdf_variant, pdfmeta.document_date(checked.doc),
+def _pdf_settings(checked: Checked, options: BuildOptions) -> pdfengine.PdfSettings:
+    return pdfengine.PdfSettings(options.pdf_variant, pdfmeta.document_date(checked.doc),
                              _source_files(checked))
 
 
