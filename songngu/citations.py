@@ -29,7 +29,6 @@ What this module adds after citeproc-py, and why:
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import html
 import io
 import logging
@@ -43,6 +42,7 @@ from . import limits, links
 from .csl_locale import CSL_NS, csl_locale, style_xml
 from .errors import Problems, display_path
 from .load import load_yaml
+from .wording import did_you_mean
 
 # ---------------------------------------------------------------------------------------------
 # Citation items and locators
@@ -198,9 +198,8 @@ class _Record:
             if name == "id":
                 continue
             if name not in FIELDS:
-                close = difflib.get_close_matches(name, FIELDS, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else \
-                    "expected a CSL-JSON field such as 'title', 'author', 'issued'"
+                hint = did_you_mean(name, FIELDS, "expected a CSL-JSON field such as 'title', "
+                                                  "'author', 'issued'")
                 self.error(problems, line, f"unknown field {name!r} in reference {key!r} "
                                            f"({hint})")
                 continue
@@ -212,9 +211,8 @@ class _Record:
                 continue
             if name == "type":
                 if value not in TYPES:
-                    close = difflib.get_close_matches(str(value), TYPES, n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else \
-                        "expected a CSL type such as 'book', 'article-journal', 'webpage'"
+                    hint = did_you_mean(value, TYPES, "expected a CSL type such as 'book', "
+                                                      "'article-journal', 'webpage'")
                     self.error(problems, line, f"unknown type {value!r} in reference {key!r} "
                                                f"({hint})")
                     continue
@@ -270,9 +268,7 @@ class _Record:
                 return None
             for part in name:
                 if part not in NAME_PARTS:
-                    close = difflib.get_close_matches(str(part), NAME_PARTS, n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else \
-                        "expected family, given or literal"
+                    hint = did_you_mean(part, NAME_PARTS, "expected family, given or literal")
                     self.error(problems, self.field_line(field, i, part),
                                f"unknown name part {part!r} in {field!r} of reference "
                                f"{key!r} ({hint})")
@@ -453,8 +449,8 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> _Record | None
     lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
     csl_type = _BIB_TYPES.get(entry.entry_type.lower())
     if csl_type is None:
-        close = difflib.get_close_matches(entry.entry_type.lower(), list(_BIB_TYPES), n=1)
-        hint = f"did you mean @{close[0]}?" if close else "expected @article, @book, @online, …"
+        hint = did_you_mean(entry.entry_type.lower(), _BIB_TYPES,
+                            "expected @article, @book, @online, …", show=lambda t: f"@{t}")
         problems.error(path, line, f"unknown BibTeX entry type @{entry.entry_type} in "
                                    f"reference {entry.key!r} ({hint})")
         return None
@@ -473,8 +469,7 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> _Record | None
             continue
         if target is None:
             if name not in _BIB_IGNORED:
-                close = difflib.get_close_matches(name, list(_BIB_FIELDS), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "ignored"
+                hint = did_you_mean(name, _BIB_FIELDS, "ignored")
                 problems.warning(path, lines[name], f"unknown BibTeX field {name!r} in "
                                                     f"reference {entry.key!r} ({hint})")
             continue

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import (
     citations,
+    document_data,
     glyphs,
     handout,
     layout,
@@ -63,7 +64,7 @@ def check_document(folder: Path, strict: bool = False,
     shared = load_yaml(folder / SHARED_FILE, problems)
     sources = [folder / SHARED_FILE]
     texts: dict[str, Loaded] = {}
-    languages = model.language_codes(shared, problems) if shared is not None else []
+    languages = document_data.language_codes(shared, problems) if shared is not None else []
     for lang in languages:
         path = folder / f"{lang}.yaml"
         sources.append(path)
@@ -77,7 +78,7 @@ def check_document(folder: Path, strict: bool = False,
             texts[lang] = loaded
     if shared is None:
         raise ContentError(problems.items)
-    doc = model.build_document(folder, shared, texts, problems)
+    doc = document_data.build_document(folder, shared, texts, problems)
     references: dict[str, citations.Reference] = {}
     if doc.references_file is not None:
         sources.append(doc.references_file)

@@ -12,7 +12,6 @@ file and line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -23,7 +22,9 @@ from .citations import Bibliography, Reference
 from .errors import Problems
 from .inline import InlineSyntaxError, Span, leftover_markup, notes_in, parse_inline, walk
 from .kinds import KINDS
-from .model import Document, Text, Where, iter_sections
+from .model import Document, Text, Where
+from .outline import iter_sections
+from .wording import did_you_mean
 
 
 @dataclass
@@ -246,9 +247,8 @@ def _resolve_xref(span: Span, numbers: dict[str, str], where: Where,
         return
     kind, _, target = span.target.partition(":")
     known = [k.partition(":")[2] for k in numbers if k.startswith(kind + ":")]
-    close = difflib.get_close_matches(target, known, n=3)
-    hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else \
-        f" (known: {', '.join(known) or 'none'})"
+    hint = did_you_mean(target, known, f"known: {', '.join(known) or 'none'}", count=3)
+    hint = f" ({hint})"
     problems.error(where.file, _line_of(where, target),
                    f"cross-reference to unknown {kind} {target!r}{hint}")
 
@@ -258,9 +258,8 @@ def _known_cites(span: Span, references: dict[str, Reference], where: Where,
     ok = True
     for item in span.cites:
         if item.key not in references:
-            close = difflib.get_close_matches(item.key, list(references), n=3)
-            hint = f"did you mean {', '.join(map(repr, close))}?" if close else \
-                f"known: {', '.join(sorted(references)[:8]) or 'none'}"
+            hint = did_you_mean(item.key, references,
+                                f"known: {', '.join(sorted(references)[:8]) or 'none'}", count=3)
             problems.error(where.file, _line_of(where, "@" + item.key),
                            f"unknown citation {item.key!r} ({hint})")
             ok = False

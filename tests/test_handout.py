@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from songngu import impose
 from songngu.inline import parse_inline, plain_text
-from songngu.model import iter_sections
+from songngu.outline import iter_sections
 from songngu.pipeline import check_document
 from songngu.project import SHEETS
 
