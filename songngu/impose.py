@@ -44,33 +44,15 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from .sheets import LAYOUTS, MM, Cell
 from .write import atomic_path
 
 __all__ = ["LAYOUTS", "booklet_order", "impose"]
-
-MM = 72 / 25.4
-A4_SHORT = 210 * MM  # 595.28 pt
-A4_LONG = 297 * MM  # 841.89 pt
 
 MARK_MARGIN_MM = 12
 """Blank margin around the A4 layout on a sheet with crop marks: room for bleed and marks."""
 MARK_OFFSET_MM, MARK_LENGTH_MM = 4, 6
 """A crop mark starts this far from the trim corner (beyond the bleed) and is this long."""
-
-Cell = tuple[float, float, float, float]  # x, y (lower-left, in sheet space), width, height
-
-# layout name → (sheet width, sheet height, cells in reading order)
-_HALF = A4_LONG / 2
-_QW, _QH = A4_SHORT / 2, A4_LONG / 2
-LAYOUTS: dict[str, tuple[float, float, tuple[Cell, ...]]] = {
-    "booklet": (A4_LONG, A4_SHORT, ((0, 0, _HALF, A4_SHORT), (_HALF, 0, _HALF, A4_SHORT))),
-    "2up": (A4_LONG, A4_SHORT, ((0, 0, _HALF, A4_SHORT), (_HALF, 0, _HALF, A4_SHORT))),
-    "4up": (
-        A4_SHORT,
-        A4_LONG,
-        ((0, _QH, _QW, _QH), (_QW, _QH, _QW, _QH), (0, 0, _QW, _QH), (_QW, 0, _QW, _QH)),
-    ),
-}
 
 
 def booklet_order(page_count: int) -> list[tuple[int | None, int | None]]:

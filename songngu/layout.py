@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import pdfengine, pdfmeta, progress, write
 from .errors import ContentError, Problem, display_path
-from .project import SHEETS
+from .sheets import SHEETS
 
 BLEED_MM = 3
 """Bleed around the A5 trim for a print shop; the CSS leaves room for it and the crop marks."""

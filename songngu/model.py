@@ -20,9 +20,10 @@ from .kinds import KINDS
 
 BLOCK_KINDS = tuple(KINDS)
 BLOCK_NAMES = {kind.name: kind.noun for kind in KINDS.values()}
-COLUMN_KINDS = ("year", "number", "percent", "text")
+DEFAULT_ALIGN = {"year": "center", "number": "right", "percent": "right", "text": "left"}
+"""Each kind of table column, with how its cells align unless the column says otherwise."""
+COLUMN_KINDS = tuple(DEFAULT_ALIGN)
 ALIGNMENTS = ("left", "right", "center")
-DEFAULT_ALIGN = {"text": "left", "number": "right", "percent": "right", "year": "center"}
 ARTICLE_TYPES = ("research", "review", "short-communication", "case-report", "editorial",
                  "letter")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
