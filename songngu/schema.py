@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import citations, fields, model
+from .write import write_text
 
 KINDS = ("document", "text", "references")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -163,7 +164,7 @@ def write_all(folder: Path) -> list[Path]:
     written = []
     for kind in KINDS:
         path = folder / file_name(kind)
-        path.write_text(generated_text(kind), encoding="utf-8")
+        write_text(path, generated_text(kind))
         written.append(path)
     return written
 
