@@ -9,7 +9,6 @@ deeply nested to decode in reasonable time are reported with their line.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 from . import limits
 from .csl_json import DATE_FIELDS, NAME_FIELDS, RawRecord
 from .errors import Problems, display_path
+from .wording import did_you_mean
 
 _BIB_TYPES = {
     "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
@@ -96,8 +96,8 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> RawRecord | No
     lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
     csl_type = _BIB_TYPES.get(entry.entry_type.lower())
     if csl_type is None:
-        close = difflib.get_close_matches(entry.entry_type.lower(), list(_BIB_TYPES), n=1)
-        hint = f"did you mean @{close[0]}?" if close else "expected @article, @book, @online, …"
+        hint = did_you_mean(entry.entry_type.lower(), _BIB_TYPES,
+                            "expected @article, @book, @online, …", show=lambda t: f"@{t}")
         problems.error(path, line, f"unknown BibTeX entry type @{entry.entry_type} in "
                                    f"reference {entry.key!r} ({hint})")
         return None
@@ -116,8 +116,7 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> RawRecord | No
             continue
         if target is None:
             if name not in _BIB_IGNORED:
-                close = difflib.get_close_matches(name, list(_BIB_FIELDS), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "ignored"
+                hint = did_you_mean(name, _BIB_FIELDS, "ignored")
                 problems.warning(path, lines[name], f"unknown BibTeX field {name!r} in "
                                                     f"reference {entry.key!r} ({hint})")
             continue

@@ -24,7 +24,6 @@ from .errors import ContentError, SetupError
 from .project import (
     DEFAULT_PDF_VARIANT,
     PDF_VARIANTS,
-    SHEETS,
     UNOFFERED_VARIANTS,
     BuildOptions,
     HandoutOptions,
@@ -32,6 +31,7 @@ from .project import (
     find_documents,
     program,
 )
+from .sheets import SHEETS
 
 COMMANDS = ("build", "check", "sync", "translate", "new", "issue")
 _HELP = {

@@ -10,7 +10,6 @@ allowed, fields a type needs.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 from . import links
 from .errors import Problems
+from .wording import did_you_mean
 
 
 @dataclass
@@ -104,9 +104,8 @@ class RawRecord:
             if name == "id":
                 continue
             if name not in FIELDS:
-                close = difflib.get_close_matches(name, FIELDS, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else \
-                    "expected a CSL-JSON field such as 'title', 'author', 'issued'"
+                hint = did_you_mean(name, FIELDS, "expected a CSL-JSON field such as 'title', "
+                                                  "'author', 'issued'")
                 self.error(problems, line, f"unknown field {name!r} in reference {key!r} "
                                            f"({hint})")
                 continue
@@ -118,9 +117,8 @@ class RawRecord:
                 continue
             if name == "type":
                 if value not in TYPES:
-                    close = difflib.get_close_matches(str(value), TYPES, n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else \
-                        "expected a CSL type such as 'book', 'article-journal', 'webpage'"
+                    hint = did_you_mean(value, TYPES, "expected a CSL type such as 'book', "
+                                                      "'article-journal', 'webpage'")
                     self.error(problems, line, f"unknown type {value!r} in reference {key!r} "
                                                f"({hint})")
                     continue
@@ -176,9 +174,7 @@ class RawRecord:
                 return None
             for part in name:
                 if part not in NAME_PARTS:
-                    close = difflib.get_close_matches(str(part), NAME_PARTS, n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else \
-                        "expected family, given or literal"
+                    hint = did_you_mean(part, NAME_PARTS, "expected family, given or literal")
                     self.error(problems, self.field_line(field, i, part),
                                f"unknown name part {part!r} in {field!r} of reference "
                                f"{key!r} ({hint})")

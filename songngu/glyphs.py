@@ -15,7 +15,6 @@ decomposes it, and a combining mark left over after NFC must itself be in the fo
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +25,7 @@ from .fontfiles import SYSTEM_PACKAGE, find_font
 from .limits import resolve_references
 from .load import Loaded
 from .model import Document
+from .wording import did_you_mean
 
 MAX_SHOWN = 8
 """Characters named per line; the rest are counted."""
@@ -177,8 +177,7 @@ def check_template(doc: Document, shared: Loaded, templates: Path,
     if not known:
         raise SetupError(f"no templates in {display_path(templates)}: pass --templates with the "
                          f"project's templates folder")
-    close = difflib.get_close_matches(doc.template, known, n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+    hint = did_you_mean(doc.template, known, f"known: {', '.join(known)}")
     problems.error(shared.file, shared.key_line(("template",)),
                    f"template: unknown template {doc.template!r} ({hint})")
     return None

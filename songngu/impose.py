@@ -31,8 +31,6 @@ in the margin at every trim corner, and the sheet's TrimBox and BleedBox say whe
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -47,31 +45,15 @@ from pypdf.generic import (
     StreamObject,
 )
 
-__all__ = ["LAYOUTS", "booklet_order", "impose"]
+from .sheets import LAYOUTS, MM, Cell
+from .write import atomic_path
 
-MM = 72 / 25.4
-A4_SHORT = 210 * MM  # 595.28 pt
-A4_LONG = 297 * MM  # 841.89 pt
+__all__ = ["LAYOUTS", "booklet_order", "impose"]
 
 MARK_MARGIN_MM = 12
 """Blank margin around the A4 layout on a sheet with crop marks: room for bleed and marks."""
 MARK_OFFSET_MM, MARK_LENGTH_MM = 4, 6
 """A crop mark starts this far from the trim corner (beyond the bleed) and is this long."""
-
-Cell = tuple[float, float, float, float]  # x, y (lower-left, in sheet space), width, height
-
-# layout name → (sheet width, sheet height, cells in reading order)
-_HALF = A4_LONG / 2
-_QW, _QH = A4_SHORT / 2, A4_LONG / 2
-LAYOUTS: dict[str, tuple[float, float, tuple[Cell, ...]]] = {
-    "booklet": (A4_LONG, A4_SHORT, ((0, 0, _HALF, A4_SHORT), (_HALF, 0, _HALF, A4_SHORT))),
-    "2up": (A4_LONG, A4_SHORT, ((0, 0, _HALF, A4_SHORT), (_HALF, 0, _HALF, A4_SHORT))),
-    "4up": (
-        A4_SHORT,
-        A4_LONG,
-        ((0, _QH, _QW, _QH), (_QW, _QH, _QW, _QH), (0, 0, _QW, _QH), (_QW, 0, _QW, _QH)),
-    ),
-}
 
 
 def booklet_order(page_count: int) -> list[tuple[int | None, int | None]]:
@@ -258,7 +240,8 @@ def impose(src: Path, dst: Path, layout: str = "booklet", crop_marks: bool = Fal
     if title:
         writer.add_metadata({"/Title": str(title)})
 
-    _write_atomically(writer, dst)
+    with atomic_path(dst) as tmp, tmp.open("wb") as stream:
+        writer.write(stream)
     return len(writer.pages)
 
 
@@ -329,28 +312,3 @@ def _crop_marks(trim: Rect, outer: set[str]) -> str:
                 lines.append((x + sign * offset, y, x + sign * (offset + length), y))
     ops = "".join(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S\n" for x0, y0, x1, y1 in lines)
     return f"q 0.25 w 0 G\n{ops}Q\n" if ops else ""
-
-
-def _write_atomically(writer: PdfWriter, dst: Path) -> None:
-    """Write to a temporary file beside ``dst``, then rename it over ``dst``.
-
-    The temporary file is created with mode 0o666 so the umask applies as for any new file.
-    """
-    for _ in range(10):
-        tmp = dst.with_name(f".{dst.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"could not create a temporary file beside {dst}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            writer.write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

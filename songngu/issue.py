@@ -299,8 +299,8 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         # Each article's build forks its own layout workers: with WeasyPrint imported here
         # once, they inherit it instead of importing it again for every article. (For one
         # article, its worker imports it while this process checks the article.)
-        from . import write
-        write.load_renderer()
+        from . import pdfengine
+        pdfengine.load_renderer()
     written: list[Path] = []
     placed: list[_Placed] = []
     page = issue.first_page

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import progress, write
+from . import pdfengine, progress, write
 from .project import SHARED_FILE, BuildOptions, Project
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
         return kept.read_bytes()
     # The cover and the fonts are the only files the page may read.
     assets = write.Assets(fonts=project.fonts, media=issue.folder)
-    pdf = write.render_pdf(html, assets, write.PdfSettings(options.pdf_variant, issue.date))
+    pdf = pdfengine.render_pdf(html, assets, pdfengine.PdfSettings(options.pdf_variant, issue.date))
     pdf.write(kept)
     for old in out.glob(f".{issue.id}.front-*.pdf"):
         if old != kept:

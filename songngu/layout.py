@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from . import pdfmeta, progress, write
+from . import pdfengine, pdfmeta, progress, write
 from .errors import ContentError, Problem, display_path
-from .project import SHEETS
+from .sheets import SHEETS
 
 BLEED_MM = 3
 """Bleed around the A5 trim for a print shop; the CSS leaves room for it and the crop marks."""
@@ -29,14 +29,14 @@ class _PagePdf:
     html: str
     target: Path
     assets: write.Assets
-    settings: write.PdfSettings
+    settings: pdfengine.PdfSettings
     facts: pdfmeta.PdfFacts
     source: str
     """The document's shared file, as shown to the user: where a refused resource is reported."""
     strict: bool
     """Whether the layout report's findings (:mod:`songngu.pagecheck`) stop the build."""
 
-    def _laid_out(self, report: progress.Report, print_css: str = "") -> write.RenderedPdf:
+    def _laid_out(self, report: progress.Report, print_css: str = "") -> pdfengine.RenderedPdf:
         """The laid-out pages, their layout findings reported (or raised, when strict)."""
         pdf = _render(self.html, self.assets, self.settings, self.source, print_css)
         findings = pdf.findings(self.facts.first_page)
@@ -108,11 +108,11 @@ def run(jobs: list[JournalPdf | HandoutPdf], report: progress.Report) -> list[Pa
     return [path for job in jobs for path in job.run(report)]
 
 
-def _render(html: str, assets: write.Assets, settings: write.PdfSettings,
-            source: str, print_css: str = "") -> write.RenderedPdf:
+def _render(html: str, assets: write.Assets, settings: pdfengine.PdfSettings,
+            source: str, print_css: str = "") -> pdfengine.RenderedPdf:
     try:
-        return write.render_pdf(html, assets, settings, print_css)
-    except write.ForbiddenResource as exc:  # the checks let through what the page refers to
+        return pdfengine.render_pdf(html, assets, settings, print_css)
+    except pdfengine.ForbiddenResource as exc:  # the checks let through what the page refers to
         raise ContentError([Problem(source, 0, str(exc))]) from None
 
 

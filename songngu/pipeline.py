@@ -19,12 +19,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import (
+    document_data,
     glyphs,
     handout,
     layout,
     model,
     pagecount,
     parity,
+    pdfengine,
     pdfmeta,
     progress,
     render,
@@ -62,7 +64,7 @@ def check_document(folder: Path, strict: bool = False,
     shared = load_yaml(folder / SHARED_FILE, problems)
     sources = [folder / SHARED_FILE]
     texts: dict[str, Loaded] = {}
-    languages = model.language_codes(shared, problems) if shared is not None else []
+    languages = document_data.language_codes(shared, problems) if shared is not None else []
     for lang in languages:
         path = folder / f"{lang}.yaml"
         sources.append(path)
@@ -76,7 +78,7 @@ def check_document(folder: Path, strict: bool = False,
             texts[lang] = loaded
     if shared is None:
         raise ContentError(problems.items)
-    doc = model.build_document(folder, shared, texts, problems)
+    doc = document_data.build_document(folder, shared, texts, problems)
     references: dict[str, citations.Reference] = {}
     if doc.references_file is not None:
         sources.append(doc.references_file)
@@ -244,8 +246,8 @@ def template_errors(templates: Path):
                          f"{exc}") from None
 
 
-def _pdf_settings(checked: Checked, options: BuildOptions) -> write.PdfSettings:
-    return write.PdfSettings(options.pdf_variant, pdfmeta.document_date(checked.doc),
+def _pdf_settings(checked: Checked, options: BuildOptions) -> pdfengine.PdfSettings:
+    return pdfengine.PdfSettings(options.pdf_variant, pdfmeta.document_date(checked.doc),
                              _source_files(checked))
 
 

@@ -30,10 +30,6 @@ UNOFFERED_VARIANTS = {
              "file (with --handout --crop-marks for the handout and its sheets)"
     for variant in ("pdf/x-1a", "pdf/x-3", "pdf/x-4", "pdf/x-5g")}
 """WeasyPrint's variants not offered, and why."""
-SHEETS = {"booklet": "{sides} A4 landscape sides: print on both sides, flip on the short edge",
-          "2up": "{sides} A4 landscape pages", "4up": "{sides} A4 portrait pages"}
-"""The print sheets :mod:`songngu.impose` makes of a handout (each also names its file:
-``asean-japan.booklet.pdf``), with what they are."""
 
 
 @dataclass

@@ -16,7 +16,6 @@ typeset and markup left unread are reported with file and line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, replace
 
@@ -27,7 +26,9 @@ from .doctree import Context, Node, TextTree, convert
 from .errors import Problems
 from .inline import InlineSyntaxError, Span, leftover_markup, notes_in, parse_inline, walk
 from .kinds import KINDS
-from .model import Document, Section, Text, Where, iter_sections
+from .model import Document, Section, Text, Where
+from .outline import iter_sections
+from .wording import did_you_mean
 
 
 @dataclass
@@ -259,9 +260,8 @@ def _check_xref(span: Span, numbers: dict[str, str], where: Where, problems: Pro
         return
     kind, _, target = span.target.partition(":")
     known = [k.partition(":")[2] for k in numbers if k.startswith(kind + ":")]
-    close = difflib.get_close_matches(target, known, n=3)
-    hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else \
-        f" (known: {', '.join(known) or 'none'})"
+    hint = did_you_mean(target, known, f"known: {', '.join(known) or 'none'}", count=3)
+    hint = f" ({hint})"
     problems.error(where.file, _line_of(where, target),
                    f"cross-reference to unknown {kind} {target!r}{hint}")
 
@@ -271,9 +271,8 @@ def _known_cites(span: Span, references: dict[str, Reference], where: Where,
     ok = True
     for item in span.cites:
         if item.key not in references:
-            close = difflib.get_close_matches(item.key, list(references), n=3)
-            hint = f"did you mean {', '.join(map(repr, close))}?" if close else \
-                f"known: {', '.join(sorted(references)[:8]) or 'none'}"
+            hint = did_you_mean(item.key, references,
+                                f"known: {', '.join(sorted(references)[:8]) or 'none'}", count=3)
             problems.error(where.file, _line_of(where, "@" + item.key),
                            f"unknown citation {item.key!r} ({hint})")
             ok = False

@@ -3,7 +3,7 @@
 document folders + ``--lang`` + options → the files written. Each output's inputs are compared
 with those of the last build (:mod:`songngu.incremental`): what is up to date is left alone,
 and a build with nothing to do imports no stage at all. When there is a PDF to make, the
-worker processes (:mod:`songngu.parallel`) are forked first, while this process has imported
+worker processes (:mod:`songngu.workers`) are forked first, while this process has imported
 only what planning needs (with ``--force``, before planning: everything is made again). Each
 worker starts importing WeasyPrint at once, the slow part of a build, while this process
 imports the content stages, checks and resolves each document once and renders its pages
@@ -21,9 +21,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import deposit, lock, pagecount, parallel, progress, staging
+from . import deposit, lock, pagecount, progress, staging
 from .errors import ContentError, Problem
 from .project import BuildOptions, Project, job_languages
+from .workers import Pool, usable_cores
 
 if TYPE_CHECKING:
     from . import incremental
@@ -42,7 +43,7 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
     unless every output of the documents that passed their checks succeeded (``early_pages``:
     the HTML pages at once, for --watch); a document with errors is not built, and said so.
     """
-    cores = workers or parallel.usable_cores()
+    cores = workers or usable_cores()
     written: list[Path] = []
     deposits: list[tuple] = []
     failed: dict[str, list[Problem]] = {}
@@ -192,16 +193,16 @@ class PartlyBuilt(ContentError):
         return PartlyBuilt, (self.problems, self.built, self.failed)
 
 
-def _pool(workers: int, report: progress.Report) -> parallel.Pool:
-    return parallel.Pool(workers, report, _warm_up)
+def _pool(workers: int, report: progress.Report) -> Pool:
+    return Pool(workers, report, _warm_up)
 
 
 def _warm_up() -> None:
     """A worker's first task, while this process checks the content: import WeasyPrint (the
     slow part) and the layout stage, then set the garbage collector for layout."""
-    from . import layout, write  # noqa: F401  (layout: the jobs to come are its)
+    from . import layout, pdfengine  # noqa: F401  (layout: the jobs to come are its)
 
-    write.load_renderer()
+    pdfengine.load_renderer()
     # Laying out makes millions of short-lived objects: with Python's default threshold (700
     # more objects than at the last collection) the collector runs about 150 times on the
     # sample, some 4% of its layout time; with 20,000 it runs 4 times. What was imported is

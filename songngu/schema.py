@@ -1,6 +1,6 @@
 """Describe the content files as JSON Schemas, for editors that check YAML while one types.
 
-the model's field tables (:mod:`songngu.model`, :mod:`songngu.csl_json`) → one JSON Schema
+the field tables (:mod:`songngu.fields`, :mod:`songngu.csl_json`) → one JSON Schema
 (draft 2020-12) per kind of content file: ``document`` (document.yaml), ``text``
 (``<lang>.yaml``) and ``references`` (references.yaml). The schemas are generated from the very
 tables the checks read, so an editor and ``check`` agree on which keys exist, which are
@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import csl_json as citations
-from . import model
+from . import fields, model
+from .write import write_text
 
 KINDS = ("document", "text", "references")
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -67,25 +68,25 @@ def _by_id(value: dict) -> dict:
 
 
 def document_schema() -> dict:
-    column = _object(model._COLUMN_FIELDS, {"kind": {"enum": list(model.COLUMN_KINDS)}})
+    column = _object(fields.COLUMN_FIELDS, {"kind": {"enum": list(model.COLUMN_KINDS)}})
     cell = {"type": ["number", "string", "null"]}
-    table = _object(model._TABLE_FIELDS, {
+    table = _object(fields.TABLE_FIELDS, {
         "columns": {"type": "array", "items": column, "minItems": 1},
         "rows": {"type": "array", "items": {"type": "array", "items": cell}}})
-    author = _object(model._AUTHOR_FIELDS, {
+    author = _object(fields.AUTHOR_FIELDS, {
         "id": _ID, "affiliations": {"type": "array", "items": _ID}})
-    dates = {"type": "object", "properties": {name: _DATE for name in model._DATE_NAMES},
+    dates = {"type": "object", "properties": {name: _DATE for name in fields.DATE_NAMES},
              "additionalProperties": False,
              "description": "received ≤ revised ≤ accepted ≤ published, each YYYY-MM-DD"}
-    return _object(model._SHARED_FIELDS, {
+    return _object(fields.SHARED_FIELDS, {
         "languages": {"type": "array", "minItems": 1, "uniqueItems": True,
                       "items": {"type": "string", "pattern": model.LANGUAGE_CODE.pattern}},
-        "journal": _object(model._JOURNAL_FIELDS),
+        "journal": _object(fields.JOURNAL_FIELDS),
         "first_page": {"type": "integer", "minimum": 1},
         "dates": dates,
         "authors": {"type": "array", "minItems": 1, "items": author},
         "tables": _by_id(table),
-        "figures": _by_id(_object(model._FIGURE_FIELDS)),
+        "figures": _by_id(_object(fields.FIGURE_FIELDS)),
         "template": {"type": "string", "pattern": r"^[\w-]+$"},
     }, "document.yaml: what every language of a songngu document shares")
 
@@ -98,17 +99,17 @@ def text_schema() -> dict:
         blocks.append({"type": "object", "title": model.BLOCK_NAMES[kind],
                        "properties": {kind: value}, "required": [kind],
                        "additionalProperties": False})
-    section = _object(model._SECTION_FIELDS, {
+    section = _object(fields.SECTION_FIELDS, {
         "id": _ID, "blocks": {"type": "array", "items": {"$ref": "#/$defs/block"}},
         "sections": {"type": "array", "items": {"$ref": "#/$defs/section"}}})
     names = {"type": "object", "additionalProperties": _item()}
-    schema = _object(model._TEXT_FIELDS, {
+    schema = _object(fields.TEXT_FIELDS, {
         "authors": names, "affiliations": names,
         "keywords": {"type": "array", "items": _item()},
         "sections": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/section"}},
-        "tables": _by_id(_object(model._TABLE_TEXT_FIELDS, {
+        "tables": _by_id(_object(fields.TABLE_TEXT_FIELDS, {
             "columns": {"type": "array", "items": _item()}})),
-        "figures": _by_id(_object(model._FIGURE_TEXT_FIELDS)),
+        "figures": _by_id(_object(fields.FIGURE_TEXT_FIELDS)),
     }, "<lang>.yaml: the text of one language of a songngu document")
     schema["$defs"] = {"section": section, "block": {"oneOf": blocks}}
     return schema
@@ -164,7 +165,7 @@ def write_all(folder: Path) -> list[Path]:
     written = []
     for kind in KINDS:
         path = folder / file_name(kind)
-        path.write_text(generated_text(kind), encoding="utf-8")
+        write_text(path, generated_text(kind))
         written.append(path)
     return written
 

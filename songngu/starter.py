@@ -25,6 +25,7 @@ from . import schema
 from .errors import SetupError, display_path
 from .model import ID_PATTERN
 from .project import SHARED_FILE, suggest
+from .write import write_text
 
 DEFAULT_LANGUAGES = ("en", "vi")
 SCHEMA_FOLDER = ".schemas"
@@ -105,8 +106,7 @@ def _write_schemas(content: Path) -> None:
     target = content / SCHEMA_FOLDER
     target.mkdir(exist_ok=True)
     for kind in schema.KINDS:
-        (target / schema.file_name(kind)).write_text(schema.packaged_text(kind),
-                                                     encoding="utf-8")
+        write_text(target / schema.file_name(kind), schema.packaged_text(kind))
 
 
 def document_yaml(languages: list[str], today: dt.date) -> str:

@@ -23,7 +23,6 @@ so it travels with it in git and its changes read in a diff.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from collections.abc import Callable
@@ -36,9 +35,11 @@ import yaml
 from . import align, parity
 from .errors import Problems, SetupError, display_path
 from .load import Loaded, load_yaml
-from .model import Document, Section, Text, Where, block_name, iter_sections
+from .model import Document, Section, Text, Where
+from .outline import block_name, iter_sections
 from .untranslated import untranslated
 from .worddiff import word_diff
+from .wording import did_you_mean
 
 SYNC_FILE = "sync.yaml"
 FINGERPRINT_LENGTH = 12
@@ -763,9 +764,8 @@ def resolve_keys(found: Alignment, lang: str | None, blocks: list[str], where: s
         elif len(by_id.get(key, [])) == 1 and by_id[key][0] in known:
             keys.append(by_id[key][0])
         else:
-            close = difflib.get_close_matches(key, known, n=3)
-            hint = f"did you mean {', '.join(close)}?" if close else \
-                "blocks are named SECTION/N, SECTION/ID, SECTION/title, title, abstract, …"
+            hint = did_you_mean(key, known, "blocks are named SECTION/N, SECTION/ID, "
+                                "SECTION/title, title, abstract, …", count=3)
             raise SetupError(f"sync: {where} has no block {key!r}"
                              f"{f' in {lang}' if lang else ''} ({hint})")
     return list(dict.fromkeys(keys))

@@ -36,14 +36,14 @@ import watchfiles
 
 from . import (
     incremental,
-    parallel,
+    pdfengine,
     pipeline,  # noqa: F401  (imported once, here: every rebuild is forked warm)
     progress,
     schedule,
-    write,
 )
 from .errors import ContentError, SetupError, display_path
 from .project import BuildOptions, Project, find_documents
+from .workers import JobFailed, Worker
 
 EVENTS_PATH = "/_songngu/events"
 PDF_PREVIEW = "/_songngu/pdf"
@@ -127,7 +127,7 @@ def run(project: Project, lang_choice: str, options: BuildOptions,
                if options.pdf and pages else ""))
     # A terminated watcher stops its rebuild too, instead of leaving it to finish alone.
     signal.signal(signal.SIGTERM, _interrupt)
-    write.load_renderer()  # once, here: every rebuild is forked from this process
+    pdfengine.load_renderer()  # once, here: every rebuild is forked from this process
     job = functools.partial(_build, project, lang_choice, options, workers)
     rebuild = Rebuild(job, _Announcer(console, server))
     try:
@@ -151,7 +151,7 @@ class Rebuild:
         self.report = report
         self.started = time.perf_counter()
         self.stopped = False
-        self.worker = parallel.Worker.start()
+        self.worker = Worker.start()
         self.thread = threading.Thread(target=self._follow, args=(job,), daemon=True)
         self.thread.start()
 
@@ -177,7 +177,7 @@ class Rebuild:
             if not self.stopped:
                 self._say("the build was interrupted")
             return
-        except (SetupError, parallel.JobFailed) as exc:
+        except (SetupError, JobFailed) as exc:
             if self.stopped:
                 return
             self._say(f"error: {exc}")

@@ -20,11 +20,9 @@ import yaml
 from conftest import SAMPLE, pdftotext, run_build
 from pypdf import PdfReader
 
-from songngu import impose
 from songngu.inline import parse_inline, plain_text
-from songngu.model import iter_sections
+from songngu.outline import iter_sections
 from songngu.pipeline import check_document
-from songngu.project import SHEETS
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -243,10 +241,6 @@ def test_plain_sheets_instead_of_a_booklet(tmp_path, layout, size, per_side):
     pages = len(PdfReader(tmp_path / "vi" / "asean-japan.handout.pdf").pages)
     assert len(sizes(sheets)) == -(-pages // per_side)
     assert all(same_size(s, size) for s in sizes(sheets))
-
-
-def test_layouts_offered_are_those_of_the_imposition():
-    assert set(SHEETS) == set(impose.LAYOUTS)
 
 
 def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path, sample_copy):

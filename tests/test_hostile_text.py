@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from tinyhtml5 import parse
 
-from songngu import pipeline, render, write
+from songngu import pdfengine, pipeline, render, write
 from songngu.errors import ContentError
 from songngu.limits import control_character
 from songngu.project import Project
@@ -99,7 +99,7 @@ def _elements(html: str) -> list[str]:
 
 
 def _pdf_uris(html: str, css: str, folder: Path, target: Path) -> list[str]:
-    write.render_pdf(html, write.Assets(ROOT / "fonts", folder), print_css=css).write(target)
+    pdfengine.render_pdf(html, write.Assets(ROOT / "fonts", folder), print_css=css).write(target)
     uris = []
     for page in PdfReader(target).pages:
         for annotation in page.get("/Annots") or []:

@@ -19,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, RectangleObject
 
 from songngu import impose as impose_module
+from songngu.errors import SetupError
 from songngu.impose import LAYOUTS, booklet_order, impose
 
 pytestmark = pytest.mark.skipif(
@@ -404,7 +405,7 @@ def test_failed_write_keeps_the_old_file(sources, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(impose_module.PdfWriter, "write", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(SetupError, match="disk full; nothing was written"):
         impose(sources[4], out)
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sheets.pdf"]

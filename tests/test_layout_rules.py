@@ -196,7 +196,7 @@ def test_a_table_too_wide_for_a_parallel_column_spans_both(broken, tmp_path):
 
 def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
     """Pages made to be wrong, laid out directly: each finding with its page."""
-    from songngu import write
+    from songngu import pdfengine, write
     fonts = SAMPLE.parent.parent / "fonts"
     lines = "<p class='loose'>" + "Lorem ipsum dolor sit amet, consectetur adipiscing. " * 12 \
         + "</p>"
@@ -226,7 +226,7 @@ def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
     assets = write.Assets(fonts=fonts, media=tmp_path)
     css = ('@font-face { font-family: "Journal Serif"; '
            'src: url("fonts/LiberationSerif-Regular.ttf"); }')
-    findings = [str(f) for f in write.render_pdf(html, assets, print_css=css).findings(1)]
+    findings = [str(f) for f in pdfengine.render_pdf(html, assets, print_css=css).findings(1)]
     text = "\n".join(findings)
     assert re.search(r"page 2: \d+% of the page is left empty: the p 'A tall box' did not fit",
                      text), text
@@ -287,7 +287,7 @@ def test_a_pdf_viewer_shows_one_title_in_the_document_language(sample_build):
 
 
 def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_on(tmp_path):
-    from songngu import write
+    from songngu import pdfengine, write
     fonts = SAMPLE.parent.parent / "fonts"
     paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 + "</p>"
     before = "".join(paragraph.format(n=n) for n in range(1, 5))
@@ -300,7 +300,7 @@ def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_
     </figure>{after}</section></body></html>"""
     css = ('@font-face { font-family: "Journal Serif"; '
            'src: url("fonts/LiberationSerif-Regular.ttf"); }')
-    pdf = write.render_pdf(html, write.Assets(fonts=fonts, media=tmp_path), print_css=css)
+    pdf = pdfengine.render_pdf(html, write.Assets(fonts=fonts, media=tmp_path), print_css=css)
     assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
     target = tmp_path / "float.pdf"
     pdf.write(target)

@@ -12,7 +12,7 @@ from conftest import ROOT, SAMPLE
 from pypdf import PdfReader
 
 from songngu.errors import ContentError, Problem, SetupError
-from songngu.parallel import JobFailed, Pool
+from songngu.workers import JobFailed, Pool
 
 PROBLEMS = [Problem("en.yaml", 5, "duplicate id"), Problem("vi.yaml", 3, "expected a title")]
 
@@ -69,9 +69,9 @@ def test_a_worker_that_dies_is_reported():
 
 
 def test_an_unexpected_error_carries_the_workers_traceback():
-    with pytest.raises(JobFailed, match="KeyError: 'missing'") as caught:
-        with Pool(1, print) as pool:
-            pool.submit(_broken, print)
+    with pytest.raises(JobFailed, match="KeyError: 'missing'") as caught, \
+            Pool(1, print) as pool:
+        pool.submit(_broken, print)
     assert "in _broken" in caught.value.details
 
 
@@ -85,7 +85,7 @@ def test_a_job_that_cannot_be_sent_runs_in_the_parent():
 # --------------------------------------------------------------------------- what travels
 
 STAGES = ("yaml", "jinja2", "markdown_it", "citeproc", "babel", "lxml", "fontTools",
-          "songngu.pipeline", "songngu.model", "songngu.render", "songngu.citations")
+          "songngu.pipeline", "songngu.model", "songngu.render", "songngu.cite_format")
 """What a build imports to check and render content: none of it may be needed to lay out."""
 
 UNPICKLE_AND_RUN = """\

@@ -22,7 +22,7 @@ import yaml
 from conftest import ROOT, SAMPLE, run_build
 from pypdf import PdfReader
 
-from songngu import pdfmeta, project, write
+from songngu import pdfengine, pdfmeta, project, write
 from songngu.inline import parse_inline, plain_text
 
 OTHER = {"en": "vi", "vi": "en"}
@@ -286,14 +286,14 @@ def test_every_variant_writes_a_clean_labelled_pdf(tmp_path, variant):
     source = tmp_path / "document.yaml"
     source.write_text("languages: [vi]\n", encoding="utf-8")
     assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
-    settings = write.PdfSettings(variant, PUBLISHED, (("document.yaml", source),))
+    settings = pdfengine.PdfSettings(variant, PUBLISHED, (("document.yaml", source),))
     facts = pdfmeta.PdfFacts(lang="vi", titles={"vi": "Thử", "en": "Test"},
                              abstracts={"vi": "Tóm tắt", "en": "Abstract"}, authors=("A",),
                              keywords=("k",), first_page=7, date=PUBLISHED,
                              identifier="test", variant=variant)
     target, again = tmp_path / "out.pdf", tmp_path / "again.pdf"
     for path in (target, again):  # laid out and written twice: nothing random may differ
-        write.render_pdf(html, assets, settings).write(
+        pdfengine.render_pdf(html, assets, settings).write(
             path, finisher=partial(pdfmeta.finish, facts=facts))
     assert target.read_bytes() == again.read_bytes()
     result = _qpdf_check(target)
@@ -301,7 +301,7 @@ def test_every_variant_writes_a_clean_labelled_pdf(tmp_path, variant):
     reader = PdfReader(target)
     assert reader.page_labels == ["7"]
     assert reader.xmp_metadata.dc_title == {"x-default": "Thử"}
-    assert bool(reader.attachments) == (variant in write.SOURCE_VARIANTS)
+    assert bool(reader.attachments) == (variant in pdfengine.SOURCE_VARIANTS)
     if variant.startswith("pdf/a-4"):  # PDF/A-4 has no document information dictionary
         assert not reader.metadata or "/Title" not in reader.metadata
     else:

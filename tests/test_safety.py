@@ -21,7 +21,7 @@ from conftest import ROOT, pdftotext, run_build
 from PIL import Image
 from pypdf import PdfReader
 
-from songngu import write
+from songngu import pdfengine, write
 
 INSIDE = "expected a PNG, JPEG or SVG file inside the document's folder"
 
@@ -179,15 +179,15 @@ def test_the_renderer_refuses_anything_but_the_fonts_and_the_document_folder(med
     with _Listener() as listener:
         html = _page(body.format(url=listener.url), head.format(url=listener.url))
         assets = write.Assets(fonts=ROOT / "fonts", media=media)
-        with pytest.raises(write.ForbiddenResource, match="refused to load"):
-            write.render_pdf(html, assets)
+        with pytest.raises(pdfengine.ForbiddenResource, match="refused to load"):
+            pdfengine.render_pdf(html, assets)
         assert listener.connections() == 0
 
 
 def test_the_renderer_loads_the_documents_own_image(media, tmp_path):
     assets = write.Assets(fonts=ROOT / "fonts", media=media)
     target = tmp_path / "ok.pdf"
-    write.render_pdf(_page('<img src="media/ok.png" alt="A red square">'), assets).write(target)
+    pdfengine.render_pdf(_page('<img src="media/ok.png" alt="A red square">'), assets).write(target)
     images = [x.get_object() for x in PdfReader(target).pages[0]["/Resources"]["/XObject"]
               .values()]
     assert [(x["/Subtype"], x["/Width"], x["/Height"]) for x in images] == [("/Image", 8, 8)]

@@ -64,15 +64,15 @@ def test_the_shipped_schemas_are_those_the_field_tables_give(kind):
 
 
 def test_the_schemas_follow_the_field_tables():
-    from songngu import model
+    from songngu import fields, model
 
     document = schema.generate("document")
-    assert set(document["properties"]) == set(model._SHARED_FIELDS)
-    assert document["required"] == [k for k, (_, req) in model._SHARED_FIELDS.items() if req]
+    assert set(document["properties"]) == set(fields.SHARED_FIELDS)
+    assert document["required"] == [k for k, (_, req) in fields.SHARED_FIELDS.items() if req]
     text = schema.generate("text")
-    assert set(text["properties"]) == set(model._TEXT_FIELDS)
+    assert set(text["properties"]) == set(fields.TEXT_FIELDS)
     section = text["$defs"]["section"]
-    assert set(section["properties"]) == set(model._SECTION_FIELDS)
+    assert set(section["properties"]) == set(fields.SECTION_FIELDS)
     kinds = [next(iter(block["properties"])) for block in text["$defs"]["block"]["oneOf"]]
     assert kinds == list(model.BLOCK_KINDS)
 

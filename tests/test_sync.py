@@ -330,7 +330,7 @@ def test_sync_asks_which_blocks(article, capsys):
     code, err, _ = run(capsys, "sync", "--lang", "vi", "--block", "backgruond/1")
     assert code == 2
     assert err == ["error: sync: content/article has no block 'backgruond/1' in vi (did you "
-                   "mean background/1, background/title?)"]
+                   "mean 'background/1', 'background/title'?)"]
     assert (article / "sync.yaml").read_bytes() == before
 
 

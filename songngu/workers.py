@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
 
@@ -135,7 +135,8 @@ class Pool:
         self.idle, self.busy = [], {}
 
     def _wait_any(self) -> None:
-        for conn in wait(list(self.busy)):
+        ready = set(wait(list(self.busy)))
+        for conn in [conn for conn in self.busy if conn in ready]:
             worker, on_done = self.busy[conn]
             try:
                 finished, result = worker.pump(self.report)
@@ -166,7 +167,7 @@ class Worker:
 
     @classmethod
     def start(cls, warm_up: Callable[[], None] | None = None,
-              siblings: list[Worker] = (), end_at_once: bool = False) -> Worker:
+              siblings: Sequence[Worker] = (), end_at_once: bool = False) -> Worker:
         """Fork a worker. ``end_at_once``: it ends at SIGTERM or SIGINT without unwinding
         (a layout worker: what it writes is in its build's folder, which the build removes)."""
         sys.stdout.flush()
@@ -196,7 +197,8 @@ class Worker:
         try:
             kind, *payload = self.conn.recv()
         except (EOFError, OSError):
-            raise JobFailed("a build process ended unexpectedly (killed, or out of memory?)")
+            raise JobFailed("a build process ended unexpectedly (killed, or out of memory?)") \
+                from None
         if kind == "report":
             report(payload[0])
             return False, None

@@ -1,0 +1,209 @@
+"""Lay out HTML pages as PDF with WeasyPrint: the only module that imports it.
+
+HTML text + the files it may use (:class:`songngu.write.Assets`) → a laid-out PDF, written
+atomically (:func:`songngu.write.atomic_path`). While rendering, WeasyPrint may read only the
+project's fonts and the document's own folder: any other URL stops the build with a message
+instead of a network request or a read elsewhere.
+
+PDFs are tagged PDF/UA-1 unless another of WeasyPrint's variants is asked for (PDF/A for
+archives, with the document's sources attached where the variant allows). Every timestamp in
+a PDF, including the one inside each embedded font, is the article's own date, so the same
+content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .fontfiles import is_system_font
+from .project import DEFAULT_PDF_VARIANT
+from .write import Assets, atomic_path
+
+VIRTUAL_ROOT = "/songngu-document/"
+"""Base URL path of a page while it renders; maps to the allowed folders below."""
+
+SOURCE_VARIANTS = frozenset({"pdf/a-3a", "pdf/a-3b", "pdf/a-3u", "pdf/a-4f"})
+"""The variants that may embed files of any type: they carry the document's YAML sources."""
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """How a PDF is written, besides its pages."""
+
+    variant: str = DEFAULT_PDF_VARIANT
+    date: dt.date | None = None
+    """The article's date: every timestamp of the file. None: $SOURCE_DATE_EPOCH, or 1970."""
+    sources: tuple[tuple[str, Path], ...] = ()
+    """(name, file) pairs attached to the PDF when the variant allows it (SOURCE_VARIANTS)."""
+
+
+class RenderedPdf:
+    """A laid-out PDF: its page count is known before it is written."""
+
+    def __init__(self, document, options: dict, clock: dt.datetime | None = None):
+        self._document = document
+        self._options = options
+        self._clock = clock or _clock(None)
+
+    @property
+    def page_count(self) -> int:
+        return len(self._document.pages)
+
+    def findings(self, first_label: int = 1) -> list:
+        """What a typesetter would fix on these pages (:mod:`songngu.pagecheck`)."""
+        from . import pagecheck
+
+        return pagecheck.check(self._document, first_label)
+
+    def write(self, target: Path, finisher=None) -> None:
+        """Write the PDF atomically; ``finisher(document, pdf)`` may add to the PDF before it is
+        written (WeasyPrint's hook: ``pdf`` is its pydyf object)."""
+        from . import pdftags
+
+        with atomic_path(target) as tmp, _source_date_epoch(self._clock), \
+                    pdftags.recording(self._document.metadata.lang) as origins:
+            def finish(document, pdf) -> None:
+                pdftags.mend(pdf, origins)
+                if finisher is not None:
+                    finisher(document, pdf)
+
+            self._document.write_pdf(tmp, finisher=finish, **self._options)
+
+
+def load_renderer() -> None:
+    """Import WeasyPrint now, so that the build processes forked afterwards share it."""
+    import weasyprint  # noqa: F401
+
+
+def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
+               print_css: str = "", **pdf_options) -> RenderedPdf:
+    """Lay out an HTML page with WeasyPrint, reading only from ``assets``; ``print_css`` is
+    added after the page's own styles."""
+    # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
+    # import time (about a second).
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _fetcher_class()(assets)
+    try:
+        base_url = f"file://{VIRTUAL_ROOT}"
+        sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher)] \
+            if print_css else []
+        page = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        document = page.render(stylesheets=sheets)
+        document = _place_floats(page, document, sheets)
+    except FatalURLFetchingError as exc:
+        raise ForbiddenResource(str(exc)) from None
+    clock = _clock(settings.date)
+    # The article's date, not the clock: PDF/X would otherwise stamp the time of the build.
+    document.metadata.created = document.metadata.modified = clock.date().isoformat()
+    options = {"pdf_variant": settings.variant, "pdf_tags": True, **pdf_options}
+    if settings.variant == "pdf/ua-2":
+        # PDF 2.0 requires a file identifier; WeasyPrint writes one (a digest of the whole
+        # file, which costs a second pass over it) for PDF/A and PDF/X but not for PDF/UA-2.
+        options.setdefault("pdf_identifier", True)
+    if settings.variant in SOURCE_VARIANTS and settings.sources:
+        options["attachments"] = [
+            weasyprint.Attachment(string=path.read_bytes(), name=name, url_fetcher=fetcher,
+                                  description=f"Source file {name} of this document",
+                                  created=clock, modified=clock, relationship="Source")
+            for name, path in settings.sources]
+    return RenderedPdf(document, options, clock)
+
+
+FLOAT_ROUNDS = 2
+"""Layouts tried after the first to place figures and tables that left a page empty."""
+
+
+def _place_floats(page, document, sheets):
+    """Lay the page out again with each figure or table that did not fit where it stands
+    moved below the text that follows it, so that the text fills the page (a page float).
+    Each round costs a layout; a page that needs none is laid out once."""
+    from . import pagecheck
+
+    for _ in range(FLOAT_ROUNDS):
+        moves = pagecheck.floats_to_move(document, page.etree_element)
+        if not moves:
+            break
+        pagecheck.move_floats(page.etree_element, moves)
+        document = page.render(stylesheets=sheets)
+    return document
+
+
+def _clock(date: dt.date | None) -> dt.datetime:
+    """The one time a PDF is stamped with: the article's date at 00:00 UTC."""
+    if date is not None:
+        return dt.datetime.combine(date, dt.time(), dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
+    except (KeyError, ValueError):
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@contextmanager
+def _source_date_epoch(clock: dt.datetime):
+    """Set $SOURCE_DATE_EPOCH while fonts are subset.
+
+    Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    font's ``head.modified`` with the current time unless this variable is set.
+    """
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(clock.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+class ForbiddenResource(Exception):
+    """A page referred to a file outside the project's fonts and the document's folder."""
+
+
+def _fetcher_class():
+    from weasyprint.urls import (
+        FatalURLFetchingError,
+        URLFetcher,
+        URLFetcherResponse,
+        URLFetchingError,
+    )
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    class NotInstalled(URLFetchingError):
+        pass
+
+    class ProjectFetcher(URLFetcher):
+        """Serves ``fonts/…`` and ``media/…`` from the project and decodes ``data:`` URLs
+        (which read nothing); refuses everything else."""
+
+        def __init__(self, assets: Assets):
+            super().__init__(allowed_protocols={"data"})
+            self.assets = assets
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = unquote(parts.path)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and path.startswith(VIRTUAL_ROOT):
+                relative = path[len(VIRTUAL_ROOT):]
+                source = self.assets.resolve(relative)
+                if source is not None:
+                    return URLFetcherResponse(url, source.read_bytes())
+                if relative.startswith("fonts/") and is_system_font(relative[6:]):
+                    # A fallback font that is not installed: the glyph check has made sure
+                    # that no character of the document needs it.
+                    raise NotInstalled(f"{relative[6:]} is not installed")
+            raise Refused(f"refused to load {url!r}: pages may only use the project's fonts "
+                          f"and files inside the document's folder")
+
+    return ProjectFetcher
