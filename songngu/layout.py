@@ -43,6 +43,7 @@ class _PagePdf:
         problems = [Problem(display_path(self.target), 0, f"layout: {finding}",
                             "error" if self.strict else "warning") for finding in findings]
         if self.strict and problems:
+            pdf.close()
             raise ContentError(problems)
         for problem in problems:
             report(problem)

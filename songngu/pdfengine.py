@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,10 +46,12 @@ class PdfSettings:
 class RenderedPdf:
     """A laid-out PDF: its page count is known before it is written."""
 
-    def __init__(self, document, options: dict, clock: dt.datetime | None = None):
+    def __init__(self, document, options: dict, clock: dt.datetime | None = None,
+                 fonts=None):
         self._document = document
         self._options = options
         self._clock = clock or _clock(None)
+        self._fonts = fonts
 
     @property
     def page_count(self) -> int:
@@ -72,7 +75,19 @@ class RenderedPdf:
                 if finisher is not None:
                     finisher(document, pdf)
 
-            self._document.write_pdf(tmp, finisher=finish, **self._options)
+            try:
+                self._document.write_pdf(tmp, finisher=finish, **self._options)
+            finally:
+                self.close()
+
+    def close(self) -> None:
+        """Remove the copies of the fonts WeasyPrint made for this layout (some 50 MB with the
+        CJK fallback). WeasyPrint removes them only when its font configuration is garbage
+        collected, which a build process ending with ``os._exit`` never does: every layout
+        would leave its folder in the temporary directory."""
+        if self._fonts is not None:
+            _discard_fonts(self._fonts)
+            self._fonts = None
 
 
 def load_renderer() -> None:
@@ -87,18 +102,26 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
     # import time (about a second).
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(assets)
+    # One font configuration for every layout of the page: the fonts are copied once, not
+    # again for each layout that places floats.
+    fonts = FontConfiguration()
     try:
         base_url = f"file://{VIRTUAL_ROOT}"
-        sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher)] \
-            if print_css else []
+        sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher,
+                                 font_config=fonts)] if print_css else []
         page = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        document = page.render(stylesheets=sheets)
-        document = _place_floats(page, document, sheets)
+        document = page.render(stylesheets=sheets, font_config=fonts)
+        document = _place_floats(page, document, sheets, fonts)
     except FatalURLFetchingError as exc:
+        _discard_fonts(fonts)
         raise ForbiddenResource(str(exc)) from None
+    except BaseException:
+        _discard_fonts(fonts)
+        raise
     clock = _clock(settings.date)
     # The article's date, not the clock: PDF/X would otherwise stamp the time of the build.
     document.metadata.created = document.metadata.modified = clock.date().isoformat()
@@ -113,14 +136,23 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
                                   description=f"Source file {name} of this document",
                                   created=clock, modified=clock, relationship="Source")
             for name, path in settings.sources]
-    return RenderedPdf(document, options, clock)
+    return RenderedPdf(document, options, clock, fonts)
 
 
 FLOAT_ROUNDS = 2
 """Layouts tried after the first to place figures and tables that left a page empty."""
 
 
-def _place_floats(page, document, sheets):
+def _discard_fonts(fonts) -> None:
+    # The folder is WeasyPrint's (FontConfiguration._folder, removed by its __del__); the
+    # version is pinned in pyproject.toml.
+    folder = getattr(fonts, "_folder", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        fonts._folder = None
+
+
+def _place_floats(page, document, sheets, fonts):
     """Lay the page out again with each figure or table that did not fit where it stands
     moved below the text that follows it, so that the text fills the page (a page float).
     Each round costs a layout; a page that needs none is laid out once."""
@@ -131,7 +163,7 @@ def _place_floats(page, document, sheets):
         if not moves:
             break
         pagecheck.move_floats(page.etree_element, moves)
-        document = page.render(stylesheets=sheets)
+        document = page.render(stylesheets=sheets, font_config=fonts)
     return document
 
 
