@@ -153,7 +153,7 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc:
                                ordered=block.kind == "ordered", number=number)
                 continue
             kind = KINDS[block.kind]
-            label = block.label if kind.value == "latex" else block.text
+            label = kind.target(block)
             wide = block.kind == "table" and any(
                 _narrowest(view, doc, b.text) > WIDE * COLUMN_WIDTH_PT
                 for view, b in zip(views, block_parts) if b is not None)

@@ -240,7 +240,8 @@ def _markup_html(markup: str, resolved: ResolvedText,
     spans = resolved.spans.get(markup)
     if spans is None:  # text that carries no markup of interest, e.g. an empty note
         return escape(markup)
-    out, before = [], ""
+    out: list[str] = []
+    before = ""
     for span in spans:
         piece = _span_html(span, translations)
         if span.kind == "xref" and re.search(r"(^|[.!?:]\s+)$", before):
