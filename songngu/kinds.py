@@ -76,6 +76,8 @@ KINDS: dict[str, BlockKind] = {kind.name: kind for kind in (
     BlockKind("ordered", "numbered list", "items", parity="items", macro="item_list"),
     BlockKind("equation", "equation", "latex", "equation", "eq", "eq-", "same-latex",
               "equation", N_("Eq. (%(num)s)"), ref_type="disp-formula"),
+    BlockKind("box", "box", "markup", "box", "box", "box-", "markup", "box", N_("Box %(num)s"),
+              jats="boxed-text", ref_type="boxed-text"),
 )}
 
 XREF_TARGETS: dict[str, str] = {"sec": "section"} | {
