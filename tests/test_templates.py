@@ -363,3 +363,32 @@ def test_the_space_before_an_inline_element_goes_with_it(tmp_path):
     page = render.render_html(_resolve(folder), "en", TEMPLATES)
     assert 'itself<span> <span class="citation">' in page
     assert "itself <span" not in page
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_box_reads_on_a_phone_and_a_desktop(browser, sample_build, lang, width):
+    """In Chromium: the box is framed, inside the screen, and its cross-reference scrolls
+    to it."""
+    from browser_support import Site
+
+    with Site(sample_build) as site:
+        context = browser.new_context(viewport={"width": width, "height": 700})
+        try:
+            page = context.new_page()
+            page.goto(f"{site.url}/{lang}/urban-heat.html", wait_until="networkidle")
+            box = page.locator("div.box#box-surface")
+            rect = box.bounding_box()
+            assert rect and rect["x"] >= 0 and rect["x"] + rect["width"] <= width + 0.5, rect
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            style = box.evaluate("b => getComputedStyle(b).borderTopStyle")
+            assert style == "solid"
+            label = page.locator("div.box .label").first.inner_text()
+            assert label == ("Box 1." if lang == "en" else "Khung 1.")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.locator("a.xref-box").first.click()
+            page.wait_for_function("location.hash === '#box-surface'")
+            top = box.evaluate("b => b.getBoundingClientRect().top")
+            assert 0 <= top < 700, top
+        finally:
+            context.close()
