@@ -37,9 +37,12 @@ from .project import HandoutOptions
 if TYPE_CHECKING:
     from .resolve import Resolved
 
+DEFAULT_OPTIONS = HandoutOptions()
+"""No crop marks."""
+
 
 def render_handout(resolved: Resolved, lang: str, templates: Path,
-                   options: HandoutOptions = HandoutOptions()) -> str:
+                   options: HandoutOptions = DEFAULT_OPTIONS) -> str:
     """The HTML page of one language's A5 handout."""
     return render.render_html(resolved, lang, templates, render.RenderOptions(
         medium="handout", crop_marks=options.crop_marks))
@@ -69,7 +72,7 @@ class Pair:
 
 
 def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
-                    options: HandoutOptions = HandoutOptions()) -> str:
+                    options: HandoutOptions = DEFAULT_OPTIONS) -> str:
     """The HTML page of the parallel handout of ``langs`` (left column first)."""
     doc = resolved.doc
     folder = render.template_dir(templates, doc.template)
@@ -82,7 +85,6 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
                       for r in references)
     return env.get_template("parallel.html.j2").render(
         doc=doc, views=views, texts=doc.texts, options=options, kinds=KINDS,
-        affiliations=render.affiliation_order(doc),
         numbers={lang: resolved.texts[lang].numbers for lang in langs},
         pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs], doc)),
         references=[references[0]] if cited_alike else references,
@@ -149,7 +151,7 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc:
                                ordered=block.kind == "ordered", number=number)
                 continue
             kind = KINDS[block.kind]
-            label = block.label if kind.value == "latex" else block.text
+            label = kind.target(block)
             wide = block.kind == "table" and any(
                 _narrowest(view, doc, b.text) > WIDE * COLUMN_WIDTH_PT
                 for view, b in zip(views, block_parts) if b is not None)

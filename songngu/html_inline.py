@@ -78,6 +78,13 @@ class _Writer:
                 # A label that opens a sentence takes a capital: "công thức (1)" → "Công thức (1)".
                 piece = re.sub(r"(>)(\w)", lambda m: m.group(1) + m.group(2).upper(), piece,
                                count=1)
+            if not self.printed and not isinstance(node, Text) and out and out[-1].endswith(" "):
+                # The space before an element goes into a box with it: WeasyPrint (70)
+                # measures a text box with its trailing space, and where only that space
+                # passes the end of the line it set the box's first word alone on the line
+                # (a stray line break).
+                out[-1] = out[-1][:-1]
+                piece = f"<span> {piece}</span>"
             out.append(piece)
             before = node.text if isinstance(node, Text) else "x"
         return "".join(out)

@@ -27,7 +27,7 @@ from lxml import etree
 
 from . import doctree, equations, i18n
 from .doctree import Citation, CiteRef, CrossRef, Link, Node, Styled, Text, TextTree
-from .kinds import XREF_LABELS
+from .kinds import KINDS, XREF_LABELS
 from .model import Author, Block, Document, Section, TableData
 from .pagecount import Pages
 from .render import CORRESPONDING, template_dir
@@ -41,10 +41,11 @@ HREF = f"{{{XLINK}}}href"
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with '
            'MathML3 v1.3 20210610//EN" "JATS-journalpublishing1-3-mathml3.dtd">')
 
-REF_TYPES = {"table": "table", "figure": "fig", "section": "sec", "equation": "disp-formula",
-             "appendix": "app"}
+REF_TYPES = {"section": "sec", "appendix": "app"} | {
+    kind.counter: kind.ref_type for kind in KINDS.values() if kind.counter}
 """JATS ``xref/@ref-type`` of each kind of cross-reference."""
-ANCHORS = {"table": "tbl", "figure": "fig", "section": "sec", "equation": "eq", "note": "fn"}
+ANCHORS = {"section": "sec", "note": "fn"} | {
+    kind.counter: kind.anchor.rstrip("-") for kind in KINDS.values() if kind.counter}
 """The id prefix of each kind of numbered target (as on the HTML page)."""
 STYLE_ELEMENTS = {"emphasis": "italic", "strong": "bold", "superscript": "sup",
                   "subscript": "sub", "monospace": "monospace", "smallcaps": "sc",
@@ -308,7 +309,7 @@ class _Writer:
                 target = _sub(sec, "sec", {"id": f"{self.id('section', section.id)}.{index}"})
                 self.inline(_sub(target, "title"), block.text)
             else:
-                BLOCKS[block.kind](self, target, block)
+                BLOCKS.get(block.kind, _Writer.element)(self, target, block)
         for subsection in section.sections:
             self.section(sec, subsection)
 
@@ -420,6 +421,18 @@ class _Writer:
         if number:
             _text(formula, "label", f"({number})")
         _math(formula, block.text, display=True)
+
+    def element(self, parent: etree._Element, block: Block) -> None:
+        """A kind of text block with no writer of its own: its element (``KINDS[…].jats``),
+        its label when numbered, its text as a paragraph."""
+        kind = KINDS[block.kind]
+        attrib = {"id": self.id(kind.counter, block.label)} if kind.labelled and block.label \
+            else {}
+        element = _sub(parent, kind.jats or "p", attrib)
+        number = self.tree.numbers.get(f"{kind.counter}@{block.key}", "") if kind.counter else ""
+        if number and kind.jats:
+            _text(element, "label", self.gettext(kind.label) % {"num": number})
+        self.inline(_sub(element, "p") if kind.jats else element, block.text)
 
     # back
 

@@ -161,7 +161,7 @@ def _block(check: Checker, path: tuple, value: Any, key: str, what: str,
     if not text:
         return None
     label = ""
-    if KINDS[kind].value == "latex" or kind == "heading":
+    if KINDS[kind].labelled or kind == "heading":
         text, label = _label(check, path + (kind,), text, what, kind)
         if kind == "equation":
             text = text.strip()

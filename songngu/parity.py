@@ -21,6 +21,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import Problem, Problems, display_path
 from .inline import InlineSyntaxError, Span, notes_in, parse_inline, plain_text, walk
+from .kinds import KINDS
 from .model import BLOCK_NAMES, Document, Section, Text, Where
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -92,15 +93,16 @@ def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a:
     if kind_a != kind_b:
         return [f"is a {BLOCK_NAMES.get(kind_a, kind_a)} in {lang_a} but a "
                 f"{BLOCK_NAMES.get(kind_b, kind_b)} in {lang_b}"]
-    if kind_a == "equation":
+    rule = KINDS[kind_a].parity if kind_a in KINDS else "markup"
+    if rule == "same-latex":
         return [] if re.findall(r"\d+(?:\.\d+)?", text_a) == \
             re.findall(r"\d+(?:\.\d+)?", text_b) else [
             f"has other numbers in {lang_a} ({text_a!r}) than in {lang_b} ({text_b!r})"]
-    if kind_a in ("table", "figure"):
+    if rule == "same-id":
         return [] if text_a == text_b else [
             f"places {text_a!r} in {lang_a} but {text_b!r} in {lang_b}"]
     found = []
-    if kind_a in ("list", "ordered"):
+    if rule == "items":
         items_a, items_b = text_a.split("\n"), text_b.split("\n")
         if len(items_a) != len(items_b):
             found.append(f"has {len(items_a)} items in {lang_a}, {len(items_b)} in {lang_b}")

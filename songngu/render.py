@@ -13,8 +13,9 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     Environment,
@@ -38,10 +39,6 @@ def N_(message: str) -> str:
     return message
 
 
-BLOCK_LABELS = (N_("Table %(num)s."), N_("Figure %(num)s."), N_("Source:"),
-                N_("Appendix %(num)s."))
-"""Labels the block macros ask their language view for (``t.gettext``): named here so that
-``pybabel extract`` finds them."""
 CORRESPONDING = N_("Corresponding author.")
 
 
@@ -79,12 +76,9 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
     # the first in the page's source, so that a screen reader reads it first too.
     note = _translations(folder, lang).gettext(CORRESPONDING)
     order = [lang] + [other for other in doc.languages if other != lang]
-    fronts = [Markup(_environment(folder, other, resolved.texts[other])
-                     .get_template("front.html.j2")
-                     .render(doc=doc, text=doc.texts[other], lang=other, primary=lang,
-                             own_language=other == lang,
-                             corresponding_note=note if other == lang else ""))
-              for other in order if other in doc.texts]
+    fronts = [language_view(resolved, other, templates).front.title_block(
+        doc, doc.texts[other], other, lang, other == lang, note if other == lang else "")
+        for other in order if other in doc.texts]
     try:
         template = env.get_template("article.html.j2")
     except TemplateNotFound as exc:  # pragma: no cover - template_dir checked the file
@@ -114,11 +108,12 @@ def _page_context(resolved: Resolved, lang: str, templates: Path, folder: Path,
                   options: RenderOptions) -> tuple[Environment, dict]:
     """The template environment of ``lang`` and what a page's templates are given."""
     doc = resolved.doc
-    env = _environment(folder, lang, resolved.texts[lang])
+    view = language_view(resolved, lang, templates)
+    env = view.env
     text = doc.texts[lang]
     return env, dict(
         doc=doc, text=text, lang=lang, options=options, scholarly=None,
-        t=language_view(resolved, lang, templates), kinds=KINDS,
+        t=view, kinds=KINDS,
         notes=resolved.texts[lang].notes,
         numbers=resolved.texts[lang].numbers,
         references=reference_list(resolved.texts[lang]),
@@ -170,6 +165,18 @@ class LanguageView:
     """Inline markup → the text a reader sees (for alt text and metadata)."""
     math: Callable[..., Markup]
     """LaTeX → MathML with its SVG drawing for print."""
+    env: Environment
+    """This language's template environment: its labels (``_``) and filters."""
+
+    @cached_property
+    def blocks(self) -> Any:
+        """``blocks.html.j2``'s macros, speaking this language."""
+        return self.env.get_template("blocks.html.j2").module
+
+    @cached_property
+    def front(self) -> Any:
+        """``front.html.j2``'s macros, speaking this language."""
+        return self.env.get_template("front.html.j2").module
 
     def gettext(self, message: str, **values) -> str:
         """A label in this language: ``gettext("Table %(num)s.", num="1")``."""
@@ -182,7 +189,7 @@ def language_view(resolved: Resolved, lang: str, templates: Path) -> LanguageVie
     env = _environment(folder, lang, resolved.texts[lang])
     return LanguageView(lang, i18n.language_name(lang), env.filters["md"], env.filters["cell"],
                         env.filters["day"], _translations(folder, lang), env.filters["plain"],
-                        env.filters["math"])
+                        env.filters["math"], env)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:

@@ -156,7 +156,7 @@ def number_targets(text: Text) -> dict[str, str]:
             counter = KINDS[block.kind].counter
             if not counter:
                 continue
-            name = block.label if KINDS[block.kind].value == "latex" else block.text
+            name = KINDS[block.kind].target(block)
             key = f"{counter}:{name}" if name else ""
             if key and key in numbers:
                 continue
