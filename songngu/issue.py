@@ -470,14 +470,18 @@ def _precheck(issue: Issue, project: Project, options: BuildOptions, chain: _Cha
 def _conflicts(issue: Issue, article: Path, page: int, loaded: Loaded | None) -> Problems:
     """What the article's document.yaml says by hand against what the issue makes of it."""
     problems = Problems()
-    data = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    if loaded is None or not isinstance(loaded.data, dict):
+        return problems  # document.yaml unreadable: the article's own checks say why
+    data = loaded.data
     written = data.get("first_page")
     if isinstance(written, int) and not isinstance(written, bool) and written != page:
         problems.error(loaded.file, loaded.key_line(("first_page",)),
                        f"first_page: {written} written here, but in {display_path(issue.file)} "
                        f"(line {issue.lines[article]}) the article starts on page {page}; "
                        f"remove first_page (the issue numbers the pages) or correct it")
-    journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
+    journal = data.get("journal")
+    if not isinstance(journal, dict):
+        return problems
     for key, value in (("volume", issue.volume), ("issue", issue.number)):
         if value and key in journal and str(journal[key]) != value:
             problems.error(loaded.file, loaded.key_line(("journal", key)),

@@ -188,7 +188,7 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
                                          page_number=start)
         _copy_outline(reader, reader.outline, writer, parent, start, top=True)
         expected = entry.first + len(reader.pages)
-    writer.set_page_label(0, front_pages - 1, style="/r")
+    writer.set_page_label(0, front_pages - 1, style="/r")  # type: ignore[arg-type]
     writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=listed[0].first)
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(lang)

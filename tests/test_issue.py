@@ -363,7 +363,7 @@ def test_the_sample_issue_lists_its_articles_and_they_exist():
 def test_the_sample_issue_builds_in_both_languages(tmp_path, capsys):
     """The shipped sample issue, as a user builds it: python build.py issue content/…"""
     out = tmp_path / "build"
-    assert main(["issue", str(ROOT / "content" / "issue-2021-03"), "--content",
+    assert main(["issue", str(ROOT / "content" / "issue-2021-03"), "--strict", "--content",
                  str(ROOT / "content"), "--out", str(out), "--templates",
                  str(ROOT / "templates"), "--fonts", str(ROOT / "fonts")]) == 0
     folder = out / "issue-2021-03"
@@ -378,6 +378,9 @@ def test_the_sample_issue_builds_in_both_languages(tmp_path, capsys):
         [str(n) for n in range(issue["first_page"], page)]
     assert [e[0] for e in outline(folder / "issue-2021-03.pdf")][1:] == [
         "ASEAN–Japan relations in the first two decades of the 21st century",
+        "Surface urban heat islands in Hanoi and Da Nang: a sample research article",
+        "Teaching Japanese at Vietnamese universities: a sample review",
+        "One-day heavy rainfall in Thai Nguyen, 1991–2020: a sample short communication",
         "Continuous page numbers in a bilingual journal issue (a sample short communication)"]
     index = (folder / "index.html").read_text(encoding="utf-8")
     for name in issue["articles"]:
