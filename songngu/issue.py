@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import incremental, progress, schedule, shard
+from . import incremental, pagecount, progress, schedule, shard
 from .errors import ContentError, Problems, SetupError, display_path
 from .load import Loaded, load_yaml
-from .project import SHARED_FILE, BuildOptions, Project, job_languages
+from .project import SHARED_FILE, BuildOptions, Project
 
 ISSUE_FILE = "issue.yaml"
 ISSUE_OUTPUT = "#issue"
@@ -280,6 +280,7 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
     if issue is None:
         raise ContentError(problems.items)
     out = project.out / issue.id
+    incremental.load_memo(out)  # what the last build read of the articles, by their stamps
     article_project = dataclasses.replace(project, out=out)
     lang = _print_language(issue, problems)
     choices = _choices(lang_choice, lang)
@@ -290,31 +291,18 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         if state.current(issue.id, ISSUE_OUTPUT, key):
             report(progress.UpToDate((str(_pdf_target(out, issue)), str(out / "index.html"))))
             return []
-    _precheck(issue, article_project, options, chain, problems)
+    # With an error already, the articles' own problems are told with it: all in one run.
+    _precheck(issue, article_project, options, chain, problems, check=bool(problems.errors))
     problems.raise_if_errors()
     for problem in problems.items:
         report(problem)
 
-    if len(chain.stale) > 1 and options.lays_out:
-        # Each article's build forks its own layout workers: with WeasyPrint imported here
-        # once, they inherit it instead of importing it again for every article. (For one
-        # article, its worker imports it while this process checks the article.)
-        from . import write
-        write.load_renderer()
-    written: list[Path] = []
-    placed: list[_Placed] = []
-    page = issue.first_page
-    for article in issue.articles:
-        _check_written(issue, article, page, chain.written.get(article))
-        article_options = _article_options(options, issue, page)
-        for choice in choices:
-            written += schedule.build([article], article_project, choice, article_options,
-                                      report, force=force, workers=workers, jats=jats)
-        state = incremental.State(out)
-        count = _page_count(state, article, lang, out)
-        keys = _article_keys(article, article_project, choices, article_options)
-        placed.append(_Placed(article, page, count, keys))
-        page = _next_page(issue, page + count)
+    # The articles, in one build: each checked while the one before it is laid out, and laid
+    # out as soon as that one's pages are counted; put in place together (or none at all).
+    sequence = _Sequence(issue, chain, options, lang, article_project, choices)
+    written = schedule.build(issue.articles, article_project, choices, options, report,
+                             force=force, workers=workers, jats=jats, sequence=sequence)
+    placed = sequence.finish(incremental.State(out), out)
 
     key = _issue_key(issue, project, options, lang, placed)
     state = incremental.State(out)
@@ -326,6 +314,86 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         state.record(issue.id, ISSUE_OUTPUT, key, files)
         written += files
     return written
+
+
+class _Sequence:
+    """The articles of an issue as :func:`songngu.schedule.build` builds them: each one's
+    first page (in its build options) follows the page count of the one before in the print
+    language, known from the state when it was kept, or from its worker once laid out."""
+
+    def __init__(self, issue: Issue, chain: _Chain, options: BuildOptions, lang: str,
+                 project: Project, choices: list[str]):
+        self.issue, self.chain, self.build_options, self.lang = issue, chain, options, lang
+        self.project, self.choices = project, choices
+        self.placed: list[_Placed] = []
+        self.counts: dict[Path, int] = {}
+        self.prepared: dict[Path, tuple] = {}
+
+    def expected(self) -> int:
+        count = 0
+        for article in self.chain.stale:
+            languages = incremental.listed_languages(article) or [self.lang]
+            try:
+                count += len(schedule.outputs_of(self.choices, languages, article.name))
+            except SetupError:  # a language asked that the article lacks: its checks say so
+                count += 1
+        return count
+
+    def ready(self, folder: Path) -> None:
+        """Check and resolve an article before it is placed, while the one before it is laid
+        out. An article with errors stops the issue, once every article after it is checked
+        too: all their problems in one run, nothing put in place."""
+        if folder in self.prepared:
+            return
+        problems = Problems()
+        _check_article(self.issue, self.project, self.build_options, folder, problems,
+                       self.prepared)
+        if problems.errors:
+            for other in self.issue.articles[self.issue.articles.index(folder) + 1:]:
+                if other in self.chain.stale:
+                    _check_article(self.issue, self.project, self.build_options, other,
+                                   problems, self.prepared)
+            raise ContentError(problems.items)
+
+    def options(self, folder: Path, wait) -> IssueBuildOptions:
+        if folder in self.chain.stale:
+            self.ready(folder)
+        if self.placed:
+            before = self.placed[-1]
+            while before.folder not in self.counts:
+                if not wait():
+                    raise SetupError(f"the page count of {before.folder.name} is not known: "
+                                     f"its PDF was not laid out")
+            before.count = self.counts[before.folder]
+            page = _next_page(self.issue, before.first + before.count)
+        else:
+            page = self.issue.first_page
+        _check_written(self.issue, folder, page, self.chain.written.get(folder))
+        options = _article_options(self.build_options, self.issue, page)
+        self.placed.append(_Placed(folder, page, 0, _article_keys(
+            folder, self.project, self.choices, options)))
+        return options
+
+    def checked(self, folder: Path, project: Project, options: BuildOptions,
+                report: progress.Report) -> tuple:
+        self.ready(folder)
+        checked, resolved = self.prepared.pop(folder)
+        assert isinstance(options, IssueBuildOptions)
+        place(checked.doc, options)
+        for problem in checked.problems.items:
+            report(problem)
+        return checked, resolved
+
+    def counted(self, folder: Path, output: str, pages: int | None) -> None:
+        if output == self.lang and pages:
+            self.counts[folder] = pages
+
+    def finish(self, state: incremental.State, out: Path) -> list[_Placed]:
+        """The articles' places once all are built (the last one's count included)."""
+        for placed in self.placed:
+            placed.count = self.counts.get(placed.folder) or \
+                _page_count(state, placed.folder, self.lang, out)
+        return self.placed
 
 
 def _print_language(issue: Issue, problems: Problems) -> str:
@@ -399,7 +467,7 @@ def _walk(issue: Issue, project: Project, choices: list[str], options: BuildOpti
             state.current(article.name, output, key) for output, key in keys.items())
         # The last count known, even of an article to build again: most edits keep it, and
         # the articles after it are then up to date where they stand.
-        count = _known_count(state, article, lang, project.out)
+        count = pagecount.recorded(state, article.name, lang, project.out)
         if fresh and count is not None:
             chain.placed.append(_Placed(article, page, count, keys))
         else:
@@ -415,28 +483,17 @@ def _article_keys(article: Path, project: Project, choices: list[str],
     languages = incremental.listed_languages(article)
     if languages is None:
         return {}
-    outputs: list[str] = []
-    for choice in choices:
-        try:
-            outputs += [o for o in job_languages(choice, languages, article.name)
-                        if o not in outputs]
-        except SetupError:
-            return {}
+    try:
+        outputs = schedule.outputs_of(choices, languages, article.name)
+    except SetupError:
+        return {}
     return incremental.language_keys(article, languages, outputs, project.templates,
                                      project.fonts, project.out, options)
 
 
-def _known_count(state: incremental.State, article: Path, lang: str, out: Path) -> int | None:
-    entry = state.entries.get(f"{article.name}/{lang}#pages")
-    if isinstance(entry, dict) and isinstance(entry.get("pages"), int) and entry["pages"] > 0 \
-            and (out / lang / f"{article.name}.pdf").is_file():
-        return entry["pages"]
-    return None
-
-
 def _page_count(state: incremental.State, article: Path, lang: str, out: Path) -> int:
     """The page count of the article's PDF in ``lang``, just built or kept."""
-    count = _known_count(state, article, lang, out)
+    count = pagecount.recorded(state, article.name, lang, out)
     if count is not None:
         return count
     from pypdf import PdfReader
@@ -445,26 +502,34 @@ def _page_count(state: incremental.State, article: Path, lang: str, out: Path) -
 
 
 def _precheck(issue: Issue, project: Project, options: BuildOptions, chain: _Chain,
-              problems: Problems) -> None:
-    """Every problem of the articles to be built, before anything is written: their own
-    checks, and first pages, volumes or issue numbers written by hand that disagree with the
-    issue. Articles whose outputs are up to date passed their checks when they were built."""
-    from . import pipeline
-
+              problems: Problems, check: bool) -> None:
+    """What can be told before anything is built: first pages (where they are sure), volumes
+    or issue numbers written by hand that disagree with the issue; with ``check``, the own
+    problems of every article to be built too (which otherwise are found as each is built,
+    see :meth:`_Sequence.ready`). Articles whose outputs are up to date passed their checks
+    when they were built."""
     for article in issue.articles:
         chain.written[article] = load_yaml(article / SHARED_FILE, Problems())
         page = chain.predicted.get(article)
         if page is not None:
             problems.extend(_conflicts(issue, article, page, chain.written[article]))
-        if article not in chain.stale:
-            continue
-        try:
-            checked = pipeline.check_document(article, options.strict, project)
-            pipeline.resolve_document(checked, options.strict)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            problems.error(issue.file, issue.lines[article],
-                           f"article {article.name!r} cannot be built (see above)")
+        if check and article in chain.stale:
+            _check_article(issue, project, options, article, problems, {})
+
+
+def _check_article(issue: Issue, project: Project, options: BuildOptions, article: Path,
+                   problems: Problems, prepared: dict[Path, tuple]) -> None:
+    """Check and resolve an article into ``prepared`` (its place in the issue matters only
+    after resolving), or add its problems to ``problems``."""
+    from . import pipeline
+
+    try:
+        checked = pipeline.check_document(article, options.strict, project)
+        prepared[article] = (checked, pipeline.resolve_document(checked, options.strict))
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        problems.error(issue.file, issue.lines[article],
+                       f"article {article.name!r} cannot be built (see above)")
 
 
 def _conflicts(issue: Issue, article: Path, page: int, loaded: Loaded | None) -> Problems:

@@ -162,66 +162,81 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
 def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
              ident: bytes) -> tuple[bytes, int]:
     """The issue PDF: front matter, then each article (a blank page before one that must
-    start on an odd page), page labels and outline; return its bytes and page count."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        ByteStringObject,
-        NameObject,
-        TextStringObject,
-    )
+    start on an odd page), page labels and outline; return its bytes and page count.
 
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    front_pages = len(writer.pages)
-    writer.add_outline_item(title=labels(lang)["contents"], page_number=0)
-    expected = listed[0].first
-    for entry in listed:
-        reader = PdfReader(entry.pdf)
-        box = reader.pages[0].mediabox
-        while expected < entry.first:  # the page left blank before an odd first page
-            writer.add_blank_page(float(box.width), float(box.height))
-            expected += 1
-        start = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        parent = writer.add_outline_item(title=entry.plain_titles.get(lang, entry.id),
-                                         page_number=start)
-        _copy_outline(reader, reader.outline, writer, parent, start, top=True)
-        expected = entry.first + len(reader.pages)
-    writer.set_page_label(0, front_pages - 1, style="/r")  # type: ignore[arg-type]
-    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=listed[0].first)
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(lang)
-    writer.page_mode = "/UseOutlines"
-    title = f"{issue.journal}"
-    if issue.volume:
-        title += f" {issue.volume}"
-    if issue.number:
-        title += f"({issue.number})"
-    writer.add_metadata({"/Title": title, "/Creator": "songngu"})
-    writer._ID = ArrayObject([ByteStringObject(ident[:16]), ByteStringObject(ident[:16])])
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), len(writer.pages)
+    The pages are copied by qpdf (pikepdf), which does not parse an article's tagged PDF
+    object by object in Python as pypdf did (seconds an article).
+    The file identifier is a digest of the content (the same inputs, the same bytes)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, Pdf, String
+
+    pdf = Pdf.new()
+    with Pdf.open(io.BytesIO(front)) as front_pdf:
+        pdf.add_pages_from(front_pdf, outlines="ignore")
+    front_pages = len(pdf.pages)
+    sources = []
+    try:
+        with pdf.open_outline() as outline:
+            outline.root.append(OutlineItem(labels(lang)["contents"], 0))
+            expected = listed[0].first
+            for entry in listed:
+                source = Pdf.open(entry.pdf)
+                sources.append(source)
+                box = source.pages[0].mediabox
+                while expected < entry.first:  # the page left blank before an odd first page
+                    pdf.add_blank_page(page_size=(float(box[2]) - float(box[0]),
+                                                  float(box[3]) - float(box[1])))
+                    expected += 1
+                start = len(pdf.pages)
+                # With what the pages need of their document: the named destinations of
+                # their links (renamed where two articles use the same name).
+                pdf.add_pages_from(source, outlines="ignore")
+                item = OutlineItem(entry.plain_titles.get(lang, entry.id), start)
+                with source.open_outline() as theirs:
+                    numbers = {page.objgen: n for n, page in enumerate(source.pages)}
+                    items = list(theirs.root)
+                    if len(items) == 1:  # the article's title (its h1): the entry itself
+                        items = list(items[0].children)
+                    item.children.extend(_copied(i, numbers, start, PageLocation)
+                                         for i in items)
+                outline.root.append(item)
+                expected = entry.first + len(source.pages)
+        pdf.Root.PageLabels = Dictionary(Nums=Array([
+            0, Dictionary(S=Name.r),
+            front_pages, Dictionary(S=Name.D, St=listed[0].first)]))
+        pdf.Root.Lang = String(lang)
+        pdf.Root.PageMode = Name.UseOutlines
+        title = f"{issue.journal}"
+        if issue.volume:
+            title += f" {issue.volume}"
+        if issue.number:
+            title += f"({issue.number})"
+        pdf.docinfo[Name.Title] = String(title)
+        pdf.docinfo[Name.Creator] = String("songngu")
+        buffer = io.BytesIO()
+        pdf.save(buffer, deterministic_id=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue(), len(pdf.pages)
+    finally:
+        for source in sources:
+            source.close()
+        pdf.close()
 
 
-def _copy_outline(reader, items, writer, parent, offset: int, top: bool = False) -> None:
-    """Add an article's outline under its entry: its sections (the article's title, the one
-    top-level entry WeasyPrint makes of the h1, is the entry itself)."""
-    if top and len([i for i in items if not isinstance(i, list)]) == 1:
-        children = [i for i in items if isinstance(i, list)]
-        for child in children:
-            _copy_outline(reader, child, writer, parent, offset)
-        return
-    last = None
-    for item in items:
-        if isinstance(item, list):
-            if last is not None:
-                _copy_outline(reader, item, writer, last, offset)
-            continue
-        page = reader.get_destination_page_number(item)
-        last = writer.add_outline_item(title=str(item.title), page_number=offset + page,
-                                      parent=parent)
+def _copied(item, numbers: dict, offset: int, location) -> Any:
+    """An outline entry of an article, pointing at the same page of the issue."""
+    from pikepdf import OutlineItem
+
+    page = offset
+    destination = item.destination
+    if destination is not None and len(destination) and hasattr(destination[0], "objgen"):
+        page = offset + numbers.get(destination[0].objgen, 0)
+    top = destination[3] if destination is not None and len(destination) > 3 \
+        and destination[1] == "/XYZ" else None
+    copy = OutlineItem(str(item.title), page, location.XYZ, top=top) if top is not None \
+        else OutlineItem(str(item.title), page)
+    copy.children.extend(_copied(child, numbers, offset, location) for child in item.children)
+    return copy
 
 
 def _doi(value: object) -> str:
