@@ -199,7 +199,8 @@ def _feed_tree(digest, name: str, root: Path, out: Path | None, skip=frozenset()
     for path in sorted(files):
         label = f"{name}/{path.relative_to(root).as_posix()}"
         try:
-            outside = not path.resolve().is_relative_to(inside)
+            # os.walk does not enter linked folders: only a linked file can lead out.
+            outside = path.is_symlink() and not path.resolve().is_relative_to(inside)
         except (OSError, RuntimeError):  # a loop of symbolic links
             outside = True
         if outside:  # a link out of the folder is never read (the checks refuse it)

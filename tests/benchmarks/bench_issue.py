@@ -28,13 +28,14 @@ import argparse
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_build import build, measure
+from bench_build import ROOT, build, measure
 from make_large import make_batch
 
 ISSUE = """\
@@ -85,6 +86,12 @@ def main() -> None:
     print(f"load average at the start: {load()} (cores: {os.cpu_count()})", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        # Python's bytecode cached, as an installed songngu has it (pip compiles it), rather
+        # than compiled again by every process; in a folder of its own, not the worktree.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "songngu")],
+                       check=True)
         content = work / "content"
         issue = make_issue(content, args.articles)
         out = work / "out"
