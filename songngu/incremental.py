@@ -80,7 +80,7 @@ def _shared_look(folder: Path) -> tuple[list[str] | None, str | None]:
             languages = None
         return [languages, references if isinstance(references, str) else None]
 
-    languages, references = _remembered("look", path, look)
+    languages, references = remembered("look", path, look)
     return languages, references
 
 
@@ -225,7 +225,7 @@ def _feed_file(digest, name: str, path: Path) -> None:
     """Add a file's digest (see :func:`_file_digest`)."""
     name_bytes = name.encode()
     digest.update(len(name_bytes).to_bytes(4, "big") + name_bytes)
-    digest.update(_remembered("file", path, lambda: _file_digest(path)).encode())
+    digest.update(remembered("file", path, lambda: _file_digest(path)).encode())
 
 
 def _file_digest(path: Path) -> str:
@@ -265,7 +265,7 @@ def _stamp_of(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
-def _remembered(what: str, path: Path, make: Callable[[], Any]) -> Any:
+def remembered(what: str, path: Path, make: Callable[[], Any]) -> Any:
     key = f"{what}:{path}"
     stamp = _stamp_of(path)
     kept = _MEMO.get(key)
@@ -313,7 +313,7 @@ def _small_file(path: Path) -> bytes:
 
 def _title_block(path: Path) -> bytes:
     """What another language's page shows of this language file: everything but its body."""
-    return _remembered("title", path, lambda: hashlib.blake2b(
+    return remembered("title", path, lambda: hashlib.blake2b(
         _read_title_block(path), digest_size=20).hexdigest()).encode()
 
 

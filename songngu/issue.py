@@ -312,6 +312,7 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
                                          bytes.fromhex(key))
         state.record(issue.id, ISSUE_OUTPUT, key, files)
+        incremental.save_memo(out)  # with what the contents read, for the next build
         written += files
     return written
 

@@ -17,6 +17,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,21 +62,45 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def entries(placed: list[_Placed], out: Path, lang: str) -> list[Entry]:
-    """What the contents say of each article, read from its (already checked) files."""
+    """What the contents say of each article, read from its (already checked) files: only
+    from the files that changed since the last build (see :func:`incremental.remembered`)."""
+    from .incremental import remembered
+
     result = []
     for article in placed:
-        shared = _yaml(article.folder / SHARED_FILE)
-        languages = [x for x in shared.get("languages", []) if isinstance(x, str)]
-        texts = {x: _yaml(article.folder / f"{x}.yaml") for x in languages}
-        ids = [a.get("id") for a in shared.get("authors", []) if isinstance(a, dict)]
+        shared = remembered("contents", article.folder / SHARED_FILE,
+                            partial(_shared_facts, article.folder / SHARED_FILE))
+        languages = shared["languages"]
+        texts = {x: remembered("contents", article.folder / f"{x}.yaml",
+                               partial(_text_facts, article.folder / f"{x}.yaml"))
+                 for x in languages}
         result.append(Entry(
             article.folder.name, article.first, article.first + article.count - 1, languages,
-            {x: title_html(str(t.get("title", ""))) for x, t in texts.items()},
-            {x: title_plain(str(t.get("title", ""))) for x, t in texts.items()},
-            {x: [str(t.get("authors", {}).get(i, "")) for i in ids
-                 if t.get("authors", {}).get(i)] for x, t in texts.items()},
-            _doi(shared.get("doi")), out / lang / f"{article.folder.name}.pdf"))
+            {x: title_html(t["title"]) for x, t in texts.items()},
+            {x: title_plain(t["title"]) for x, t in texts.items()},
+            {x: [t["authors"][i] for i in shared["authors"] if t["authors"].get(i)]
+             for x, t in texts.items()},
+            _doi(shared["doi"]), out / lang / f"{article.folder.name}.pdf"))
     return result
+
+
+def _shared_facts(path: Path) -> dict[str, Any]:
+    """What the contents need of document.yaml (as plain data, to be remembered)."""
+    data = _yaml(path)
+    authors = data.get("authors")
+    return {"languages": [x for x in data.get("languages", []) if isinstance(x, str)],
+            "authors": [str(a.get("id")) for a in authors if isinstance(a, dict)]
+            if isinstance(authors, list) else [],
+            "doi": data.get("doi") if isinstance(data.get("doi"), str) else ""}
+
+
+def _text_facts(path: Path) -> dict[str, Any]:
+    """What the contents need of a language file: the title and the authors' names."""
+    data = _yaml(path)
+    authors = data.get("authors")
+    return {"title": str(data.get("title", "")),
+            "authors": {str(k): str(v) for k, v in authors.items() if v}
+            if isinstance(authors, dict) else {}}
 
 
 def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path, lang: str,
