@@ -214,8 +214,9 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
                     expected += 1
                 start = len(pdf.pages)
                 # With what the pages need of their document: the named destinations of
-                # their links (renamed where two articles use the same name).
-                pdf.add_pages_from(source, outlines="ignore")
+                # their links (renamed where two articles use the same name). An article has
+                # no form fields or layers; its outline is copied below, under its entry.
+                pdf.add_pages_from(source, outlines="ignore", forms="strip", layers="ignore")
                 item = OutlineItem(entry.plain_titles.get(lang, entry.id), start)
                 with source.open_outline() as theirs:
                     numbers = {page.objgen: n for n, page in enumerate(source.pages)}

@@ -95,6 +95,8 @@ def build(folders: list[Path], project: Project, lang_choice: str | list[str],
 
         def wait() -> bool:
             """Handle the workers' messages until a job ends; False if none is running."""
+            if pool is not None and pool.errors:
+                raise pool.errors[0]
             if pool is None or not pool.busy:
                 return False
             pool._wait_any()
