@@ -300,8 +300,14 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
     # The articles, in one build: each checked while the one before it is laid out, and laid
     # out as soon as that one's pages are counted; put in place together (or none at all).
     sequence = _Sequence(issue, chain, options, lang, article_project, choices)
-    written = schedule.build(issue.articles, article_project, choices, options, report,
-                             force=force, workers=workers, jats=jats, sequence=sequence)
+    sequence.assembler = _early_assembly(issue, chain, out, lang)
+    try:
+        written = schedule.build(issue.articles, article_project, choices, options, report,
+                                 force=force, workers=workers, jats=jats, sequence=sequence)
+    except BaseException:
+        if sequence.assembler is not None:
+            sequence.assembler.finish().close()
+        raise
     placed = sequence.finish(incremental.State(out), out)
 
     key = _issue_key(issue, project, options, lang, placed)
@@ -310,11 +316,34 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         from . import issue_output
 
         files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
-                                         bytes.fromhex(key))
+                                         bytes.fromhex(key), sequence.assembler)
         state.record(issue.id, ISSUE_OUTPUT, key, files)
         incremental.save_memo(out)  # with what the contents read, for the next build
         written += files
+    elif sequence.assembler is not None:
+        sequence.assembler.finish().close()
     return written
+
+
+def _early_assembly(issue: Issue, chain: _Chain, out: Path, lang: str):
+    """An assembler of the issue PDF to start once the build has forked its workers, if some
+    articles' PDFs will stay as they are: those before the first article to be laid out
+    again are copied while it is laid out, the others opened (see
+    :class:`issue_output.Assembler`)."""
+    if not chain.stale:
+        return None
+    sure = {placed.folder: placed.first for placed in chain.placed}
+    ahead: list[tuple[Path, int]] = []
+    for article in issue.articles:
+        if article in chain.stale or article not in sure:
+            break
+        ahead.append((out / lang / f"{article.name}.pdf", sure[article]))
+    later = [out / lang / f"{a.name}.pdf" for a in issue.articles[len(ahead):] if a in sure]
+    if not ahead and not later:
+        return None
+    from . import issue_output
+
+    return issue_output.Assembler(ahead, later)
 
 
 class _Sequence:
@@ -329,6 +358,8 @@ class _Sequence:
         self.placed: list[_Placed] = []
         self.counts: dict[Path, int] = {}
         self.prepared: dict[Path, tuple] = {}
+        self.assembler: Any = None
+        """The issue PDF's assembler (:func:`_early_assembly`), started with the first article."""
 
     def expected(self) -> int:
         count = 0
@@ -356,7 +387,13 @@ class _Sequence:
                                    problems, self.prepared)
             raise ContentError(problems.items)
 
+    def forking(self) -> None:
+        if self.assembler is not None:
+            self.assembler.wait()
+
     def options(self, folder: Path, wait) -> IssueBuildOptions:
+        if self.assembler is not None and not self.placed:  # the workers are forked by now
+            self.assembler.start()
         if folder in self.chain.stale:
             self.ready(folder)
         if self.placed:

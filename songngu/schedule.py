@@ -121,6 +121,8 @@ def build(folders: list[Path], project: Project, lang_choice: str | list[str],
             if plan.todo == []:
                 continue
             if pool is None and folder_options.lays_out:
+                if sequence is not None:
+                    sequence.forking()
                 pool = stack.enter_context(_pool(min(jobs, cores), report))
             try:
                 if sequence is None:
@@ -197,6 +199,9 @@ class Sequence(Protocol):
     def counted(self, folder: Path, output: str, pages: int | None) -> None:
         """The page count of the journal PDF of ``folder`` in ``output``: just laid out, or
         kept from the last build (None: not known)."""
+
+    def forking(self) -> None:
+        """Workers are about to be forked: no thread of the sequence's may be running."""
 
 
 def _relay(report: progress.Report, counts: dict[str, int],

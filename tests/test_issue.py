@@ -238,6 +238,14 @@ def test_editing_one_article_lays_out_only_what_moves(tmp_path, capsys):
     assert "assembling the issue" in printed
     assert (out / "spring.pdf").read_bytes() != issue_pdf
     assert {n: labels(out / "en" / f"{n}.pdf") for n in before} == before
+    # alpha's pages were copied into the issue PDF while beta was laid out: the same file as
+    # an issue built from nothing.
+    assert main(["issue", str(content / "spring"), "--content", str(content), "--out",
+                 str(tmp_path / "fresh"), "--templates", str(ROOT / "templates"), "--fonts",
+                 str(ROOT / "fonts"), "--lang", "en"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "fresh" / "spring" / "spring.pdf").read_bytes() == \
+        (out / "spring.pdf").read_bytes()
 
     # alpha grows by pages: the articles after it move and are laid out again.
     make_article(content, "alpha", 9)
