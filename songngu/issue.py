@@ -18,9 +18,16 @@ out again; the articles after it are laid out again only if its page count chang
 first pages, hence their keys, changed). The page counts come from the build state
 (:mod:`songngu.pagecount`), so a build that has nothing to do renders nothing.
 
-Problems with the issue file, its article list and the articles' own checks are all reported
-before anything is written; the issue's PDF and contents page are written only once every
-article is built, each atomically, so a failed issue keeps the last good ones.
+The articles are one build (:func:`songngu.schedule.build` with a :class:`_Sequence`): each
+article is checked while the one before it is laid out, and laid out as soon as that one's
+worker has counted its pages (before it writes the PDF); all are put in place together. The
+issue PDF is put together meanwhile where it can be (:class:`issue_output.Assembler`).
+
+Problems with the issue file and its article list are all reported before anything is
+built, with the articles' own problems; an article found with errors during the build stops
+it once every article after it is checked too. Nothing is put in place for a failed issue;
+the issue's PDF and contents page are written only once every article is built, each
+atomically, so a failed issue keeps the last good ones.
 """
 
 from __future__ import annotations
