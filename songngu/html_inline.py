@@ -71,7 +71,8 @@ class _Writer:
     """Web addresses of what citeproc-py printed break only after their separators."""
 
     def nodes(self, nodes: list[Node]) -> str:
-        out, before = [], ""
+        out: list[str] = []
+        before = ""
         for node in nodes:
             piece = INLINE[type(node)](node, self)
             if isinstance(node, CrossRef) and re.search(r"(^|[.!?:]\s+)$", before):

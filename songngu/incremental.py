@@ -26,6 +26,7 @@ import importlib.util
 import json
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -58,14 +59,29 @@ def is_input(path: Path) -> bool:
 
 def listed_languages(folder: Path) -> list[str] | None:
     """The languages document.yaml lists, or None when it cannot tell (the checks will say why)."""
-    try:
-        data = limits.bounded_yaml(_small_file(folder / SHARED_FILE))
-    except (OSError, yaml.YAMLError, RecursionError):
-        return None
-    languages = data.get("languages") if isinstance(data, dict) else None
-    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        return None
-    return languages
+    languages = _shared_look(folder)[0]
+    return list(languages) if languages is not None else None
+
+
+def _shared_look(folder: Path) -> tuple[list[str] | None, str | None]:
+    """What planning needs of document.yaml: its languages and its references file's name
+    (None where it cannot tell), remembered while the file is unchanged."""
+    path = folder / SHARED_FILE
+
+    def look() -> list:
+        try:
+            data = limits.bounded_yaml(_small_file(path))
+        except (OSError, yaml.YAMLError, RecursionError):
+            return [None, None]
+        if not isinstance(data, dict):
+            return [None, None]
+        languages, references = data.get("languages"), data.get("references")
+        if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+            languages = None
+        return [languages, references if isinstance(references, str) else None]
+
+    languages, references = remembered("look", path, look)
+    return languages, references
 
 
 def language_keys(folder: Path, languages: list[str], outputs: Iterable[str], templates: Path,
@@ -115,6 +131,7 @@ class State:
 
     def __init__(self, out: Path):
         self.file = out / STATE_FILE
+        load_memo(out)
         try:
             self.entries: dict[str, dict] = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -182,7 +199,8 @@ def _feed_tree(digest, name: str, root: Path, out: Path | None, skip=frozenset()
     for path in sorted(files):
         label = f"{name}/{path.relative_to(root).as_posix()}"
         try:
-            outside = not path.resolve().is_relative_to(inside)
+            # os.walk does not enter linked folders: only a linked file can lead out.
+            outside = path.is_symlink() and not path.resolve().is_relative_to(inside)
         except (OSError, RuntimeError):  # a loop of symbolic links
             outside = True
         if outside:  # a link out of the folder is never read (the checks refuse it)
@@ -193,11 +211,7 @@ def _feed_tree(digest, name: str, root: Path, out: Path | None, skip=frozenset()
 
 def _feed_outside(digest, folder: Path) -> None:
     """A references file that document.yaml names outside the document's own folder."""
-    try:
-        data = limits.bounded_yaml(_small_file(folder / SHARED_FILE))
-    except (OSError, yaml.YAMLError, RecursionError):
-        return
-    name = data.get("references") if isinstance(data, dict) else None
+    name = _shared_look(folder)[1]
     if isinstance(name, str):
         path = (folder / name).resolve()
         if not path.is_relative_to(folder.resolve()):
@@ -208,9 +222,15 @@ CHUNK = 1 << 20
 
 
 def _feed_file(digest, name: str, path: Path) -> None:
-    """Add a file's bytes, read a megabyte at a time: a file of any size costs no memory."""
+    """Add a file's digest (see :func:`_file_digest`)."""
     name_bytes = name.encode()
     digest.update(len(name_bytes).to_bytes(4, "big") + name_bytes)
+    digest.update(remembered("file", path, lambda: _file_digest(path)).encode())
+
+
+def _file_digest(path: Path) -> str:
+    """A file's bytes, read a megabyte at a time: a file of any size costs no memory."""
+    digest = hashlib.blake2b(digest_size=20)
     try:
         with _open(path) as handle:
             info = os.fstat(handle.fileno())
@@ -221,6 +241,58 @@ def _feed_file(digest, name: str, path: Path) -> None:
                 digest.update(chunk)
     except OSError as exc:  # a missing file is an input state too; the checks report it
         digest.update(f"unreadable: {exc.strerror}".encode())
+    return digest.hexdigest()
+
+
+_MEMO: dict[str, list] = {}
+"""(what, path) → [the file's stamp, what was made of it]: while a file keeps its stamp, what
+was read of it holds, and a build that has nothing to do reads its inputs' stamps only. The
+memo lives as long as the process, and is saved beside the state (:data:`MEMO_FILE`) for the
+next build."""
+MEMO_FILE = ".songngu-stamps.json"
+SETTLED_NS = 2_000_000_000
+"""A file changed less than this long ago may change again within the same tick of the
+file system's clock, leaving its stamp as it was: what is read of it is not remembered."""
+
+
+def _stamp_of(path: Path) -> list[int] | None:
+    """What changes whenever a file's bytes do: size, times of change (the status change time
+    cannot be set back by hand) and inode (a file replaced by another)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def remembered(what: str, path: Path, make: Callable[[], Any]) -> Any:
+    key = f"{what}:{path}"
+    stamp = _stamp_of(path)
+    kept = _MEMO.get(key)
+    if stamp is not None and isinstance(kept, list) and len(kept) == 2 and kept[0] == stamp:
+        return kept[1]
+    value = make()
+    if stamp is not None and time.time_ns() - max(stamp[1], stamp[2]) > SETTLED_NS \
+            and _stamp_of(path) == stamp:
+        _MEMO[key] = [stamp, value]
+    return value
+
+
+def load_memo(out: Path) -> None:
+    """Take in what the last build of ``out`` remembered of its inputs."""
+    try:
+        saved = json.loads((out / MEMO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(saved, dict):
+        for key, value in saved.items():
+            _MEMO.setdefault(key, value)
+
+
+def save_memo(out: Path) -> None:
+    from . import write
+
+    write.write_text(out / MEMO_FILE, json.dumps(_MEMO, separators=(",", ":")))
 
 
 def _open(path: Path):
@@ -241,6 +313,11 @@ def _small_file(path: Path) -> bytes:
 
 def _title_block(path: Path) -> bytes:
     """What another language's page shows of this language file: everything but its body."""
+    return remembered("title", path, lambda: hashlib.blake2b(
+        _read_title_block(path), digest_size=20).hexdigest()).encode()
+
+
+def _read_title_block(path: Path) -> bytes:
     try:
         raw = _small_file(path)
     except OSError as exc:

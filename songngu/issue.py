@@ -18,9 +18,16 @@ out again; the articles after it are laid out again only if its page count chang
 first pages, hence their keys, changed). The page counts come from the build state
 (:mod:`songngu.pagecount`), so a build that has nothing to do renders nothing.
 
-Problems with the issue file, its article list and the articles' own checks are all reported
-before anything is written; the issue's PDF and contents page are written only once every
-article is built, each atomically, so a failed issue keeps the last good ones.
+The articles are one build (:func:`songngu.schedule.build` with a :class:`_Sequence`): each
+article is checked while the one before it is laid out, and laid out as soon as that one's
+worker has counted its pages (before it writes the PDF); all are put in place together. The
+issue PDF is put together meanwhile where it can be (:class:`issue_output.Assembler`).
+
+Problems with the issue file and its article list are all reported before anything is
+built, with the articles' own problems; an article found with errors during the build stops
+it once every article after it is checked too. Nothing is put in place for a failed issue;
+the issue's PDF and contents page are written only once every article is built, each
+atomically, so a failed issue keeps the last good ones.
 """
 
 from __future__ import annotations
@@ -34,10 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import incremental, progress, schedule, shard
+from . import incremental, pagecount, progress, schedule, shard
 from .errors import ContentError, Problems, SetupError, display_path
 from .load import Loaded, load_yaml
-from .project import SHARED_FILE, BuildOptions, Project, job_languages
+from .project import SHARED_FILE, BuildOptions, Project
 
 ISSUE_FILE = "issue.yaml"
 ISSUE_OUTPUT = "#issue"
@@ -280,6 +287,7 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
     if issue is None:
         raise ContentError(problems.items)
     out = project.out / issue.id
+    incremental.load_memo(out)  # what the last build read of the articles, by their stamps
     article_project = dataclasses.replace(project, out=out)
     lang = _print_language(issue, problems)
     choices = _choices(lang_choice, lang)
@@ -290,31 +298,24 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         if state.current(issue.id, ISSUE_OUTPUT, key):
             report(progress.UpToDate((str(_pdf_target(out, issue)), str(out / "index.html"))))
             return []
-    _precheck(issue, article_project, options, chain, problems)
+    # With an error already, the articles' own problems are told with it: all in one run.
+    _precheck(issue, article_project, options, chain, problems, check=bool(problems.errors))
     problems.raise_if_errors()
     for problem in problems.items:
         report(problem)
 
-    if len(chain.stale) > 1 and options.lays_out:
-        # Each article's build forks its own layout workers: with WeasyPrint imported here
-        # once, they inherit it instead of importing it again for every article. (For one
-        # article, its worker imports it while this process checks the article.)
-        from . import pdfengine
-        pdfengine.load_renderer()
-    written: list[Path] = []
-    placed: list[_Placed] = []
-    page = issue.first_page
-    for article in issue.articles:
-        _check_written(issue, article, page, chain.written.get(article))
-        article_options = _article_options(options, issue, page)
-        for choice in choices:
-            written += schedule.build([article], article_project, choice, article_options,
-                                      report, force=force, workers=workers, jats=jats)
-        state = incremental.State(out)
-        count = _page_count(state, article, lang, out)
-        keys = _article_keys(article, article_project, choices, article_options)
-        placed.append(_Placed(article, page, count, keys))
-        page = _next_page(issue, page + count)
+    # The articles, in one build: each checked while the one before it is laid out, and laid
+    # out as soon as that one's pages are counted; put in place together (or none at all).
+    sequence = _Sequence(issue, chain, options, lang, article_project, choices)
+    sequence.assembler = _early_assembly(issue, chain, out, lang)
+    try:
+        written = schedule.build(issue.articles, article_project, choices, options, report,
+                                 force=force, workers=workers, jats=jats, sequence=sequence)
+    except BaseException:
+        if sequence.assembler is not None:
+            sequence.assembler.finish().close()
+        raise
+    placed = sequence.finish(incremental.State(out), out)
 
     key = _issue_key(issue, project, options, lang, placed)
     state = incremental.State(out)
@@ -322,10 +323,124 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         from . import issue_output
 
         files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
-                                         bytes.fromhex(key))
+                                         bytes.fromhex(key), sequence.assembler)
         state.record(issue.id, ISSUE_OUTPUT, key, files)
+        incremental.save_memo(out)  # with what the contents read, for the next build
         written += files
+    elif sequence.assembler is not None:
+        sequence.assembler.finish().close()
     return written
+
+
+def _early_assembly(issue: Issue, chain: _Chain, out: Path, lang: str):
+    """An assembler of the issue PDF to start once the build has forked its workers, if some
+    articles' PDFs will stay as they are: those before the first article to be laid out
+    again are copied while it is laid out, the others opened (see
+    :class:`issue_output.Assembler`)."""
+    if not chain.stale:
+        return None
+    sure = {placed.folder: placed.first for placed in chain.placed}
+    ahead: list[tuple[Path, int]] = []
+    for article in issue.articles:
+        if article in chain.stale or article not in sure:
+            break
+        ahead.append((out / lang / f"{article.name}.pdf", sure[article]))
+    later = [out / lang / f"{a.name}.pdf" for a in issue.articles[len(ahead):] if a in sure]
+    if not ahead and not later:
+        return None
+    from . import issue_output
+
+    return issue_output.Assembler(ahead, later)
+
+
+class _Sequence:
+    """The articles of an issue as :func:`songngu.schedule.build` builds them: each one's
+    first page (in its build options) follows the page count of the one before in the print
+    language, known from the state when it was kept, or from its worker once laid out."""
+
+    def __init__(self, issue: Issue, chain: _Chain, options: BuildOptions, lang: str,
+                 project: Project, choices: list[str]):
+        self.issue, self.chain, self.build_options, self.lang = issue, chain, options, lang
+        self.project, self.choices = project, choices
+        self.placed: list[_Placed] = []
+        self.counts: dict[Path, int] = {}
+        self.prepared: dict[Path, tuple] = {}
+        self.assembler: Any = None
+        """The issue PDF's assembler (:func:`_early_assembly`), started with the first article."""
+
+    def expected(self) -> int:
+        count = 0
+        for article in self.chain.stale:
+            languages = incremental.listed_languages(article) or [self.lang]
+            try:
+                count += len(schedule.outputs_of(self.choices, languages, article.name))
+            except SetupError:  # a language asked that the article lacks: its checks say so
+                count += 1
+        return count
+
+    def ready(self, folder: Path) -> None:
+        """Check and resolve an article before it is placed, while the one before it is laid
+        out. An article with errors stops the issue, once every article after it is checked
+        too: all their problems in one run, nothing put in place."""
+        if folder in self.prepared:
+            return
+        problems = Problems()
+        _check_article(self.issue, self.project, self.build_options, folder, problems,
+                       self.prepared)
+        if problems.errors:
+            for other in self.issue.articles[self.issue.articles.index(folder) + 1:]:
+                if other in self.chain.stale:
+                    _check_article(self.issue, self.project, self.build_options, other,
+                                   problems, self.prepared)
+            raise ContentError(problems.items)
+
+    def forking(self) -> None:
+        if self.assembler is not None:
+            self.assembler.wait()
+
+    def options(self, folder: Path, wait) -> IssueBuildOptions:
+        if self.assembler is not None and not self.placed:  # the workers are forked by now
+            self.assembler.start()
+        if folder in self.chain.stale:
+            self.ready(folder)
+        if self.placed:
+            before = self.placed[-1]
+            while before.folder not in self.counts:
+                if not wait():
+                    raise SetupError(f"the page count of {before.folder.name} is not known: "
+                                     f"its PDF was not laid out")
+            before.count = self.counts[before.folder]
+            page = _next_page(self.issue, before.first + before.count)
+        else:
+            page = self.issue.first_page
+        _check_written(self.issue, folder, page, self.chain.written.get(folder))
+        options = _article_options(self.build_options, self.issue, page)
+        self.placed.append(_Placed(folder, page, 0, _article_keys(
+            folder, self.project, self.choices, options)))
+        return options
+
+    def checked(self, folder: Path, project: Project, options: BuildOptions,
+                report: progress.Report) -> tuple:
+        self.ready(folder)
+        checked, resolved = self.prepared.pop(folder)
+        assert isinstance(options, IssueBuildOptions)
+        # Resolved before its place was known: the resolved copy is placed too.
+        place(checked.doc, options)
+        place(resolved.doc, options)
+        for problem in checked.problems.items:
+            report(problem)
+        return checked, resolved
+
+    def counted(self, folder: Path, output: str, pages: int | None) -> None:
+        if output == self.lang and pages:
+            self.counts[folder] = pages
+
+    def finish(self, state: incremental.State, out: Path) -> list[_Placed]:
+        """The articles' places once all are built (the last one's count included)."""
+        for placed in self.placed:
+            placed.count = self.counts.get(placed.folder) or \
+                _page_count(state, placed.folder, self.lang, out)
+        return self.placed
 
 
 def _print_language(issue: Issue, problems: Problems) -> str:
@@ -399,7 +514,7 @@ def _walk(issue: Issue, project: Project, choices: list[str], options: BuildOpti
             state.current(article.name, output, key) for output, key in keys.items())
         # The last count known, even of an article to build again: most edits keep it, and
         # the articles after it are then up to date where they stand.
-        count = _known_count(state, article, lang, project.out)
+        count = pagecount.recorded(state, article.name, lang, project.out)
         if fresh and count is not None:
             chain.placed.append(_Placed(article, page, count, keys))
         else:
@@ -415,28 +530,17 @@ def _article_keys(article: Path, project: Project, choices: list[str],
     languages = incremental.listed_languages(article)
     if languages is None:
         return {}
-    outputs: list[str] = []
-    for choice in choices:
-        try:
-            outputs += [o for o in job_languages(choice, languages, article.name)
-                        if o not in outputs]
-        except SetupError:
-            return {}
+    try:
+        outputs = schedule.outputs_of(choices, languages, article.name)
+    except SetupError:
+        return {}
     return incremental.language_keys(article, languages, outputs, project.templates,
                                      project.fonts, project.out, options)
 
 
-def _known_count(state: incremental.State, article: Path, lang: str, out: Path) -> int | None:
-    entry = state.entries.get(f"{article.name}/{lang}#pages")
-    if isinstance(entry, dict) and isinstance(entry.get("pages"), int) and entry["pages"] > 0 \
-            and (out / lang / f"{article.name}.pdf").is_file():
-        return entry["pages"]
-    return None
-
-
 def _page_count(state: incremental.State, article: Path, lang: str, out: Path) -> int:
     """The page count of the article's PDF in ``lang``, just built or kept."""
-    count = _known_count(state, article, lang, out)
+    count = pagecount.recorded(state, article.name, lang, out)
     if count is not None:
         return count
     from pypdf import PdfReader
@@ -445,39 +549,51 @@ def _page_count(state: incremental.State, article: Path, lang: str, out: Path) -
 
 
 def _precheck(issue: Issue, project: Project, options: BuildOptions, chain: _Chain,
-              problems: Problems) -> None:
-    """Every problem of the articles to be built, before anything is written: their own
-    checks, and first pages, volumes or issue numbers written by hand that disagree with the
-    issue. Articles whose outputs are up to date passed their checks when they were built."""
-    from . import pipeline
-
+              problems: Problems, check: bool) -> None:
+    """What can be told before anything is built: first pages (where they are sure), volumes
+    or issue numbers written by hand that disagree with the issue; with ``check``, the own
+    problems of every article to be built too (which otherwise are found as each is built,
+    see :meth:`_Sequence.ready`). Articles whose outputs are up to date passed their checks
+    when they were built."""
     for article in issue.articles:
         chain.written[article] = load_yaml(article / SHARED_FILE, Problems())
         page = chain.predicted.get(article)
         if page is not None:
             problems.extend(_conflicts(issue, article, page, chain.written[article]))
-        if article not in chain.stale:
-            continue
-        try:
-            checked = pipeline.check_document(article, options.strict, project)
-            pipeline.resolve_document(checked, options.strict)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            problems.error(issue.file, issue.lines[article],
-                           f"article {article.name!r} cannot be built (see above)")
+        if check and article in chain.stale:
+            _check_article(issue, project, options, article, problems, {})
+
+
+def _check_article(issue: Issue, project: Project, options: BuildOptions, article: Path,
+                   problems: Problems, prepared: dict[Path, tuple]) -> None:
+    """Check and resolve an article into ``prepared`` (its place in the issue matters only
+    after resolving), or add its problems to ``problems``."""
+    from . import pipeline
+
+    try:
+        checked = pipeline.check_document(article, options.strict, project)
+        prepared[article] = (checked, pipeline.resolve_document(checked, options.strict))
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        problems.error(issue.file, issue.lines[article],
+                       f"article {article.name!r} cannot be built (see above)")
 
 
 def _conflicts(issue: Issue, article: Path, page: int, loaded: Loaded | None) -> Problems:
     """What the article's document.yaml says by hand against what the issue makes of it."""
     problems = Problems()
-    data = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    if loaded is None or not isinstance(loaded.data, dict):
+        return problems  # document.yaml unreadable: the article's own checks say why
+    data = loaded.data
     written = data.get("first_page")
     if isinstance(written, int) and not isinstance(written, bool) and written != page:
         problems.error(loaded.file, loaded.key_line(("first_page",)),
                        f"first_page: {written} written here, but in {display_path(issue.file)} "
                        f"(line {issue.lines[article]}) the article starts on page {page}; "
                        f"remove first_page (the issue numbers the pages) or correct it")
-    journal = data.get("journal") if isinstance(data.get("journal"), dict) else {}
+    journal = data.get("journal")
+    if not isinstance(journal, dict):
+        return problems
     for key, value in (("volume", issue.volume), ("issue", issue.number)):
         if value and key in journal and str(journal[key]) != value:
             problems.error(loaded.file, loaded.key_line(("journal", key)),

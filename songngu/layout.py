@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import pdfengine, pdfmeta, progress, write
 from .errors import ContentError, Problem, display_path
+from .pagecount import Counted
 from .sheets import SHEETS
 
 BLEED_MM = 3
@@ -61,6 +62,7 @@ class JournalPdf(_PagePdf):
     def run(self, report: progress.Report) -> list[Path]:
         with progress.step(report, self.target, "laying out") as done:
             pdf = self._laid_out(report, self.print_css)
+            report(Counted(str(self.target), pdf.page_count))
             pdf.write(self.target, finisher=partial(pdfmeta.finish, facts=self.facts))
             last = self.facts.first_page + pdf.page_count - 1
             done.text = f"{pdf.page_count} pages, {self.facts.first_page}–{last}"

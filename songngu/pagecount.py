@@ -50,11 +50,33 @@ def known(state: State, doc_id: str, lang: str, digest: str) -> int | None:
     return None
 
 
-def remember(state: State, doc_id: str, lang: str, digest: str, pdf: Path) -> int:
-    """Read the page count of a PDF just laid out and keep it in the state (saved with the
-    state's next record)."""
-    from pypdf import PdfReader
+def remember(state: State, doc_id: str, lang: str, digest: str, pdf: Path,
+             pages: int | None = None) -> int:
+    """Keep the page count of a PDF just laid out in the state (saved with the state's next
+    record): ``pages`` as its worker told (:class:`Counted`), else read from the file."""
+    if pages is None:
+        from pypdf import PdfReader
 
-    pages = len(PdfReader(pdf).pages)
+        pages = len(PdfReader(pdf).pages)
     state.entries[_entry(doc_id, lang)] = {"layout": digest, "pages": pages}
     return pages
+
+
+def recorded(state: State, doc_id: str, lang: str, out: Path) -> int | None:
+    """The page count the state keeps for the PDF of ``lang`` in ``out``, whatever page it was
+    laid out from: for an output the state says is up to date (its PDF is the one counted)."""
+    entry = state.entries.get(_entry(doc_id, lang))
+    if isinstance(entry, dict) and isinstance(entry.get("pages"), int) and entry["pages"] > 0 \
+            and (out / lang / f"{doc_id}.pdf").is_file():
+        return entry["pages"]
+    return None
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A worker's word that the PDF ``target`` is laid out with ``pages`` pages, sent before
+    the file is written: the page count is known a little earlier, and never read back from
+    the file. (A report item: the build keeps it rather than printing it.)"""
+
+    target: str
+    pages: int

@@ -64,7 +64,9 @@ def check_document(folder: Path, strict: bool = False,
     shared = load_yaml(folder / SHARED_FILE, problems)
     sources = [folder / SHARED_FILE]
     texts: dict[str, Loaded] = {}
-    languages = document_data.language_codes(shared, problems) if shared is not None else []
+    if shared is None:
+        raise ContentError(problems.items)
+    languages = document_data.language_codes(shared, problems)
     for lang in languages:
         path = folder / f"{lang}.yaml"
         sources.append(path)
@@ -76,8 +78,6 @@ def check_document(folder: Path, strict: bool = False,
         loaded = load_yaml(path, problems)
         if loaded is not None:
             texts[lang] = loaded
-    if shared is None:
-        raise ContentError(problems.items)
     doc = document_data.build_document(folder, shared, texts, problems)
     references: dict[str, citations.Reference] = {}
     if doc.references_file is not None:
@@ -180,7 +180,7 @@ def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, pr
     if len(langs) > 1:
         return [], [_handout_job(checked, resolved, langs, project, options)]
     html, written = write_page(checked, resolved, output, project, options, report, pages_of)
-    jobs = []
+    jobs: list[layout.JournalPdf | layout.HandoutPdf] = []
     if options.pdf:
         jobs.append(layout.JournalPdf(
             html, project.out / output / f"{checked.doc.id}.pdf", _assets(project, checked.doc),
@@ -198,8 +198,9 @@ def check_and_resolve(folder: Path, project: Project, options: BuildOptions,
     """The stages every language of a document shares: check and resolve, once."""
     started = time.perf_counter()
     checked = check_document(folder, options.strict, project)
-    if hasattr(options, "first_page"):  # an article of an issue: its pages follow the last's
-        from .issue import place
+    from .issue import IssueBuildOptions, place
+
+    if isinstance(options, IssueBuildOptions):  # an article of an issue: its pages follow
         place(checked.doc, options)
     resolved = resolve_document(checked, options.strict)
     for problem in checked.problems.items:

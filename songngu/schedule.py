@@ -15,11 +15,12 @@ waiting for it.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from . import deposit, lock, pagecount, progress, staging
 from .errors import ContentError, Problem
@@ -30,10 +31,10 @@ if TYPE_CHECKING:
     from . import incremental
 
 
-def build(folders: list[Path], project: Project, lang_choice: str, options: BuildOptions,
-          report: progress.Report, force: bool = False,
+def build(folders: list[Path], project: Project, lang_choice: str | list[str],
+          options: BuildOptions, report: progress.Report, force: bool = False,
           workers: int | None = None, jats: bool = False,
-          early_pages: bool = False) -> list[Path]:
+          early_pages: bool = False, sequence: Sequence | None = None) -> list[Path]:
     """Build the documents in ``folders`` in the chosen languages; return the files written.
 
     What was built from the very same inputs is kept, unless ``force``. PDFs are laid out by
@@ -42,11 +43,19 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
     written once its PDFs are laid out: it prints their page range. Nothing is put in place
     unless every output of the documents that passed their checks succeeded (``early_pages``:
     the HTML pages at once, for --watch); a document with errors is not built, and said so.
+
+    ``lang_choice`` may list several ``--lang`` choices: the outputs of all of them, in that
+    order. With a ``sequence`` (the articles of an issue), the documents are built in order,
+    each with the options the sequence gives it once the page counts of those before it are
+    known: a worker tells the count as soon as a PDF is laid out, before it writes the file,
+    so the next document is laid out while the last one is written. Any error stops the whole
+    sequence, and nothing is put in place.
     """
     cores = workers or usable_cores()
     written: list[Path] = []
     deposits: list[tuple] = []
     failed: dict[str, list[Problem]] = {}
+    choices = [lang_choice] if isinstance(lang_choice, str) else list(lang_choice)
     with ExitStack() as stack:
         # One build at a time per output folder; what a killed one left goes first. Every
         # file is written into a folder of this build's own, and put in place when all
@@ -54,45 +63,89 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
         stack.enter_context(lock.folder_lock(project.out, "output", report))
         staging.clean_leftovers(project.out)
         staged = stack.enter_context(staging.Staging(project.out, report, early_pages))
-        report, final_project = staged.report, project
+        final_project = project
         project = replace(project, out=staged.area)
+        counts: dict[str, int] = {}
+        """The page count of each PDF laid out, by its (staged) path, as its worker told."""
+        owners: dict[str, tuple[Path, str]] = {}
+        report = partial(_relay, staged.report, counts, owners, sequence)
         pool = None
-        if force and options.lays_out:
-            # Everything is made again: the workers need not wait for the plan.
-            most = len(folders) * (cores if lang_choice == "all" else 1)
-            pool = stack.enter_context(_pool(min(most, cores), report))
+        if options.lays_out and (force or sequence is not None):
+            # Everything is made again (or a sequence, which knows its work): the workers need
+            # not wait for the plan.
+            if sequence is None:
+                size = min(len(folders) * (cores if "all" in choices else 1), cores)
+            else:  # one worker for the one output an edit usually asks for
+                size = min(sequence.expected(), cores)
+            if size:
+                pool = stack.enter_context(_pool(size, report))
         from . import incremental  # (PyYAML) after that fork, for the same reason
 
         state = incremental.State(final_project.out)
-        plans = [_plan(folder, final_project, lang_choice, options, state, force, report, jats)
-                 for folder in folders]
-        report(progress.Planned(sum(_numbered_outputs(output, options)
-                                    for plan in plans for output in plan.todo or [])))
-        jobs = sum(len(plan.todo) if plan.todo is not None else 1 for plan in plans)
-        if not jobs:
-            return []
-        if pool is None and options.lays_out:
-            pool = stack.enter_context(_pool(min(jobs, cores), report))
+        if sequence is None:
+            plans = [_plan(folder, final_project, choices, options, state, force, report, jats)
+                     for folder in folders]
+            report(progress.Planned(sum(_numbered_outputs(output, options)
+                                        for plan in plans for output in plan.todo or [])))
+            jobs = sum(len(plan.todo) if plan.todo is not None else 1 for plan in plans)
+            if not jobs:
+                return []
+        else:
+            jobs = cores
+            report(progress.Planned(sequence.expected() * (options.html + options.pdf)))
+
+        def wait() -> bool:
+            """Handle the workers' messages until a job ends; False if none is running."""
+            if pool is not None and pool.errors:
+                raise pool.errors[0]
+            if pool is None or not pool.busy:
+                return False
+            pool._wait_any()
+            if pool.errors:
+                raise pool.errors[0]
+            return True
+
         # Imported now, once the workers are on their way: they need none of it.
         from . import layout, pipeline
 
-        for plan in plans:
+        for n, folder in enumerate(folders):
+            if sequence is None:
+                plan, folder_options = plans[n], options
+            else:
+                folder_options = sequence.options(folder, wait)
+                plan = _plan(folder, final_project, choices, folder_options, state, force,
+                             report, jats)
+                for output in plan.keys:
+                    if output not in (plan.todo or []):
+                        sequence.counted(folder, output, pagecount.recorded(
+                            state, folder.name, output, final_project.out))
             if plan.todo == []:
                 continue
+            if pool is None and folder_options.lays_out:
+                if sequence is not None:
+                    sequence.forking()
+                pool = stack.enter_context(_pool(min(jobs, cores), report))
             try:
-                checked, resolved = pipeline.check_and_resolve(plan.folder, project, options,
-                                                               report)
+                if sequence is None:
+                    checked, resolved = pipeline.check_and_resolve(plan.folder, project,
+                                                                   folder_options, report)
+                else:
+                    checked, resolved = sequence.checked(plan.folder, project, folder_options,
+                                                         report)
             except ContentError as exc:  # the others are built all the same; said at the end
+                if sequence is not None:  # the documents after it cannot be placed
+                    raise
                 failed[plan.folder.name] = exc.problems
                 continue
             doc = checked.doc
             if plan.todo is None:  # document.yaml could not be read when planning; it can now
-                plan.todo = job_languages(lang_choice, doc.languages, doc.id)
-                plan.keys = _keys(plan.folder, doc.languages, plan.todo, final_project, options)
-                if jats or (doc.jats and lang_choice == "all"):
+                plan.todo = outputs_of(choices, doc.languages, doc.id)
+                plan.keys = _keys(plan.folder, doc.languages, plan.todo, final_project,
+                                  folder_options)
+                if jats or (doc.jats and "all" in choices):
                     plan.todo.append(deposit.OUTPUT)
                     plan.keys.update(_keys(plan.folder, doc.languages, [deposit.OUTPUT],
-                                           final_project, options))
+                                           final_project, folder_options))
             pages_of = partial(pagecount.known, state, doc.id)
             for output in plan.todo:
                 record = partial(_record, staged, doc.id, output, plan.keys[output],
@@ -101,14 +154,15 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
                     deposits.append((checked, resolved, record))
                     continue
                 files, pdfs = pipeline.prepare_output(checked, resolved, output, project,
-                                                      options, report, pages_of)
+                                                      folder_options, report, pages_of)
                 staged.commit_pages(files)
                 staged.removals += [staged.final(path) for job in pdfs
                                     if isinstance(job, layout.HandoutPdf)
                                     for path in job.stale_sheets()]
-                record = partial(_laid_out, state, doc.id, output, pdfs, record,
+                owners.update({str(job.target): (plan.folder, output) for job in pdfs})
+                record = partial(_laid_out, state, doc.id, output, pdfs, record, counts,
                                  partial(pipeline.finish_page, resolved, output, project)
-                                 if options.html else None)
+                                 if folder_options.html else None)
                 if pool is None or not pdfs:
                     record(files, [])
                 else:
@@ -125,6 +179,50 @@ def build(folders: list[Path], project: Project, lang_choice: str, options: Buil
         built = [folder.name for folder in folders if folder.name not in failed]
         raise PartlyBuilt(problems, built, list(failed))
     return written
+
+
+class Sequence(Protocol):
+    """Documents built one after the other, each one's options depending on what the builds
+    before it gave: the articles of an issue, each starting on the page after the last page of
+    the one before (:mod:`songngu.issue`)."""
+
+    def expected(self) -> int:
+        """How many outputs (languages of documents) are expected to need building."""
+
+    def options(self, folder: Path, wait: Callable[[], bool]) -> BuildOptions:
+        """The options of ``folder``, asked in order; ``wait()`` handles the workers' messages
+        until a job ends (False: none is running) while what they depend on is not known."""
+
+    def checked(self, folder: Path, project: Project, options: BuildOptions,
+                report: progress.Report) -> tuple:
+        """The document of ``folder``, checked and resolved, placed by ``options``."""
+
+    def counted(self, folder: Path, output: str, pages: int | None) -> None:
+        """The page count of the journal PDF of ``folder`` in ``output``: just laid out, or
+        kept from the last build (None: not known)."""
+
+    def forking(self) -> None:
+        """Workers are about to be forked: no thread of the sequence's may be running."""
+
+
+def _relay(report: progress.Report, counts: dict[str, int],
+           owners: dict[str, tuple[Path, str]], sequence: Sequence | None,
+           item: object) -> None:
+    """Pass a worker's report on; keep a page count it tells (see :class:`pagecount.Counted`)."""
+    if not isinstance(item, pagecount.Counted):
+        report(item)
+        return
+    counts[item.target] = item.pages
+    if sequence is not None and item.target in owners:
+        sequence.counted(*owners[item.target], item.pages)
+
+
+def outputs_of(choices: list[str], languages: list[str], doc_id: str) -> list[str]:
+    """The jobs of every ``--lang`` choice, each once, in order."""
+    outputs: list[str] = []
+    for choice in choices:
+        outputs += [o for o in job_languages(choice, languages, doc_id) if o not in outputs]
+    return outputs
 
 
 def _write_deposits(deposits: list[tuple], project: Project, state: incremental.State,
@@ -167,7 +265,8 @@ def _keys(folder: Path, languages: list[str], outputs: list[str], project: Proje
 
 
 def _laid_out(state: incremental.State, doc_id: str, output: str, pdfs: list, record,
-              finish_page, pages: list[Path], files: list[Path]) -> None:
+              counts: dict[str, int], finish_page, pages: list[Path],
+              files: list[Path]) -> None:
     """After an output's PDFs are laid out: keep the journal PDF's page count, name its last
     page on the HTML page, then record the output as built."""
     from . import layout
@@ -175,7 +274,7 @@ def _laid_out(state: incremental.State, doc_id: str, output: str, pdfs: list, re
     for job in pdfs:
         if isinstance(job, layout.JournalPdf) and job.target in files:
             count = pagecount.remember(state, doc_id, output, pagecount.layout_digest(job.html),
-                                       job.target)
+                                       job.target, counts.get(str(job.target)))
             if finish_page is not None:
                 finish_page(count)
     record(pages, files)
@@ -220,7 +319,7 @@ class _Plan:
     keys: dict[str, str]
 
 
-def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
+def _plan(folder: Path, project: Project, choices: list[str], options: BuildOptions,
           state: incremental.State, force: bool, report: progress.Report,
           jats: bool = False) -> _Plan:
     from . import incremental
@@ -228,8 +327,8 @@ def _plan(folder: Path, project: Project, lang_choice: str, options: BuildOption
     languages = incremental.listed_languages(folder)
     if languages is None:
         return _Plan(folder, None, {})
-    outputs = job_languages(lang_choice, languages, folder.name)
-    if deposit.wanted(folder, lang_choice, jats):
+    outputs = outputs_of(choices, languages, folder.name)
+    if any(deposit.wanted(folder, choice, jats) for choice in choices):
         outputs.append(deposit.OUTPUT)
     keys = _keys(folder, languages, outputs, project, options)
     current = {output: None if force else state.current(folder.name, output, keys[output])
@@ -265,3 +364,6 @@ def _save_state(state: incremental.State, staged: staging.Staging) -> None:
     state.file = staged.area / state.file.name
     for doc_id, output, key, files, warnings in staged.records:
         state.record(doc_id, output, key, files, warnings, staged.staged_or_final)
+    from . import incremental
+
+    incremental.save_memo(staged.area)

@@ -96,6 +96,8 @@ class Pool:
     def submit(self, job: Job, on_done: Callable[[Any], None]) -> None:
         """Hand ``job`` to a free worker, waiting for one if need be."""
         while not self.idle:
+            if not self.busy:  # every worker has died: waiting would never end
+                raise self.errors[0] if self.errors else JobFailed("no build process left")
             self._wait_any()
         worker = self.idle.pop()
         try:

@@ -4,6 +4,7 @@ Vietnamese; most builds lay out English only, to keep the tests quick."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -74,6 +75,24 @@ def build_issue(tmp: Path, *extra: str) -> int:
 
 def labels(pdf: Path) -> list[str]:
     return PdfReader(pdf).page_labels
+
+
+def internal_links(pdf: Path) -> list[tuple[int, int]]:
+    """(page of the link, page it leads to) of every link within the PDF, each checked to
+    name a destination the PDF has."""
+    reader = PdfReader(pdf)
+    names = reader.named_destinations
+    found = []
+    for n, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            link = annot.get_object()
+            target = link.get("/Dest")
+            if target is None and link.get("/A", {}).get("/S") == "/GoTo":
+                target = link["/A"]["/D"]
+            if target is not None:
+                assert str(target) in names, target
+                found.append((n, reader.get_destination_page_number(names[str(target)])))
+    return found
 
 
 def outline(pdf: Path) -> list[tuple[str, int, list]]:
@@ -219,6 +238,14 @@ def test_editing_one_article_lays_out_only_what_moves(tmp_path, capsys):
     assert "assembling the issue" in printed
     assert (out / "spring.pdf").read_bytes() != issue_pdf
     assert {n: labels(out / "en" / f"{n}.pdf") for n in before} == before
+    # alpha's pages were copied into the issue PDF while beta was laid out: the same file as
+    # an issue built from nothing.
+    assert main(["issue", str(content / "spring"), "--content", str(content), "--out",
+                 str(tmp_path / "fresh"), "--templates", str(ROOT / "templates"), "--fonts",
+                 str(ROOT / "fonts"), "--lang", "en"]) == 0
+    capsys.readouterr()
+    assert (tmp_path / "fresh" / "spring" / "spring.pdf").read_bytes() == \
+        (out / "spring.pdf").read_bytes()
 
     # alpha grows by pages: the articles after it move and are laid out again.
     make_article(content, "alpha", 9)
@@ -349,7 +376,7 @@ def test_shards_together_give_the_unsharded_build_byte_for_byte(tmp_path):
 
 def _files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
-            if p.is_file() and p.name != ".songngu-state.json"}
+            if p.is_file() and p.name not in (".songngu-state.json", ".songngu-stamps.json")}
 
 
 def test_the_sample_issue_lists_its_articles_and_they_exist():
@@ -363,21 +390,33 @@ def test_the_sample_issue_lists_its_articles_and_they_exist():
 def test_the_sample_issue_builds_in_both_languages(tmp_path, capsys):
     """The shipped sample issue, as a user builds it: python build.py issue content/…"""
     out = tmp_path / "build"
-    assert main(["issue", str(ROOT / "content" / "issue-2021-03"), "--content",
+    assert main(["issue", str(ROOT / "content" / "issue-2021-03"), "--strict", "--content",
                  str(ROOT / "content"), "--out", str(out), "--templates",
                  str(ROOT / "templates"), "--fonts", str(ROOT / "fonts")]) == 0
     folder = out / "issue-2021-03"
     issue = yaml.safe_load((ROOT / "content" / "issue-2021-03" / "issue.yaml").read_text())
     page = issue["first_page"]
+    firsts = []
     for name in issue["articles"]:
         numbers = labels(folder / "en" / f"{name}.pdf")
         assert numbers[0] == str(page) == labels(folder / "vi" / f"{name}.pdf")[0]
+        firsts.append(numbers[0])
         page = int(numbers[-1]) + 1
     issue_labels = labels(folder / "issue-2021-03.pdf")
     assert [x for x in issue_labels if x.isdigit()] == \
         [str(n) for n in range(issue["first_page"], page)]
+    # The articles' links (citations, cross-references, footnotes) still work in the issue:
+    # each leads to a destination of the issue PDF, on a page of its own article.
+    starts = [issue_labels.index(first) for first in firsts]
+    links = internal_links(folder / "issue-2021-03.pdf")
+    assert len(links) > 20
+    assert all(bisect.bisect_right(starts, page) == bisect.bisect_right(starts, target)
+               for page, target in links)
     assert [e[0] for e in outline(folder / "issue-2021-03.pdf")][1:] == [
         "ASEAN–Japan relations in the first two decades of the 21st century",
+        "Surface urban heat islands in Hanoi and Da Nang: a sample research article",
+        "Teaching Japanese at Vietnamese universities: a sample review",
+        "One-day heavy rainfall in Thai Nguyen, 1991–2020: a sample short communication",
         "Continuous page numbers in a bilingual journal issue (a sample short communication)"]
     index = (folder / "index.html").read_text(encoding="utf-8")
     for name in issue["articles"]:
