@@ -61,6 +61,12 @@ class FontSet:
             return []
         return lacking
 
+    def fallbacks_for(self, char: str) -> set[str]:
+        """The fallback faces (every weight) that draw ``char`` where the main font lacks it."""
+        if all(_draws(cmap, char) for cmap in self.maps):
+            return set()
+        return {fallback.name for fallback in self.fallbacks if fallback.draws(char)}
+
     def missing_fallback(self, char: str) -> str | None:
         """The fallback font that would draw ``char`` if it were installed."""
         code = ord(char)
@@ -183,11 +189,13 @@ def check_template(doc: Document, shared: Loaded, templates: Path,
     return None
 
 
-def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> None:
-    """Report, line by line, every character of ``sources`` that a font cannot draw."""
+def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> set[str]:
+    """Report, line by line, every character of ``sources`` that a font cannot draw; return
+    the fallback fonts that draw some character of them (the others need not be loaded)."""
     if not fonts.files:
-        return
+        return {fallback.name for fallback in fonts.fallbacks}
     verdicts: dict[str, list[Path]] = {}
+    used: set[str] = set()
     for loaded in sources:
         found: dict[int, dict[str, None]] = {}  # line → characters, in order of appearance
         for path, text in loaded.strings():
@@ -195,6 +203,8 @@ def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> N
             for char in dict.fromkeys(text + resolve_references(text)):
                 if char not in verdicts:
                     verdicts[char] = fonts.lacking(char)
+                    if not verdicts[char]:
+                        used |= fonts.fallbacks_for(char)
                 if verdicts[char]:
                     found.setdefault(loaded.find_line(path, char), {})[char] = None
         for line in sorted(found):
@@ -204,6 +214,7 @@ def check_glyphs(sources: list[Loaded], fonts: FontSet, problems: Problems) -> N
                 problems.error(loaded.file, line, _not_installed(chars, missing))
             else:
                 problems.error(loaded.file, line, _message(chars, verdicts, fonts))
+    return used
 
 
 def _message(chars: list[str], verdicts: dict[str, list[Path]], fonts: FontSet) -> str:
@@ -252,9 +263,13 @@ def reference_sources(references: dict) -> list[Loaded]:
 
 
 def check_fonts(doc: Document, shared: Loaded, texts: list[Loaded], references: dict,
-                templates: Path, fonts: Path, problems: Problems) -> None:
-    """The document's template exists and its fonts draw every character of the content."""
+                templates: Path, fonts: Path, problems: Problems) -> frozenset[str] | None:
+    """The document's template exists and its fonts draw every character of the content.
+
+    Returns the fallback fonts the content needs (None if the template is missing).
+    """
     template = check_template(doc, shared, templates, problems)
-    if template is not None:
-        check_glyphs([shared, *texts, *reference_sources(references)],
-                     template_fonts(template, fonts), problems)
+    if template is None:
+        return None
+    return frozenset(check_glyphs([shared, *texts, *reference_sources(references)],
+                                  template_fonts(template, fonts), problems))

@@ -232,9 +232,10 @@ def _fetcher_class():
                 if source is not None:
                     return URLFetcherResponse(url, source.read_bytes())
                 if relative.startswith("fonts/") and is_system_font(relative[6:]):
-                    # A fallback font that is not installed: the glyph check has made sure
-                    # that no character of the document needs it.
-                    raise NotInstalled(f"{relative[6:]} is not installed")
+                    # A fallback font not installed, or not needed: the glyph check has
+                    # made sure that no character of the document needs it. WeasyPrint
+                    # skips the face quietly.
+                    raise NotInstalled(f"{relative[6:]} is not installed or not needed")
             raise Refused(f"refused to load {url!r}: pages may only use the project's fonts "
                           f"and files inside the document's folder")
 

@@ -51,6 +51,8 @@ class Checked:
     sources: list[Path] = field(default_factory=list)
     translation: sync.Status | None = None
     """Each block's translation state in each language (in sync, stale, missing, …)."""
+    fallbacks: frozenset[str] | None = None
+    """The template's fallback fonts the content needs (None: not checked, all may load)."""
 
 
 def check_document(folder: Path, strict: bool = False,
@@ -84,9 +86,10 @@ def check_document(folder: Path, strict: bool = False,
         sources.append(doc.references_file)
         references = citations.load_references(doc.references_file, problems)
     doc.source_files = sources
+    fallbacks = None
     if project is not None:
-        glyphs.check_fonts(doc, shared, list(texts.values()), references, project.templates,
-                           project.fonts, problems)
+        fallbacks = glyphs.check_fonts(doc, shared, list(texts.values()), references,
+                                       project.templates, project.fonts, problems)
     translation = None
     if not problems.errors:
         problems.extend(parity.check_parity(doc, strict))
@@ -94,7 +97,7 @@ def check_document(folder: Path, strict: bool = False,
                                            problems.error if strict else problems.warning,
                                            sync_option(folder, project))
     problems.raise_if_errors()
-    return Checked(doc, references, problems, sources, translation)
+    return Checked(doc, references, problems, sources, translation, fallbacks)
 
 
 def sync_option(folder: Path, project: Project | None) -> str:
@@ -183,7 +186,8 @@ def prepare_output(checked: Checked, resolved: resolve.Resolved, output: str, pr
     jobs: list[layout.JournalPdf | layout.HandoutPdf] = []
     if options.pdf:
         jobs.append(layout.JournalPdf(
-            html, project.out / output / f"{checked.doc.id}.pdf", _assets(project, checked.doc),
+            html, project.out / output / f"{checked.doc.id}.pdf",
+            _assets(project, checked.doc, checked.fallbacks),
             _pdf_settings(checked, options), pdfmeta.facts_for(resolved, output,
                                                                options.pdf_variant),
             _source(checked), options.strict,
@@ -226,7 +230,7 @@ def _handout_job(checked: Checked, resolved: resolve.Resolved, langs: list[str],
     facts = pdfmeta.facts_for(resolved, langs[0], options.pdf_variant)
     return layout.HandoutPdf(
         html, project.out / "+".join(langs) / f"{checked.doc.id}.handout.pdf",
-        _assets(project, checked.doc), _pdf_settings(checked, options),
+        _assets(project, checked.doc, checked.fallbacks), _pdf_settings(checked, options),
         replace(facts, first_page=1, journal_pages=False), _source(checked), options.strict,
         settings.sheets,
         settings.crop_marks)
@@ -256,8 +260,9 @@ def _source(checked: Checked) -> str:
     return display_path(checked.doc.folder / SHARED_FILE)
 
 
-def _assets(project: Project, doc: model.Document) -> write.Assets:
-    return write.Assets(fonts=project.fonts, media=doc.folder)
+def _assets(project: Project, doc: model.Document,
+            fallbacks: frozenset[str] | None = None) -> write.Assets:
+    return write.Assets(fonts=project.fonts, media=doc.folder, fallbacks=fallbacks)
 
 
 def _asset_names(fonts: Path, doc: model.Document) -> list[str]:

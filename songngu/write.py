@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import workers
 from .errors import SetupError
-from .fontfiles import find_font
+from .fontfiles import find_font, is_system_font
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class Assets:
 
     fonts: Path
     media: Path
+    fallbacks: frozenset[str] | None = None
+    """The system fallback fonts (:data:`songngu.fontfiles.SYSTEM_FONTS`) the page may load:
+    those that draw a character of its content. WeasyPrint copies every font a page declares
+    before laying it out (Noto Serif CJK: 50 MB); one no character needs is left out. None:
+    any that is installed."""
 
     def resolve(self, relative: str) -> Path | None:
         """The real file for a page-relative URL path, or None if it lies elsewhere."""
@@ -35,6 +40,8 @@ class Assets:
         if root is None or not rest:
             return None
         if top == "fonts":
+            if self.fallbacks is not None and is_system_font(rest) and rest not in self.fallbacks:
+                return None
             return find_font(self.fonts, rest)
         path = (root / rest).resolve()
         return path if path.is_relative_to(root.resolve()) and path.is_file() else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from songngu import fontfiles, glyphs
+from songngu import fontfiles, glyphs, write
 from songngu.errors import Problems
 from songngu.load import load_yaml_text
 
@@ -46,3 +46,26 @@ def test_without_the_fallback_installed_the_message_says_how_to_install_it(monke
            "install fonts-noto-cjk) or copy it into the fonts folder" in found[0]
     # Text the main serif draws needs no fallback at all.
     assert _check("Tiếng Việt") == []
+
+
+@pytest.mark.skipif(not fontfiles.SYSTEM_FONTS["NotoSerifCJK-Regular.ttc"].is_file(),
+                    reason="fonts-noto-cjk is not installed")
+def test_only_a_fallback_some_character_needs_is_given_to_the_page(tmp_path):
+    """WeasyPrint copies every font a page declares (Noto Serif CJK: 50 MB) before layout: a
+    page without Japanese, Chinese or Korean does not load it."""
+    fonts = glyphs.template_fonts(TEMPLATE, FONTS)
+
+    def used(text: str) -> set[str]:
+        problems = Problems()
+        loaded = load_yaml_text(f"title: {text}\n", Path("en.yaml"), problems)
+        return glyphs.check_glyphs([loaded], fonts, problems)
+
+    assert used("Nhiệt độ đô thị, 12 km") == set()
+    assert used("日本語教育") == {"NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"}
+    cjk = "fonts/NotoSerifCJK-Regular.ttc"
+    assert write.Assets(FONTS, tmp_path, fallbacks=frozenset()).resolve(cjk) is None
+    assert write.Assets(FONTS, tmp_path, fallbacks=frozenset(
+        {"NotoSerifCJK-Regular.ttc"})).resolve(cjk) == fontfiles.SYSTEM_FONTS[cjk[6:]]
+    assert write.Assets(FONTS, tmp_path).resolve(cjk) == fontfiles.SYSTEM_FONTS[cjk[6:]]
+    assert write.Assets(FONTS, tmp_path, fallbacks=frozenset()).resolve(
+        "fonts/LiberationSerif-Regular.ttf") == FONTS / "LiberationSerif-Regular.ttf"
