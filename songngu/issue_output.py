@@ -24,19 +24,21 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import pdfengine, progress, write
+from . import i18n, pdfengine, progress, write
 from .project import SHARED_FILE, BuildOptions, Project
 
 if TYPE_CHECKING:
     from .issue import Issue, _Placed
 
-LABELS = {
-    "en": {"volume": "Volume", "issue": "Issue", "contents": "Contents", "editorial": "Editorial",
-           "pages": "p.", "pdf": "PDF", "issue_pdf": "The whole issue (PDF)"},
-    "vi": {"volume": "Tập", "issue": "Số", "contents": "Mục lục", "editorial": "Lời tòa soạn",
-           "pages": "tr.", "pdf": "PDF", "issue_pdf": "Toàn bộ số tạp chí (PDF)"},
-}
-"""The words of the issue's own pages; a language not listed uses the English ones."""
+def N_(message: str) -> str:
+    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
+    return message
+
+
+LABELS = {"volume": N_("Volume"), "issue": N_("Issue"), "contents": N_("Contents"),
+          "editorial": N_("Editorial note"), "pages": N_("p."),
+          "issue_pdf": N_("The whole issue (PDF)")}
+"""The words of the issue's own pages, translated by the journal template's catalogs."""
 DOI = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9._;()/:-]+$")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -57,8 +59,10 @@ class Entry:
     pdf: Path
 
 
-def labels(lang: str) -> dict[str, str]:
-    return LABELS.get(lang, LABELS["en"])
+def labels(templates: Path, lang: str) -> dict[str, str]:
+    """The issue pages' words in ``lang``, from the catalogs of the journal template."""
+    translations = i18n.load_translations(templates / "journal", lang)
+    return {key: translations.gettext(message) for key, message in LABELS.items()}
 
 
 def entries(placed: list[_Placed], out: Path, lang: str) -> list[Entry]:
@@ -114,14 +118,15 @@ def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path
     target = out / f"{issue.id}.pdf"
     with progress.step(report, target, "assembling the issue") as done:
         front = _front_pdf(issue, listed, languages, project, options, out)
-        data, pages = assemble(issue, listed, front, lang, ident, early)
+        data, pages = assemble(issue, listed, front, lang, ident, early,
+                               labels(project.templates, lang)["contents"])
         write.write_bytes(target, data)
         done.text = (f"{pages} pages: front matter and {len(listed)} article"
                      f"{'s' * (len(listed) != 1)}, pp. {listed[0].first}–{listed[-1].last}")
     index = out / "index.html"
     with progress.step(report, index, "writing the contents page"):
         write.write_text(index, _render("index.html.j2", project, _context(
-            issue, listed, languages, lang, built={
+            issue, listed, languages, lang, project.templates, built={
                 (e.id, x) for e in listed for x in e.languages
                 if (out / x / f"{e.id}.html").is_file()},
             pdfs={(e.id, x) for e in listed for x in e.languages
@@ -138,11 +143,11 @@ def _issue_languages(issue: Issue, listed: list[Entry], lang: str) -> list[str]:
 
 
 def _context(issue: Issue, listed: list[Entry], languages: list[str], lang: str,
-             **extra: Any) -> dict[str, Any]:
+             templates: Path, **extra: Any) -> dict[str, Any]:
     from babel.dates import format_date
 
     return {"issue": issue, "entries": listed, "languages": languages, "lang": lang,
-            "labels": {x: labels(x) for x in languages},
+            "labels": {x: labels(templates, x) for x in languages},
             "dates": {x: format_date(issue.date, "long", locale=x) if issue.date else ""
                       for x in languages},
             "editorial": {x: [p.strip() for p in issue.editorial[x].split("\n\n") if p.strip()]
@@ -162,7 +167,7 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
                options: BuildOptions, out: Path) -> bytes:
     """Lay out the cover, the editorial note and the contents (WeasyPrint)."""
     html = _render("front.html.j2", project, _context(
-        issue, listed, languages, languages[0],
+        issue, listed, languages, languages[0], project.templates,
         cover=f"media/{issue.cover.name}" if issue.cover else ""))
     # The front matter changes only with the issue file, the articles' titles and pages: kept
     # beside the issue, it spares an edit of an article's body WeasyPrint's import here.
@@ -187,10 +192,12 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
 
 
 def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
-             ident: bytes, early: Assembler | None = None) -> tuple[bytes, int]:
+             ident: bytes, early: Assembler | None = None,
+             contents: str = "Contents") -> tuple[bytes, int]:
     """The issue PDF: front matter, then each article (a blank page before one that must
     start on an odd page), page labels and outline; return its bytes and page count.
-    ``early``: the articles it has copied already (see :class:`Assembler`).
+    ``early``: the articles it has copied already (see :class:`Assembler`); ``contents``: the
+    outline's entry of the front matter, in the issue's language.
 
     The pages are copied by qpdf (pikepdf), which does not parse an article's tagged PDF
     object by object in Python as pypdf did (seconds an article). The file identifier is a
@@ -209,7 +216,7 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
                 pdf.pages.insert(n, page)
             front_pages = len(front_pdf.pages)
         with pdf.open_outline() as outline:
-            outline.root.append(OutlineItem(labels(lang)["contents"], 0))
+            outline.root.append(OutlineItem(contents, 0))
             for entry, (_, start, items) in zip(listed, assembly.parts):
                 item = OutlineItem(entry.plain_titles.get(lang, entry.id), front_pages + start)
                 item.children.extend(_outline_item(i, front_pages + start, OutlineItem,
