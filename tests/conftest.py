@@ -25,6 +25,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import traceback
@@ -37,15 +38,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "asean-japan"
 
 
-def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+class TimedOut(BaseException):
+    """An in-process run took longer than its ``timeout`` (a BaseException, so that the CLI's
+    own error handling cannot turn it into an exit status)."""
+
+
+def run_build(*args: str, cwd: Path = ROOT,
+              timeout: float | None = None) -> subprocess.CompletedProcess:
     """``python build.py ARGS`` run from ``cwd``, in this process: the exit status, standard
     output and standard error a process would have given (an exception that escapes is
-    printed as a traceback with status 1, as Python does)."""
+    printed as a traceback with status 1, as Python does). With ``timeout``, a run that blocks
+    (on a pipe, a device) fails the test after that many seconds instead of never ending."""
     from songngu import cli
 
     out, err = io.StringIO(), io.StringIO()
     here = os.getcwd()
     os.chdir(cwd)
+    if timeout is not None:
+        def expire(signum, frame):
+            raise TimedOut(f"build.py {' '.join(args)} did not finish within {timeout} s")
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -58,7 +71,12 @@ def run_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
             except Exception:  # what an uncaught exception prints, as Python does
                 traceback.print_exc()
                 code = 1
+    except TimedOut as exc:
+        pytest.fail(str(exc), pytrace=False)
     finally:
+        if timeout is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
         os.chdir(here)
         _forget_caches()
     return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(),
