@@ -5,9 +5,10 @@
 process would give them; ``run_build_process(ARGS)`` starts a real process, for the few tests
 whose point is the process itself (signals, what it imports, a fresh interpreter).
 
-The builds many tests read are made once per test run by session fixtures (``sample_build``,
-``parallel_build``, ``archival_build``); with pytest-xdist the first worker that needs one
-builds it and the others wait for it and read the same folder. Tests only read these folders;
+The builds many tests read are made once per test run by session fixtures (``full_build``
+and its ``sample_build`` folder, ``parallel_handouts``, ``archival_build``); with pytest-xdist
+the first worker that needs one builds it and the others wait for it and read the same
+folder. Tests only read these folders;
 a test that changes outputs copies them first.
 
 Markers (registered in pyproject.toml): ``browser`` for the tests that drive Chromium (set
@@ -170,7 +171,7 @@ def sample_build(full_build) -> Path:
 
 
 @pytest.fixture(scope="session")
-def parallel_build(tmp_path_factory) -> Built:
+def parallel_handouts(tmp_path_factory) -> Built:
     """``python build.py --lang en+vi --handout --strict`` on the shipped content: the
     parallel handout of every document (``<out>/en+vi/<name>.handout.pdf``)."""
     return shared_build(tmp_path_factory, "parallel", "--lang", "en+vi", "--handout",
