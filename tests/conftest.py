@@ -206,6 +206,12 @@ def browser():
         browser.close()
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--regen-golden", action="store_true",
+                     help="write tests/golden/ from this run's build instead of only comparing "
+                          "with it; review the change with git diff tests/golden/")
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
