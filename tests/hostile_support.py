@@ -1,8 +1,9 @@
 """Helpers for the hostile-input tests: edit a copy of the sample, run a build in a process of
-its own and measure its time and peak memory (resource.getrusage of the process tree)."""
+its own and measure its time and peak memory (os.wait4: the build and its workers)."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import struct
@@ -14,20 +15,59 @@ from pathlib import Path
 
 from conftest import ROOT
 
-MEASURE = r"""
-import json, resource, subprocess, sys, time
-started = time.monotonic()
-try:
-    result = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, text=True,
-                            timeout=float(__import__("os").environ.get("HOSTILE_TIMEOUT", 60)))
-    code, out, err = result.returncode, result.stdout, result.stderr
-except subprocess.TimeoutExpired as exc:
-    code, out, err = "timeout", str(exc.stdout), str(exc.stderr)
-seconds = time.monotonic() - started
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"code": code, "out": out, "err": err, "seconds": seconds,
-                  "cpu": usage.ru_utime + usage.ru_stime, "peak": usage.ru_maxrss * 1024}))
+SERVER = r"""
+import json, os, signal, sys, tempfile, time
+import weasyprint  # what a build's workers import first thing, while the content is checked
+from PIL import ImageFile
+from songngu.cli import main
+
+# Importing WeasyPrint lets Pillow load truncated images, for the whole process; build.py's
+# own process, which checks the figures, never imports it: neither may the builds here.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+with open(os.devnull, "w") as nowhere:  # warm: what any build reads (the fonts' maps) is read
+    sys.stdout, sys.stderr = nowhere, nowhere
+    main(["check", "--content", "content/asean-japan"])
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+
+for line in sys.stdin:
+    request = json.loads(line)
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the build: a process of its own, as warm as a fresh build.py
+        code = 1
+        try:
+            os.environ.update(request["env"])
+            os.dup2(out.fileno(), 1)
+            os.dup2(err.fileno(), 2)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+            signal.alarm(int(float(os.environ.get("HOSTILE_TIMEOUT", 60))))
+            code = main(request["args"])
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status, usage = os.wait4(pid, 0)  # the build's usage, with the workers it reaped
+    seconds = time.monotonic() - started
+    code = os.waitstatus_to_exitcode(status)
+    texts = []
+    for file in (out, err):
+        file.seek(0)
+        texts.append(file.read().decode("utf-8", "replace"))
+        file.close()
+    print(json.dumps({"code": "timeout" if code == -signal.SIGALRM else code,
+                      "out": texts[0], "err": texts[1], "seconds": seconds,
+                      "cpu": usage.ru_utime + usage.ru_stime,
+                      "peak": usage.ru_maxrss * 1024}), flush=True)
 """
+"""Runs each build in a child forked from a process that has imported songngu.cli (what
+build.py imports at start) and WeasyPrint (what the build's layout workers import at once,
+whatever the input) and has checked the sample once (the fonts' character maps read), and
+reports the child's time, processor time and peak memory
+(``os.wait4``: the build and the worker processes it reaped). One interpreter starts for the
+whole test run, instead of one per case, and what is measured is what the input costs."""
 
 
 @dataclass
@@ -44,14 +84,27 @@ class Run:
     """Peak resident memory of the largest process of the build, in bytes."""
 
 
+_server: subprocess.Popen | None = None
+
+
+def _measuring_server() -> subprocess.Popen:
+    global _server
+    if _server is None or _server.poll() is not None:
+        _server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=ROOT, text=True,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        atexit.register(_server.kill)
+    return _server
+
+
 def measured(*args: str, env: dict | None = None) -> Run:
-    """``python build.py ARGS`` in a process of its own, with its time and peak memory."""
-    import os
-    command = [sys.executable, "-c", MEASURE, str(ROOT), sys.executable, str(ROOT / "build.py"),
-               *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, **(env or {})})
-    return Run(**json.loads(result.stdout))
+    """``python build.py ARGS`` in a process of its own (forked warm: see ``SERVER``), with
+    its time and peak memory."""
+    server = _measuring_server()
+    server.stdin.write(json.dumps({"args": list(args), "env": env or {}}) + "\n")
+    server.stdin.flush()
+    answer = server.stdout.readline()
+    assert answer, "the measuring process ended"
+    return Run(**json.loads(answer))
 
 
 def edit(path: Path, pattern: str, replacement: str, count: int = 1) -> None:

@@ -4,6 +4,7 @@ fonts, catalogs and schemas it carries; a project's own templates folder is used
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -18,13 +19,18 @@ from songngu.cli import main
 
 pytestmark = pytest.mark.slow
 
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+"""The environment of the processes here: with the checkout on PYTHONPATH, they would import
+its songngu (and its build.py as `build`) instead of the installed one."""
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    # Run from elsewhere: in the checkout, `python -m build` would find build.py first.
+    # Run from elsewhere, and without PYTHONPATH: where the checkout is on the path,
+    # `python -m build` would find build.py first.
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
-                   cwd=out, check=True, capture_output=True, timeout=600)
+                   cwd=out, check=True, capture_output=True, timeout=600, env=ENV)
     return next(out.glob("songngu-*.whl"))
 
 
@@ -52,18 +58,20 @@ def test_the_installed_command_builds_from_any_folder(wheel, tmp_path):
     # songngu itself only from the wheel.
     site.joinpath("dependencies.pth").write_text(
         "\n".join({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}) + "\n")
+    # --ignore-installed: the songngu these dependencies sit beside (this checkout, installed
+    # for development) is neither uninstalled nor taken for this one.
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                    "--no-deps", "--no-index", "--quiet", str(wheel)], check=True,
-                   capture_output=True, timeout=300)
+                    "--no-deps", "--no-index", "--ignore-installed", "--quiet", str(wheel)],
+                   check=True, capture_output=True, timeout=300, env=ENV)
     work = tmp_path / "anywhere"
     work.mkdir()
 
     def songngu(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([str(venv / "bin" / "songngu"), *args], cwd=work,
-                              capture_output=True, text=True, timeout=600)
+                              capture_output=True, text=True, timeout=600, env=ENV)
 
     where = subprocess.run([str(python), "-c", "import songngu; print(songngu.__file__)"],
-                           cwd=work, capture_output=True, text=True, check=True).stdout
+                           cwd=work, capture_output=True, text=True, check=True, env=ENV).stdout
     assert where.startswith(str(venv))
     shutil.copytree(SAMPLE, work / "journal" / "asean-japan")
     result = songngu("--lang", "vi", "--content", "journal", "--out", "out")

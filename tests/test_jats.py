@@ -75,11 +75,10 @@ def assert_valid(schema: etree.XMLSchema, tree) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    """Every document of content/ built with its JATS (the sample among them)."""
-    out = tmp_path_factory.mktemp("jats-sample")
-    assert build("--content", str(ROOT / "content"), "--out", str(out), "--jats") == 0
-    return out
+def sample(sample_build) -> Path:
+    """Every document of content/ built with its JATS (the sample among them): the test
+    run's shared build, made with ``--jats``."""
+    return sample_build
 
 
 @pytest.fixture(scope="module")
@@ -341,7 +340,8 @@ doi: 10.5555/jds.2024.031
 article_type: review
 dates: {received: 2024-01-05, revised: 2024-02-10, accepted: 2024-02-20, published: 2024-03-01}
 authors:
-  - {id: lan, email: lan@example.org, corresponding: true, affiliations: [hus, ird], orcid: 0000-0002-1825-0097}
+  - {id: lan, email: lan@example.org, corresponding: true, affiliations: [hus, ird],
+     orcid: 0000-0002-1825-0097}
   - {id: minh, affiliations: [hus], orcid: "https://orcid.org/0000-0001-5109-3700"}
 figures:
   map: {file: images/map.png}
@@ -971,7 +971,8 @@ def test_two_level_headers_row_labels_in_each_language_and_subfigures(model_xml)
             f"rice/images/{n}.png" for n in "abc"]
         source = group.find("caption/p[@content-type='source']")
         assert "".join(source.itertext()).endswith(
-            "ảnh giả định cho bài mẫu." if lang == "vi" else "imaginary photographs for the sample.")
+            "ảnh giả định cho bài mẫu." if lang == "vi"
+            else "imaginary photographs for the sample.")
         attrib = article.find(".//fig/attrib")
         assert attrib.find("ext-link").get(XLINK_HREF) == "https://example.org"
 
@@ -994,7 +995,8 @@ def test_the_gallery_writes_its_equations_footnotes_appendix_and_funding(sample)
         "eq-intensity", "eq-trend"]
     assert heat.find("front/article-meta/funding-group/funding-statement") is not None
     assert heat.find("back/ack") is not None and heat.find("sub-article/back/ack") is not None
-    assert len(heat.findall("back/fn-group/fn")) == len(heat.findall("sub-article/back/fn-group/fn")) >= 2
+    assert len(heat.findall("back/fn-group/fn")) \
+        == len(heat.findall("sub-article/back/fn-group/fn")) >= 2
     assert heat.find(".//fig-group") is not None
     teaching = etree.parse(str(sample / "jats" / "japanese-teaching.xml")).getroot()
     assert [a.findtext("label") for a in teaching.findall("back/app-group/app")] == ["A"]

@@ -59,7 +59,8 @@ def _make_breaking_document(folder: Path) -> None:
     for lang in ("en", "vi"):
         text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
         # A little longer than the sample's: both title blocks no longer fit on page 1.
-        text["abstract"] += " " + text["abstract"][:len(text["abstract"]) // 2].rsplit(" ", 1)[0] + "."
+        half = text["abstract"][:len(text["abstract"]) // 2].rsplit(" ", 1)[0]
+        text["abstract"] += " " + half + "."
         caption = "Sample series, 1950–2009" if lang == "en" else "Chuỗi số liệu mẫu, 1950–2009"
         headers = ["Year", "Series A", "Series B"] if lang == "en" else \
             ["Năm", "Chuỗi A", "Chuỗi B"]
@@ -217,8 +218,10 @@ def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
       <div class="spacer"></div>
       {lines}
       <div class="tall"><p>A tall box</p></div>
-      <p class="wide">This line is far too long to fit on an A5 page and it refuses to wrap at all.</p>
-      <p lang="en" style="width: 22mm; hyphens: auto">See <a href="https://example.org/">internationalization</a> now.</p>
+      <p class="wide">This line is far too long to fit on an A5 page
+        and it refuses to wrap at all.</p>
+      <p lang="en" style="width: 22mm; hyphens: auto">See
+        <a href="https://example.org/">internationalization</a> now.</p>
       <table><tr><td class="wide">overflowingcellcontentthatiswide</td><td>B</td></tr></table>
       <div style="height: 120mm"></div>
       <h2>A heading that ends a page</h2><div class="tall"><p>Text</p></div>
@@ -251,12 +254,23 @@ DOCUMENTS = sorted(path.parent.name for path in SAMPLE.parent.glob("*/document.y
 
 @pytest.mark.parametrize("lang", ["all", "en+vi"])
 @pytest.mark.parametrize("document", DOCUMENTS)
-def test_every_sample_and_its_handouts_have_an_empty_layout_report(tmp_path, document, lang):
+def test_every_sample_and_its_handouts_have_an_empty_layout_report(full_build,
+                                                                   parallel_handouts,
+                                                                   document, lang):
     """--strict turns every layout finding into an error: each PDF of every sample (journal
-    pages and handouts in each language, and the parallel handout) builds, none printed."""
-    code, printed = _cli("--lang", lang, "--handout", "--strict", "--no-html",
-                         "--content", str(SAMPLE.parent / document), "--out", str(tmp_path))
-    assert code == 0 and "layout:" not in printed, printed
+    pages and handouts in each language, and the parallel handout) builds, none printed. The
+    builds are the test run's shared ones: ``--lang all --strict --handout`` and ``--lang
+    en+vi --handout --strict`` of every shipped document."""
+    built = full_build if lang == "all" else parallel_handouts
+    if lang == "all":
+        made = [f"{code}/{document}.{kind}" for code in ("en", "vi")
+                for kind in ("pdf", "handout.pdf", "booklet.pdf")]
+    else:
+        made = [f"en+vi/{document}.handout.pdf"]
+    for name in made:
+        assert (built.out / name).is_file(), name
+    printed = built.stdout + built.stderr
+    assert "layout:" not in printed, printed
 
 
 def test_the_html_pages_pass_the_nu_html_checker(sample_build):
@@ -289,7 +303,8 @@ def test_a_pdf_viewer_shows_one_title_in_the_document_language(sample_build):
 def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_on(tmp_path):
     from songngu import pdfengine, write
     fonts = SAMPLE.parent.parent / "fonts"
-    paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 + "</p>"
+    paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 \
+        + "</p>"
     before = "".join(paragraph.format(n=n) for n in range(1, 5))
     after = "".join(paragraph.format(n=n) for n in range(5, 30))
     html = f"""<!DOCTYPE html><html lang="en"><head><style>
@@ -367,7 +382,7 @@ def test_the_structure_tree_follows_the_document(sample_build, lang):
 
 def test_sheets_of_another_layout_left_by_an_earlier_build_are_removed(tmp_path):
     """A print shop gets the sheets it asked for, and no stale ones of another layout."""
-    args = ["--lang", "vi", "--handout", "--no-html", "--content", str(SAMPLE / ".." /
+    args = ["--lang", "vi", "--handout", "--no-pdf", "--no-html", "--content", str(SAMPLE / ".." /
             "rainfall-note"), "--out", str(tmp_path)]
     assert _cli(*args, "--sheets", "2up")[0] == 0
     assert (tmp_path / "vi" / "rainfall-note.2up.pdf").is_file()

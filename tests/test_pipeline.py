@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from conftest import SAMPLE, pdftotext, run_build
+from conftest import SAMPLE, pdftotext, run_build_process
 from pypdf import PdfReader
 
 from songngu.inline import parse_inline, plain_text
@@ -28,7 +28,10 @@ def _plain(markup: str) -> str:
 
 
 def test_build_writes_pdf_and_html_and_says_so(tmp_path):
-    result = run_build("--lang", "vi", "--out", str(tmp_path))
+    """``python build.py --lang vi``, in a process of its own as a user starts it (the other
+    tests call the CLI in-process): its exit status, what it says, what it writes."""
+    result = run_build_process("--lang", "vi", "--content", "content/asean-japan", "--out",
+                               str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert f"wrote {tmp_path}/vi/asean-japan.pdf" in result.stdout
     assert f"wrote {tmp_path}/vi/asean-japan.html" in result.stdout

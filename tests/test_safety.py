@@ -12,7 +12,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -46,11 +45,7 @@ def _outside_png(folder: Path) -> Path:
 def _run_briefly(*args: str) -> subprocess.CompletedProcess:
     """Run ``build.py`` like run_build, but fail in a minute: a build that blocks on a pipe
     or a device must show up as a failure, not as a test run that never ends."""
-    command = [sys.executable, str(ROOT / "build.py"), *args]
-    try:
-        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"build.py {' '.join(args)} did not finish within 60 s")
+    return run_build(*args, timeout=60)
 
 
 def _symlink_out(folder: Path) -> None:

@@ -17,8 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_support import LAUNCH_ARGS, chromium_executable
 from conftest import ROOT, pdftotext
+
+pytestmark = pytest.mark.slow  # real processes: -m "not slow" leaves them out
 
 TITLE = "title: Quan hệ ASEAN"
 
@@ -148,70 +149,60 @@ def test_a_save_rebuilds_html_then_pdf_and_an_error_keeps_the_last_good_outputs(
     wait_until(lambda: pdf.read_bytes() != good[1], 120, watcher.output)
 
 
-def test_an_open_page_reloads_itself_after_a_save(watching, sample_copy):
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_executable()
+def test_an_open_page_reloads_itself_after_a_save(watching, sample_copy, browser):
     watcher = watching("--lang", "vi", "--no-pdf")
     watcher.wait_for_line(r"^watching for changes")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{watcher.base_url}/vi/asean-japan.html")
-            title = "document.querySelector('header.front[lang=vi] h1.title').textContent"
-            assert "Về quan hệ" not in page.evaluate(title)
-            page.evaluate("window.loadedBeforeTheSave = true")
-            _edit(sample_copy / "vi.yaml", TITLE, "title: Về quan hệ ASEAN")
-            # No reload from here: the page must notice the new build by itself.
-            page.wait_for_function(f"{title}.includes('Về quan hệ')", timeout=60_000)
-            assert page.evaluate("window.loadedBeforeTheSave") is None
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{watcher.base_url}/vi/asean-japan.html")
+        title = "document.querySelector('header.front[lang=vi] h1.title').textContent"
+        assert "Về quan hệ" not in page.evaluate(title)
+        page.evaluate("window.loadedBeforeTheSave = true")
+        _edit(sample_copy / "vi.yaml", TITLE, "title: Về quan hệ ASEAN")
+        # No reload from here: the page must notice the new build by itself.
+        page.wait_for_function(f"{title}.includes('Về quan hệ')", timeout=60_000)
+        assert page.evaluate("window.loadedBeforeTheSave") is None
+    finally:
+        context.close()
 
 
 def test_a_failed_build_shows_its_messages_over_the_page_until_a_good_build(watching,
-                                                                            sample_copy):
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_executable()
+                                                                            sample_copy,
+                                                                            browser):
     watcher = watching("--lang", "vi", "--no-pdf")
     watcher.wait_for_line(r"^watching for changes")
     overlay = "document.getElementById('songngu-errors')"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{watcher.base_url}/vi/asean-japan.html")
-            assert page.evaluate(f"{overlay} === null")
-            good = (sample_copy / "vi.yaml").read_text(encoding="utf-8")
-            _edit(sample_copy / "vi.yaml", TITLE, 'title: "Quan hệ ASEAN')
-            page.wait_for_function(f"{overlay} !== null", timeout=60_000)
-            shown = page.evaluate(f"{overlay}.innerText")
-            assert "The build failed" in shown
-            assert re.search(r"content/asean-japan/vi\.yaml:\d+: YAML syntax error: the quote "
-                             r"opened here is never closed", shown), shown
-            assert "^" in shown  # the caret under the column, as in the terminal
-            # A page opened while the build is failing shows the messages at once.
-            other = browser.new_page()
-            other.goto(f"{watcher.base_url}/vi/asean-japan.html")
-            assert "YAML syntax error" in other.evaluate(f"{overlay}.innerText")
-            # The next good build takes it away; the page under it is the last good one.
-            (sample_copy / "vi.yaml").write_text(good.replace(TITLE, "title: Về quan hệ ASEAN"),
-                                                 encoding="utf-8")
-            page.wait_for_function(f"{overlay} === null", timeout=60_000)
-            page.wait_for_function("document.querySelector('header.front[lang=vi] h1.title')"
-                                   ".textContent.includes('Về quan hệ')", timeout=60_000)
-            assert other.evaluate(f"{overlay} === null") or \
-                other.wait_for_function(f"{overlay} === null", timeout=60_000)
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{watcher.base_url}/vi/asean-japan.html")
+        assert page.evaluate(f"{overlay} === null")
+        good = (sample_copy / "vi.yaml").read_text(encoding="utf-8")
+        _edit(sample_copy / "vi.yaml", TITLE, 'title: "Quan hệ ASEAN')
+        page.wait_for_function(f"{overlay} !== null", timeout=60_000)
+        shown = page.evaluate(f"{overlay}.innerText")
+        assert "The build failed" in shown
+        assert re.search(r"content/asean-japan/vi\.yaml:\d+: YAML syntax error: the quote "
+                         r"opened here is never closed", shown), shown
+        assert "^" in shown  # the caret under the column, as in the terminal
+        # A page opened while the build is failing shows the messages at once.
+        other = context.new_page()
+        other.goto(f"{watcher.base_url}/vi/asean-japan.html")
+        assert "YAML syntax error" in other.evaluate(f"{overlay}.innerText")
+        # The next good build takes it away; the page under it is the last good one.
+        (sample_copy / "vi.yaml").write_text(good.replace(TITLE, "title: Về quan hệ ASEAN"),
+                                             encoding="utf-8")
+        page.wait_for_function(f"{overlay} === null", timeout=60_000)
+        page.wait_for_function("document.querySelector('header.front[lang=vi] h1.title')"
+                               ".textContent.includes('Về quan hệ')", timeout=60_000)
+        assert other.evaluate(f"{overlay} === null") or \
+            other.wait_for_function(f"{overlay} === null", timeout=60_000)
+    finally:
+        context.close()
 
 
-def test_the_pdf_preview_reloads_after_a_save(watching, sample_copy):
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_executable()
+def test_the_pdf_preview_reloads_after_a_save(watching, sample_copy, browser):
     watcher = watching("--lang", "vi")
     start = watcher.wait_for_line(r"^live preview on ")
     assert "/_songngu/pdf/vi/asean-japan.pdf" in watcher.lines[start]
@@ -219,17 +210,16 @@ def test_the_pdf_preview_reloads_after_a_save(watching, sample_copy):
     url = f"{watcher.base_url}/_songngu/pdf/vi/asean-japan.pdf"
     served = urllib.request.urlopen(url, timeout=10).read().decode("utf-8")
     assert '<iframe id="pdf" src="/vi/asean-japan.pdf"' in served
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(url)
-            source = "document.getElementById('pdf').getAttribute('src')"
-            assert page.evaluate(source) == "/vi/asean-japan.pdf"
-            _edit(sample_copy / "vi.yaml", TITLE, "title: Về quan hệ ASEAN")
-            page.wait_for_function(f"{source}.startsWith('/vi/asean-japan.pdf?v=')",
-                                   timeout=180_000)
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url)
+        source = "document.getElementById('pdf').getAttribute('src')"
+        assert page.evaluate(source) == "/vi/asean-japan.pdf"
+        _edit(sample_copy / "vi.yaml", TITLE, "title: Về quan hệ ASEAN")
+        page.wait_for_function(f"{source}.startsWith('/vi/asean-japan.pdf?v=')",
+                               timeout=180_000)
+    finally:
+        context.close()
     fetched = urllib.request.urlopen(f"{watcher.base_url}/vi/asean-japan.pdf?v=1", timeout=10)
     assert fetched.read(5) == b"%PDF-"
