@@ -78,9 +78,9 @@ examples:
   {prog} new myarticle --content ~/journal/content""",
     "issue": """\
 examples:
-  {prog} issue content/issue-2021-03    build/issue-2021-03/: the articles, the issue PDF, index.html
+  {prog} issue content/issue-2021-03    build/issue-2021-03/: articles, issue PDF, index.html
   {prog} issue --lang vi                every issue under content/, the Vietnamese pages
-  {prog} issue --shard 2/4              the second of four shares of the issues (one per machine)""",
+  {prog} issue --shard 2/4              the second of four shares of the issues (a machine each)""",
 }
 
 

@@ -33,9 +33,13 @@ TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 letter carrying a tone mark and another mark (ấ, ề, ở) is Vietnamese too; one acute or grave
 alone (é, à) is also French, Spanish, Portuguese, … and does not count."""
 ENGLISH_WORDS = frozenset(
-    ["the", "of", "and", "to", "in", "is", "are", "was", "were", "that", "this", "with", "for", "by", "on", "as", "from", "which", "be", "has", "have", "it", "its", "their", "an", "at", "or", "not", "between"])
+    ["the", "of", "and", "to", "in", "is", "are", "was", "were", "that", "this", "with", "for",
+     "by", "on", "as", "from", "which", "be", "has", "have", "it", "its", "their", "an", "at",
+     "or", "not", "between"])
 VIETNAMESE_WORDS = frozenset(
-    ["của", "và", "là", "các", "những", "được", "trong", "với", "cho", "này", "một", "có", "không", "đã", "đến", "về", "từ", "khi", "để", "người", "nhiều", "hai", "cũng", "như", "theo"])
+    ["của", "và", "là", "các", "những", "được", "trong", "với", "cho", "này", "một", "có",
+     "không", "đã", "đến", "về", "từ", "khi", "để", "người", "nhiều", "hai", "cũng", "như",
+     "theo"])
 NAMES = {"en": "English", "vi": "Vietnamese"}
 
 

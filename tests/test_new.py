@@ -136,14 +136,14 @@ def test_edit_check_build_the_new_article(here, capsys):
                            ("vi.yaml", "Tiêu đề bài báo của bạn", "Nghề trồng lúa ở Thái Nguyên")):
         file = folder / name
         file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    status, out, err = run(capsys, "check", "--content", "content/myarticle")
+    status, _out, err = run(capsys, "check", "--content", "content/myarticle")
     assert status == 0
     assert err == ("content/myarticle/vi.yaml:8: warning: not marked in sync: the title was "
                    "updated in vi after its source changed in en (content/myarticle/en.yaml:8): "
                    "[-The title of your article-]{+Rice farming in Thai Nguyen+}; once the "
                    "translation is right, run: python build.py sync --lang vi --block title\n")
     assert run(capsys, "sync", "--all", "--content", "content/myarticle")[0] == 0
-    status, out, err = run(capsys, "check", "--content", "content/myarticle")
+    status, _out, err = run(capsys, "check", "--content", "content/myarticle")
     assert (status, err) == (0, "")
     status, _out, err = run(capsys, "--lang", "vi", "--content", "content/myarticle",
                            "--out", "out")

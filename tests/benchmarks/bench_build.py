@@ -158,11 +158,11 @@ def watch_times(work: Path, edits: int) -> tuple[list[float], list[float]]:
             vi.write_text(original.replace("title: Quan hệ", f"title: {marker}. Quan hệ", 1),
                           encoding="utf-8")
             saved = time.perf_counter()
-            _wait(lambda: marker in html.read_text(encoding="utf-8"), 120)
+            _wait(lambda marker=marker: marker in html.read_text(encoding="utf-8"), 120)
             to_html.append(time.perf_counter() - saved)
-            _wait(lambda: pdf.stat().st_mtime_ns != before, 300)
+            _wait(lambda before=before: pdf.stat().st_mtime_ns != before, 300)
             to_pdf.append(time.perf_counter() - saved)
-            _wait(lambda: _idle(lines) == edit + 2, 60)
+            _wait(lambda edit=edit: _idle(lines) == edit + 2, 60)
             print(f"  edit {edit + 1}/{edits}: HTML {to_html[-1]:.2f} s, PDF {to_pdf[-1]:.2f} s",
                   file=sys.stderr)
     finally:
