@@ -263,13 +263,13 @@ def reference_sources(references: dict) -> list[Loaded]:
 
 
 def check_fonts(doc: Document, shared: Loaded, texts: list[Loaded], references: dict,
-                templates: Path, fonts: Path, problems: Problems) -> frozenset[str] | None:
+                templates: Path, fonts: Path, problems: Problems) -> tuple[str, ...] | None:
     """The document's template exists and its fonts draw every character of the content.
 
-    Returns the fallback fonts the content needs (None if the template is missing).
+    Returns the fallback fonts the content needs, sorted (None if the template is missing).
     """
     template = check_template(doc, shared, templates, problems)
     if template is None:
         return None
-    return frozenset(check_glyphs([shared, *texts, *reference_sources(references)],
-                                  template_fonts(template, fonts), problems))
+    return tuple(sorted(check_glyphs([shared, *texts, *reference_sources(references)],
+                                     template_fonts(template, fonts), problems)))

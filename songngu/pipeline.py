@@ -51,8 +51,9 @@ class Checked:
     sources: list[Path] = field(default_factory=list)
     translation: sync.Status | None = None
     """Each block's translation state in each language (in sync, stale, missing, …)."""
-    fallbacks: frozenset[str] | None = None
-    """The template's fallback fonts the content needs (None: not checked, all may load)."""
+    fallbacks: tuple[str, ...] | None = None
+    """The template's fallback fonts the content needs, sorted (None: not checked, all may
+    load)."""
 
 
 def check_document(folder: Path, strict: bool = False,
@@ -261,7 +262,7 @@ def _source(checked: Checked) -> str:
 
 
 def _assets(project: Project, doc: model.Document,
-            fallbacks: frozenset[str] | None = None) -> write.Assets:
+            fallbacks: tuple[str, ...] | None = None) -> write.Assets:
     return write.Assets(fonts=project.fonts, media=doc.folder, fallbacks=fallbacks)
 
 

@@ -27,11 +27,12 @@ class Assets:
 
     fonts: Path
     media: Path
-    fallbacks: frozenset[str] | None = None
+    fallbacks: tuple[str, ...] | None = None
     """The system fallback fonts (:data:`songngu.fontfiles.SYSTEM_FONTS`) the page may load:
     those that draw a character of its content. WeasyPrint copies every font a page declares
     before laying it out (Noto Serif CJK: 50 MB); one no character needs is left out. None:
-    any that is installed."""
+    any that is installed. A sorted tuple, not a set: a job's fingerprint is the same in every
+    process."""
 
     def resolve(self, relative: str) -> Path | None:
         """The real file for a page-relative URL path, or None if it lies elsewhere."""

@@ -63,9 +63,9 @@ def test_only_a_fallback_some_character_needs_is_given_to_the_page(tmp_path):
     assert used("Nhiệt độ đô thị, 12 km") == set()
     assert used("日本語教育") == {"NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Bold.ttc"}
     cjk = "fonts/NotoSerifCJK-Regular.ttc"
-    assert write.Assets(FONTS, tmp_path, fallbacks=frozenset()).resolve(cjk) is None
-    assert write.Assets(FONTS, tmp_path, fallbacks=frozenset(
-        {"NotoSerifCJK-Regular.ttc"})).resolve(cjk) == fontfiles.SYSTEM_FONTS[cjk[6:]]
+    assert write.Assets(FONTS, tmp_path, fallbacks=()).resolve(cjk) is None
+    assert write.Assets(FONTS, tmp_path, fallbacks=(
+        "NotoSerifCJK-Regular.ttc",)).resolve(cjk) == fontfiles.SYSTEM_FONTS[cjk[6:]]
     assert write.Assets(FONTS, tmp_path).resolve(cjk) == fontfiles.SYSTEM_FONTS[cjk[6:]]
-    assert write.Assets(FONTS, tmp_path, fallbacks=frozenset()).resolve(
+    assert write.Assets(FONTS, tmp_path, fallbacks=()).resolve(
         "fonts/LiberationSerif-Regular.ttf") == FONTS / "LiberationSerif-Regular.ttf"

@@ -219,7 +219,7 @@ def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
       {lines}
       <div class="tall"><p>A tall box</p></div>
       <p class="wide">This line is far too long to fit on an A5 page
-        and it refuses to wrap at all.</p>
+        and it refuses to wrap at all, at any width.</p>
       <p lang="en" style="width: 22mm; hyphens: auto">See
         <a href="https://example.org/">internationalization</a> now.</p>
       <table><tr><td class="wide">overflowingcellcontentthatiswide</td><td>B</td></tr></table>
