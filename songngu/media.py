@@ -30,9 +30,12 @@ _REFERENCE = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+(?:url\()?\s*[
 
 def raster_problem(file: Path, written: str, kind: str) -> str | None:
     """Why a PNG or JPEG figure cannot be used: too many pixels, corrupt, truncated."""
-    from PIL import Image
+    from PIL import Image, ImageFile
 
     limit = limits.IMAGE_PIXELS.value
+    # WeasyPrint, once imported in this process (a watch session, an issue build), tells
+    # Pillow to accept truncated images: a truncated figure would then pass as whole.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         # Opening reads only the header; our own check below says how many pixels it
         # declares. Pillow's guard is set for the decoding, in case a format lies.

@@ -18,12 +18,7 @@ from conftest import ROOT
 SERVER = r"""
 import json, os, signal, sys, tempfile, time
 import weasyprint  # what a build's workers import first thing, while the content is checked
-from PIL import ImageFile
 from songngu.cli import main
-
-# Importing WeasyPrint lets Pillow load truncated images, for the whole process; build.py's
-# own process, which checks the figures, never imports it: neither may the builds here.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 with open(os.devnull, "w") as nowhere:  # warm: what any build reads (the fonts' maps) is read
     sys.stdout, sys.stderr = nowhere, nowhere

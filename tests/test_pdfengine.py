@@ -43,3 +43,21 @@ def test_a_layout_not_written_leaves_nothing_once_closed(tmp_path, scratch):
     assert pdf.page_count >= 2
     pdf.close()
     assert not list(scratch.iterdir())
+
+
+def test_a_truncated_figure_is_refused_even_after_weasyprint_is_imported(tmp_path):
+    """WeasyPrint's import tells Pillow to accept truncated images; the figure check must not
+    follow it (a watch session or an issue build has WeasyPrint imported before checking)."""
+    from PIL import Image, ImageFile
+
+    from songngu import media
+
+    pdfengine.load_renderer()
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it
+    whole = tmp_path / "whole.png"
+    Image.effect_noise((300, 300), 64).convert("RGB").save(whole)
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    assert media.raster_problem(whole, "whole.png", "PNG") is None
+    problem = media.raster_problem(cut, "cut.png", "PNG")
+    assert problem is not None and "truncated" in problem
