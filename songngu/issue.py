@@ -111,6 +111,15 @@ def issue_folders(content: Path) -> list[Path]:
     return sorted(p.parent for p in content.glob(f"*/{ISSUE_FILE}"))
 
 
+def articles_folder(issue: Path, content: Path) -> Path:
+    """Where the articles an issue names live besides its own folder: the content folder, or,
+    for an issue folder outside it, the folder that holds the issue (its own content folder:
+    articles are never taken from another tree than the issue's)."""
+    if issue.resolve().is_relative_to(content.resolve()):
+        return content
+    return issue.parent
+
+
 def command(args: Any, project: Project, options: BuildOptions) -> int:
     """``build.py issue [FOLDER …] [--shard K/N]``: build each issue named (or every issue of
     the content folder)."""
@@ -283,7 +292,7 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
           jats: bool = False) -> list[Path]:
     """Build one issue; return the files written (none when everything was up to date)."""
     problems = Problems()
-    issue = load_issue(folder, project.content, problems)
+    issue = load_issue(folder, articles_folder(folder, project.content), problems)
     if issue is None:
         raise ContentError(problems.items)
     out = project.out / issue.id

@@ -455,3 +455,16 @@ def test_two_articles_of_the_same_folder_name_are_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "issue.yaml:8: article 'other/alpha'" in err and "same folder name" in err
     assert not (tmp_path / "build").exists()
+
+
+def test_an_issue_outside_the_content_folder_takes_its_articles_from_its_own_tree(tmp_path):
+    """``build.py issue /elsewhere/content/spring`` without --content: the articles it names
+    are those beside it, never same-named folders of the working folder's content/."""
+    from songngu.issue import articles_folder
+
+    content = tmp_path / "content"
+    issue = write_issue(content / "spring", ["alpha"])
+    assert articles_folder(issue, content) == content
+    assert articles_folder(issue, ROOT / "content") == content
+    assert articles_folder(ROOT / "content" / "issue-2021-03", ROOT / "content") == \
+        ROOT / "content"
