@@ -193,6 +193,14 @@ def sample_copy(tmp_path) -> Path:
     return target
 
 
+@pytest.fixture
+def sample(sample_copy, monkeypatch) -> Path:
+    """:func:`sample_copy`, with the working folder its content folder's parent (so that
+    ``content/asean-japan`` names it, as in the README's commands)."""
+    monkeypatch.chdir(sample_copy.parent.parent)
+    return sample_copy
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium, driven by Playwright (see tests/browser_support.py)."""

@@ -44,15 +44,6 @@ def status(capsys, content: str = "content") -> list[str]:
 
 
 @pytest.fixture
-def sample(tmp_path, monkeypatch) -> Path:
-    """A copy of the sample in ``content/asean-japan``, the working folder its parent."""
-    folder = tmp_path / "content" / "asean-japan"
-    shutil.copytree(SAMPLE, folder)
-    monkeypatch.chdir(tmp_path)
-    return folder
-
-
-@pytest.fixture
 def article(tmp_path, monkeypatch, capsys) -> Path:
     """The small base document in ``content/article``, every block marked in sync."""
     folder = tmp_path / "content" / "article"

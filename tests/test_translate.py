@@ -4,13 +4,12 @@ and the translation status page."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from conftest import ROOT, SAMPLE
+from conftest import ROOT
 from lxml import html as lxml_html
 
 from songngu import cli
@@ -22,14 +21,6 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     code = cli.main([*args, *SETUP])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def sample(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "content" / "asean-japan"
-    shutil.copytree(SAMPLE, folder)
-    monkeypatch.chdir(tmp_path)
-    return folder
 
 
 def edit(path: Path, old: str, new: str) -> None:
