@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .fontfiles import is_system_font
@@ -81,13 +83,9 @@ class RenderedPdf:
                 self.close()
 
     def close(self) -> None:
-        """Remove the copies of the fonts WeasyPrint made for this layout (some 50 MB with the
-        CJK fallback). WeasyPrint removes them only when its font configuration is garbage
-        collected, which a build process ending with ``os._exit`` never does: every layout
-        would leave its folder in the temporary directory."""
-        if self._fonts is not None:
-            _discard_fonts(self._fonts)
-            self._fonts = None
+        """Let go of the layout. Its fonts stay loaded for the next page this process lays out
+        with the same fonts (:func:`release_fonts` removes them)."""
+        self._fonts = None
 
 
 def load_renderer() -> None:
@@ -106,9 +104,7 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(assets)
-    # One font configuration for every layout of the page: the fonts are copied once, not
-    # again for each layout that places floats.
-    fonts = FontConfiguration()
+    fonts = _font_configuration(assets, FontConfiguration)
     try:
         base_url = f"file://{VIRTUAL_ROOT}"
         sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher,
@@ -117,11 +113,7 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
         document = page.render(stylesheets=sheets, font_config=fonts)
         document = _place_floats(page, document, sheets, fonts)
     except FatalURLFetchingError as exc:
-        _discard_fonts(fonts)
         raise ForbiddenResource(str(exc)) from None
-    except BaseException:
-        _discard_fonts(fonts)
-        raise
     clock = _clock(settings.date)
     # The article's date, not the clock: PDF/X would otherwise stamp the time of the build.
     document.metadata.created = document.metadata.modified = clock.date().isoformat()
@@ -141,6 +133,71 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
 
 FLOAT_ROUNDS = 2
 """Layouts tried after the first to place figures and tables that left a page empty."""
+
+
+_LOADED_FONTS: dict[tuple, Any] = {}
+"""This process's WeasyPrint font configurations, by the fonts they were made from (see
+:func:`_font_configuration`), the most recently used last."""
+KEPT_FONT_SETS = 2
+"""Font configurations a process keeps: each holds copies of its fonts on disk."""
+
+
+def _font_configuration(assets: Assets, make: Callable[[], Any]) -> Any:
+    """The font configuration for a page using ``assets``' fonts: one for every layout of
+    the page (floats placed again), and for every page this process lays out with the same
+    fonts, as a worker does for the articles of an issue. Loading fonts into a fresh
+    configuration (copying them, registering them with Fontconfig, reading their tables
+    again) costs some 0.3 s of CPU a page.
+
+    Shared only between pages that may load exactly the same fonts: WeasyPrint does not
+    fetch a font face again once loaded, so a configuration made for other fonts (another
+    fonts folder, other fallbacks, a font file changed since, as in a watch session) would
+    let a page use what its own fetcher would refuse or read anew."""
+    _forget_inherited()
+    key = (os.getpid(), assets.fonts.resolve(), assets.fallbacks, _font_stamps(assets.fonts))
+    fonts = _LOADED_FONTS.pop(key, None)
+    if fonts is None:
+        if not _LOADED_FONTS:
+            _release_when_the_process_ends()
+        fonts = make()
+        while len(_LOADED_FONTS) >= KEPT_FONT_SETS:
+            _discard_fonts(_LOADED_FONTS.pop(next(iter(_LOADED_FONTS))))
+    _LOADED_FONTS[key] = fonts
+    return fonts
+
+
+def _font_stamps(folder: Path) -> tuple:
+    try:
+        return tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                            for entry in os.scandir(folder) if entry.is_file()))
+    except OSError:
+        return ()
+
+
+def release_fonts() -> None:
+    """Remove the copies of the fonts WeasyPrint made for this process's layouts (some 50 MB
+    with the CJK fallback). WeasyPrint removes them only when its font configuration is
+    garbage collected, which a build process ending with ``os._exit`` never does: a worker
+    calls this as it ends (:func:`songngu.workers.at_end`), any other process at exit."""
+    _forget_inherited()
+    while _LOADED_FONTS:
+        _discard_fonts(_LOADED_FONTS.pop(next(iter(_LOADED_FONTS))))
+
+
+def _forget_inherited() -> None:
+    """Drop a forked process's copies of its parent's configurations without removing their
+    folders, which are the parent's (WeasyPrint would remove them when they are collected)."""
+    for key in [key for key in _LOADED_FONTS if key[0] != os.getpid()]:
+        _LOADED_FONTS.pop(key)._folder = None
+
+
+def _release_when_the_process_ends() -> None:
+    import atexit
+
+    from . import workers
+
+    atexit.register(release_fonts)
+    workers.at_end(release_fonts)
 
 
 def _discard_fonts(fonts) -> None:

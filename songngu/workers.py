@@ -268,6 +268,24 @@ class Worker:
             self._reaped = True
 
 
+_AT_END: list[Callable[[], None]] = []
+
+
+def at_end(cleanup: Callable[[], None]) -> None:
+    """Have ``cleanup`` run when a worker ends: it ends with ``os._exit``, which runs no
+    ``atexit`` function."""
+    if cleanup not in _AT_END:
+        _AT_END.append(cleanup)
+
+
+def _clean_up() -> None:
+    for cleanup in _AT_END:
+        try:
+            cleanup()
+        except Exception:  # an ending worker has no one to tell
+            pass
+
+
 def _serve(conn: Connection, warm_up: Callable[[], None] | None,
            end_at_once: bool = False) -> None:
     """The worker's life: warm up, then run jobs until told to stop."""
@@ -297,6 +315,7 @@ def _serve(conn: Connection, warm_up: Callable[[], None] | None,
         status = 1
     finally:
         try:
+            _clean_up()
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
@@ -321,6 +340,7 @@ def _interrupt(signum, frame):
 
 
 def _end_now(signum, frame):
+    _clean_up()
     os._exit(128 + signum)
 
 

@@ -1,4 +1,5 @@
-"""The PDF engine leaves nothing behind in the temporary directory.
+"""The PDF engine loads a page's fonts once for every page of a process that uses the same
+fonts, and leaves nothing behind in the temporary directory.
 
 WeasyPrint copies every font a page declares (some 50 MB with the CJK fallback) into a folder
 of its own and removes it only when its font configuration is garbage collected, which a build
@@ -10,7 +11,7 @@ from __future__ import annotations
 import tempfile
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_build
 
 from songngu import pdfengine, write
 
@@ -25,24 +26,69 @@ PAGE = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</ti
 def scratch(tmp_path, monkeypatch):
     folder = tmp_path / "tmp"
     folder.mkdir()
+    pdfengine.release_fonts()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
+    yield folder
+    pdfengine.release_fonts()
 
 
-def test_a_written_pdf_leaves_no_font_copies(tmp_path, scratch):
+def font_copies(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("weasyprint-"))
+
+
+def test_pages_with_the_same_fonts_load_them_once_and_the_copies_go_when_released(
+        tmp_path, scratch):
     assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
-    pdf = pdfengine.render_pdf(PAGE, assets)
-    assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint-")]
-    pdf.write(tmp_path / "out.pdf")
-    assert (tmp_path / "out.pdf").stat().st_size > 1000
+    first = pdfengine.render_pdf(PAGE, assets)
+    copies = font_copies(scratch)
+    assert len(copies) == 1
+    first.write(tmp_path / "one.pdf")
+    second = pdfengine.render_pdf(PAGE.replace("Some text", "Other text"), assets)
+    second.write(tmp_path / "two.pdf")
+    assert font_copies(scratch) == copies  # the second page loaded no font again
+    assert b"Other" not in (tmp_path / "one.pdf").read_bytes()  # two pages, not one twice
+    pdfengine.release_fonts()
     assert not list(scratch.iterdir())
 
 
-def test_a_layout_not_written_leaves_nothing_once_closed(tmp_path, scratch):
-    pdf = pdfengine.render_pdf(PAGE, write.Assets(fonts=ROOT / "fonts", media=tmp_path))
-    assert pdf.page_count >= 2
-    pdf.close()
+def test_the_same_page_gives_the_same_bytes_with_fonts_loaded_fresh_or_shared(tmp_path,
+                                                                            scratch):
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    pdfengine.render_pdf(PAGE, assets).write(tmp_path / "fresh.pdf")
+    pdfengine.render_pdf(PAGE.replace("Some text", "Other text"), assets).write(
+        tmp_path / "between.pdf")
+    pdfengine.render_pdf(PAGE, assets).write(tmp_path / "shared.pdf")
+    assert (tmp_path / "fresh.pdf").read_bytes() == (tmp_path / "shared.pdf").read_bytes()
+
+
+def test_pages_with_other_fonts_get_a_configuration_of_their_own(tmp_path, scratch):
+    """A configuration made for other fonts would let a page use a face its own fetcher
+    refuses, or an old copy of a font file changed since."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    font = fonts / "LiberationSerif-Regular.ttf"
+    font.write_bytes((ROOT / "fonts" / "LiberationSerif-Regular.ttf").read_bytes())
+    assets = write.Assets(fonts=fonts, media=tmp_path)
+    pdfengine.render_pdf(PAGE, assets).close()
+    pdfengine.render_pdf(PAGE, write.Assets(fonts=ROOT / "fonts", media=tmp_path)).close()
+    assert len(font_copies(scratch)) == 2
+    font.write_bytes(font.read_bytes() + b"\0")  # the font file changed: loaded anew
+    pdfengine.render_pdf(PAGE, assets).close()
+    assert len(font_copies(scratch)) == pdfengine.KEPT_FONT_SETS  # the oldest removed
+    pdfengine.release_fonts()
     assert not list(scratch.iterdir())
+
+
+def test_a_build_leaves_no_font_copies_once_its_workers_end(tmp_path, scratch):
+    """Its pages are laid out in worker processes, which end with ``os._exit``."""
+    made = run_build("new", "short", "--content", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    built = run_build("--lang", "all", "--content", str(tmp_path / "short"), "--out",
+                      str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert {p.name for p in (tmp_path / "out").glob("*/short.pdf")} == {"short.pdf"}
+    assert len(list((tmp_path / "out").glob("*/short.pdf"))) >= 2
+    assert not font_copies(scratch)
 
 
 def test_a_truncated_figure_is_refused_even_after_weasyprint_is_imported(tmp_path):
