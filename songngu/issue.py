@@ -402,6 +402,20 @@ class _Sequence:
                     _check_article(self.issue, self.project, self.build_options, other,
                                    problems, self.prepared)
             raise ContentError(problems.items)
+        self._format_references(*self.prepared[folder])
+
+    def _format_references(self, checked, resolved) -> None:
+        """Format the reference lists its pages print now, while the article before it is
+        laid out: they do not depend on its place, and formatting them (citeproc) is most of
+        the time rendering its page takes once its first page is known."""
+        doc = checked.doc
+        try:
+            outputs = schedule.outputs_of(self.choices, doc.languages, doc.id)
+        except SetupError:  # a language it lacks: said when it is built
+            return
+        for lang in dict.fromkeys(lang for output in outputs for lang in output.split("+")):
+            if lang in resolved.texts:
+                _ = resolved.texts[lang].references  # a cached property: formatted once
 
     def forking(self) -> None:
         if self.assembler is not None:

@@ -37,9 +37,13 @@ class _PagePdf:
     strict: bool
     """Whether the layout report's findings (:mod:`songngu.pagecheck`) stop the build."""
 
-    def _laid_out(self, report: progress.Report, print_css: str = "") -> pdfengine.RenderedPdf:
-        """The laid-out pages, their layout findings reported (or raised, when strict)."""
+    def _laid_out(self, report: progress.Report, print_css: str = "",
+                  count: bool = False) -> pdfengine.RenderedPdf:
+        """The laid-out pages, their layout findings reported (or raised, when strict);
+        ``count``: their number told first (:class:`Counted`), as soon as it is known."""
         pdf = _render(self.html, self.assets, self.settings, self.source, print_css)
+        if count:  # the next article of an issue waits for it (songngu.issue)
+            report(Counted(str(self.target), pdf.page_count))
         findings = pdf.findings(self.facts.first_page)
         problems = [Problem(display_path(self.target), 0, f"layout: {finding}",
                             "error" if self.strict else "warning") for finding in findings]
@@ -61,8 +65,7 @@ class JournalPdf(_PagePdf):
 
     def run(self, report: progress.Report) -> list[Path]:
         with progress.step(report, self.target, "laying out") as done:
-            pdf = self._laid_out(report, self.print_css)
-            report(Counted(str(self.target), pdf.page_count))
+            pdf = self._laid_out(report, self.print_css, count=True)
             pdf.write(self.target, finisher=partial(pdfmeta.finish, facts=self.facts))
             last = self.facts.first_page + pdf.page_count - 1
             done.text = f"{pdf.page_count} pages, {self.facts.first_page}–{last}"
