@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import Problems, SetupError, display_path
@@ -37,13 +37,20 @@ class Fallback:
 
     name: str
     ranges: tuple[tuple[int, int], ...]
-    cmap: frozenset[int] | None
+    path: Path | None
     """None when the font is not installed."""
+    mtime_ns: int = 0
+
+    @cached_property
+    def cmap(self) -> frozenset[int]:
+        """Read when a character of its ranges first needs it: reading a CJK font's map takes
+        some 0.3 s, which a document of Latin text never pays."""
+        return _character_map(self.path, self.mtime_ns) if self.path else frozenset()
 
     def draws(self, char: str) -> bool:
         code = ord(char)
-        return self.cmap is not None and code in self.cmap and \
-            any(low <= code <= high for low, high in self.ranges)
+        return self.path is not None and \
+            any(low <= code <= high for low, high in self.ranges) and code in self.cmap
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class FontSet:
         """The fallback font that would draw ``char`` if it were installed."""
         code = ord(char)
         for fallback in self.fallbacks:
-            if fallback.cmap is None and any(lo <= code <= hi for lo, hi in fallback.ranges):
+            if fallback.path is None and any(lo <= code <= hi for lo, hi in fallback.ranges):
                 return fallback.name
         return None
 
@@ -104,8 +111,8 @@ def template_fonts(template: Path, fonts: Path) -> FontSet:
             name = url.removeprefix("fonts/")
             path = find_font(fonts, name)
             if ranges:
-                cmap = _character_map(path, path.stat().st_mtime_ns) if path else None
-                fallbacks.append(Fallback(name, ranges, cmap))
+                fallbacks.append(Fallback(name, ranges, path,
+                                          path.stat().st_mtime_ns if path else 0))
                 continue
             if path is None:
                 raise SetupError(f"font {name} (loaded by {display_path(css)}) is missing from "

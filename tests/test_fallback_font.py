@@ -69,3 +69,21 @@ def test_only_a_fallback_some_character_needs_is_given_to_the_page(tmp_path):
     assert write.Assets(FONTS, tmp_path).resolve(cjk) == fontfiles.SYSTEM_FONTS[cjk[6:]]
     assert write.Assets(FONTS, tmp_path, fallbacks=()).resolve(
         "fonts/LiberationSerif-Regular.ttf") == FONTS / "LiberationSerif-Regular.ttf"
+
+
+def test_a_fallback_font_is_read_only_for_a_character_of_its_ranges(monkeypatch):
+    """Reading the CJK fallback's character map takes a noticeable time on every build: a
+    document whose characters the main font draws never reads it."""
+    read: list[str] = []
+    real = glyphs._character_map
+
+    def recording(path, mtime_ns):
+        read.append(Path(path).name)
+        return real(path, mtime_ns)
+
+    monkeypatch.setattr(glyphs, "_character_map", recording)
+    assert _check("Tiếng Việt — “quoted”, 1–2 €") == []
+    assert read and not [name for name in read if "CJK" in name]
+    if fontfiles.SYSTEM_FONTS["NotoSerifCJK-Regular.ttc"].is_file():
+        assert _check("日本語") == []
+        assert [name for name in read if "CJK" in name]
