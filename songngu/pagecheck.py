@@ -10,7 +10,8 @@ reported, with its page number, when it holds what a typesetter would fix:
 - text that falls outside the page's text area, or outside its table cell (a wide table
   printing over its neighbour);
 - a web address hyphenated at a line end;
-- a heading that ends a page.
+- a heading that ends a page;
+- a footnote printed on another page than its call.
 
 The findings are plain data (:class:`Finding`), so that a layout worker can hand them to the
 build, which reports them as warnings (errors with ``--strict``).
@@ -67,6 +68,7 @@ def check(document, first_label: int = 1) -> list[Finding]:
     lines_by_paragraph: dict[int, dict[int, int]] = {}
     paragraph_names: dict[int, str] = {}
     pages: list[_Page] = []
+    notes: dict[int, _NotePlaces] = {}
     for index, page in enumerate(document.pages, 1):
         box = page._page_box
         area = _Page(index, box.content_box_y(), box.content_box_y() + box.height,
@@ -82,7 +84,7 @@ def check(document, first_label: int = 1) -> list[Finding]:
             if isinstance(child, boxes.MarginBox):
                 continue
             _walk(child, area, (area.left, area.right), (), note, boxes, lines_by_paragraph,
-                  paragraph_names, last_block)
+                  paragraph_names, last_block, notes)
         if last_block and _tag(last_block[0]) in _HEADINGS and index < len(document.pages):
             note(f"the heading {_text(last_block[0])!r} ends the page; its text is on the next")
     for page, used in zip(pages, used_heights(document)):
@@ -110,12 +112,31 @@ def check(document, first_label: int = 1) -> list[Finding]:
             findings.append(Finding(last, str(first_label + last - 1),
                                     f"a lone line at the top of the page (widow): the end of the "
                                     f"paragraph {name!r}"))
+    for places in notes.values():
+        if places.calls and places.notes and places.notes[0] != places.calls[0]:
+            page = places.notes[0]
+            findings.append(Finding(page, str(first_label + page - 1),
+                                    f"the footnote {places.text!r} is away from its call, on "
+                                    f"page {first_label + places.calls[0] - 1}"))
     return sorted(findings, key=lambda f: f.page)
 
 
+@dataclass
+class _NotePlaces:
+    """The pages of a footnote's call and of its text."""
+
+    text: str
+    calls: list[int]
+    notes: list[int]
+
+
 def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note, boxes,
-          lines_by_paragraph, paragraph_names, last_block) -> None:
+          lines_by_paragraph, paragraph_names, last_block, notes) -> None:
     tag = _tag(box)
+    in_notes = bool(ancestors) and isinstance(ancestors[-1], boxes.FootnoteAreaBox)
+    if in_notes or (box.element_tag or "").endswith("::footnote-call"):
+        places = notes.setdefault(id(box.element), _NotePlaces(_text(box)[:40], [], []))
+        (places.notes if in_notes else places.calls).append(page.number)
     if isinstance(box, boxes.TableCellBox):
         x = box.border_box_x()
         column = (x, x + box.border_width())
@@ -142,7 +163,7 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
             note(f"a link is hyphenated at the line end: {box.text.strip()[-30:]!r}")
     for child in getattr(box, "children", ()):
         _walk(child, page, column, ancestors + (box,), note, boxes, lines_by_paragraph,
-              paragraph_names, last_block)
+              paragraph_names, last_block, notes)
 
 
 def _in_flow(ancestors: tuple, boxes) -> bool:

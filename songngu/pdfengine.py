@@ -5,6 +5,10 @@ atomically (:func:`songngu.write.atomic_path`). While rendering, WeasyPrint may 
 project's fonts and the document's own folder: any other URL stops the build with a message
 instead of a network request or a read elsewhere.
 
+WeasyPrint's line layout is amended in one point, so that a page's footnotes stay on it
+(:func:`_keep_notes_with_their_calls`), and a process keeps the fonts it has loaded for the
+next page that uses the same ones (:func:`_font_configuration`).
+
 PDFs are tagged PDF/UA-1 unless another of WeasyPrint's variants is asked for (PDF/A for
 archives, with the document's sources attached where the variant allows). Every timestamp in
 a PDF, including the one inside each embedded font, is the article's own date, so the same
@@ -103,6 +107,7 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
+    _keep_notes_with_their_calls()
     fetcher = _fetcher_class()(assets)
     fonts = _font_configuration(assets, FontConfiguration)
     try:
@@ -129,6 +134,42 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
                                   created=clock, modified=clock, relationship="Source")
             for name, path in settings.sources]
     return RenderedPdf(document, options, clock, fonts)
+
+
+_NOTES_SENT_AHEAD = "report = not context.in_column and can_break_now and not could_break_before"
+
+
+def _keep_notes_with_their_calls() -> None:
+    """Stop WeasyPrint (70) from sending a page's footnotes to the next page to make room at
+    the foot of the page for a paragraph's first lines (its ``orphans``): the notes would
+    then print away from their calls. The paragraph moves to the next page instead, as it
+    does when the page holds no note.
+
+    WeasyPrint decides this in one expression of ``layout.block._linebox_layout``, which
+    never sends notes ahead inside multiple columns; the body used to be set as a single
+    column for that alone, which costs a second layout of every page (a third of the time
+    of laying out an article). The function is compiled again with that expression false;
+    the WeasyPrint version is pinned in pyproject.toml, and a version without it stops here
+    with a message rather than laying out pages whose notes could drift."""
+    import inspect
+    import textwrap
+
+    from weasyprint.layout import block
+
+    if getattr(block._linebox_layout, "songngu_notes_kept", False):
+        return
+    source = textwrap.dedent(inspect.getsource(block._linebox_layout))
+    if source.count(_NOTES_SENT_AHEAD) != 1:
+        raise RuntimeError("this WeasyPrint's line layout is not the one songngu amends "
+                           "(weasyprint.layout.block._linebox_layout): install the version "
+                           "pyproject.toml names")
+    namespace: dict[str, Any] = {}
+    exec(compile(source.replace(_NOTES_SENT_AHEAD, "report = False"),
+                 inspect.getsourcefile(block) or "weasyprint/layout/block.py", "exec"),
+         block.__dict__, namespace)
+    amended = namespace["_linebox_layout"]
+    amended.songngu_notes_kept = True
+    block._linebox_layout = amended
 
 
 FLOAT_ROUNDS = 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 
 import pytest
-from conftest import ROOT, run_build
+from conftest import ROOT, pdftotext, run_build
 
 from songngu import pdfengine, write
 
@@ -89,6 +89,36 @@ def test_a_build_leaves_no_font_copies_once_its_workers_end(tmp_path, scratch):
     assert {p.name for p in (tmp_path / "out").glob("*/short.pdf")} == {"short.pdf"}
     assert len(list((tmp_path / "out").glob("*/short.pdf"))) >= 2
     assert not font_copies(scratch)
+
+
+def _note_page(spacer: float) -> str:
+    """A page whose note is called in its first line, and, ``spacer`` points below, a long
+    paragraph: at some heights only its first line fits above the note."""
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title><style>'
+            '@font-face { font-family: J; src: url("fonts/LiberationSerif-Regular.ttf") }'
+            '@page { size: 105mm 148mm; margin: 10mm } html { font-family: J; '
+            'font-size: 10pt; line-height: 12pt } p { margin: 0; orphans: 2; widows: 2 } '
+            '.fn { float: footnote }</style></head><body><p>Calledhere<span class="fn">'
+            'Notetext of the footnote, long enough to need two lines at the foot of the '
+            f'page.</span> and more text.</p><div style="height: {spacer}pt"></div><p>'
+            + "Lorem ipsum dolor sit amet consectetur. " * 12 + "Lastwords.</p></body></html>")
+
+
+def test_a_note_is_never_sent_to_the_next_page_to_make_room_for_a_paragraphs_first_lines(
+        tmp_path, scratch):
+    """WeasyPrint (70) moves a page's notes to the next page when that lets a paragraph
+    starting at the foot keep its first two lines (orphans) there; the paragraph moves
+    instead. Before the amendment, the note left its call's page at every height from 283 to
+    294 points."""
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    for spacer in range(281, 297, 3):
+        pdf = pdfengine.render_pdf(_note_page(spacer), assets)
+        pdf.write(tmp_path / "notes.pdf")
+        pages = pdftotext(tmp_path / "notes.pdf").split("\f")
+        calls = [i for i, page in enumerate(pages) if "Calledhere" in page]
+        notes = [i for i, page in enumerate(pages) if "Notetext" in page]
+        assert calls == notes == [0], (spacer, calls, notes)
+        assert "Lastwords." in pages[-2]  # the paragraph whole, on the next page
 
 
 def test_a_truncated_figure_is_refused_even_after_weasyprint_is_imported(tmp_path):
