@@ -158,11 +158,16 @@ def _keep_notes_with_their_calls() -> None:
 
     if getattr(block._linebox_layout, "songngu_notes_kept", False):
         return
-    source = textwrap.dedent(inspect.getsource(block._linebox_layout))
+    try:
+        source = textwrap.dedent(inspect.getsource(block._linebox_layout))
+    except (OSError, TypeError):  # installed without its Python sources
+        source = ""
     if source.count(_NOTES_SENT_AHEAD) != 1:
-        raise RuntimeError("this WeasyPrint's line layout is not the one songngu amends "
-                           "(weasyprint.layout.block._linebox_layout): install the version "
-                           "pyproject.toml names")
+        from .errors import SetupError
+
+        raise SetupError("this WeasyPrint's line layout is not the one songngu amends "
+                         "(weasyprint.layout.block._linebox_layout in WeasyPrint 70): install "
+                         "the version pyproject.toml names (pip install 'weasyprint>=70,<71')")
     namespace: dict[str, Any] = {}
     exec(compile(source.replace(_NOTES_SENT_AHEAD, "report = False"),
                  inspect.getsourcefile(block) or "weasyprint/layout/block.py", "exec"),

@@ -137,3 +137,17 @@ def test_a_truncated_figure_is_refused_even_after_weasyprint_is_imported(tmp_pat
     assert media.raster_problem(whole, "whole.png", "PNG") is None
     problem = media.raster_problem(cut, "cut.png", "PNG")
     assert problem is not None and "truncated" in problem
+
+
+def test_another_weasyprint_line_layout_stops_the_build_with_what_to_install(monkeypatch):
+    from weasyprint.layout import block
+
+    from songngu.errors import SetupError
+
+    def other_line_layout(context, box):
+        report = True
+        return report
+
+    monkeypatch.setattr(block, "_linebox_layout", other_line_layout)
+    with pytest.raises(SetupError, match=r"weasyprint>=70,<71"):
+        pdfengine._keep_notes_with_their_calls()
