@@ -1,0 +1,138 @@
+"""Documents the tool had not seen, and the flaws their builds showed.
+
+``tests/fixtures/unseen/`` holds three sample articles of shapes the gallery lacks:
+``brick-note`` (one author, a wide table of ten numeric columns, seven footnotes, references
+with DOIs), ``delta-review`` (nine authors in nine institutions, two corresponding authors,
+lists, quotations, equations, cross-references of every kind, a figure of two parts, an
+appendix whose table takes its first column from document.yaml) and ``stele-survey`` (an
+English text much shorter than its Vietnamese, long web addresses, stacked diacritics in the
+title, a 44-row table with grouped headers over a page break, Chinese characters). Each test
+reads back what a reader sees, with pdftotext, pdfplumber or lxml; each build is made once
+for the module and holds only what its tests read.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import ROOT, pdftotext, run_build, shared_build
+
+UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
+DELTA = UNSEEN / "delta-review"
+
+
+@pytest.fixture(scope="module")
+def delta_vi(tmp_path_factory) -> Path:
+    """The Vietnamese PDF of the review, built with --strict."""
+    out = shared_build(tmp_path_factory, "unseen-delta-vi", "--lang", "vi", "--no-html",
+                       "--strict", "--content", str(DELTA)).out
+    return out / "vi" / "delta-review.pdf"
+
+
+# --------------------------------------------------------------------------- the documents
+
+@pytest.mark.parametrize("name", ["brick-note", "delta-review", "stele-survey"])
+def test_each_unseen_document_checks_clean_with_strict(name):
+    result = run_build("check", "--strict", "--content", str(UNSEEN / name))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 warning(s), no errors" in result.stdout
+
+
+# --------------------------------------------------------------------------- tables
+
+def test_a_row_label_given_once_in_document_yaml_is_printed(delta_vi):
+    """The stations table gives each station's name once, in document.yaml, and each
+    language its branch (``[~, Sông Hậu]``): the ``~`` took the cell away, printing '–'."""
+    lines = pdftotext(delta_vi, "-layout").splitlines()
+    for station, branch in (("Đại Ngãi", "Sông Hậu"), ("Vàm Kênh", "Sông Vàm Cỏ"),
+                            ("Chợ Lách", "Sông Hàm Luông")):
+        assert any(re.match(rf"\s*{station}\s+{branch}\s+\d", line) for line in lines), \
+            (station, [line for line in lines if branch in line])
+
+
+def test_a_text_cell_that_document_yaml_also_leaves_empty_prints_the_empty_mark(tmp_path):
+    """``~`` in both places is an empty cell, as before."""
+    doc = tmp_path / "delta-review"
+    shutil.copytree(DELTA, doc)
+    data = doc / "document.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("[Cà Mau, ~,", "[~, ~,"),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", "--no-pdf", "--content", str(doc), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = (out / "en" / "delta-review.html").read_text(encoding="utf-8")
+    assert '<th scope="row" class="align-left">–</th><td class="align-left">Ganh Hao River' \
+        in html
+
+
+def test_a_row_with_too_few_text_cells_says_how_to_leave_one_to_document_yaml(tmp_path):
+    doc = tmp_path / "delta-review"
+    shutil.copytree(DELTA, doc)
+    en = doc / "en.yaml"
+    en.write_text(en.read_text(encoding="utf-8").replace("- [~, Hau River]", "- Hau River", 1),
+                  encoding="utf-8")
+    result = run_build("check", "--content", str(doc))
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate(en.read_text(encoding="utf-8").splitlines(), 1)
+                if text.strip() == "- Hau River")
+    assert (f"{en}:{line}: table 'stations', row 1: expected 2 text cells (one for each text "
+            f"column, ~ where document.yaml gives the cell), found text 'Hau River'") \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- page 1
+
+def _line_of(words: list[dict], text: str) -> tuple[float, float]:
+    """(top, bottom) of the first word that starts with ``text``."""
+    word = next(w for w in words if w["text"].startswith(text))
+    return word["top"], word["bottom"]
+
+
+def test_corresponding_authors_leave_no_blank_lines_above_the_affiliations(delta_vi):
+    """Each corresponding author's note floats to the foot of page 1; the paragraph that
+    held it took a line of its own all the same, so two such authors opened a gap of two
+    blank lines between the names and the affiliations."""
+    with pdfplumber.open(delta_vi) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        text = page.extract_text()
+    _, names_bottom = _line_of(words, "Brown")       # the last author
+    affiliation_top, _ = _line_of(words, "Môi")      # "¹Khoa Môi trường …", the first affiliation
+    assert affiliation_top - names_bottom < 6, (names_bottom, affiliation_top)
+    assert text.count("Tác giả liên hệ. Email:") == 2  # both notes still at the foot of page 1
+
+
+# --------------------------------------------------------------------------- references
+
+def test_no_reference_is_broken_after_its_first_word(delta_vi):
+    """"[2] T." alone on a line, "T. Nguyễn và V. T. Trần, …" on the next: WeasyPrint broke
+    the entry's inline wrapper after its first word when the first line ended in a word that
+    did not fit."""
+    last = pdftotext(delta_vi, "-layout", "-f", "5", "-l", "5")
+    entries = [line for line in last.splitlines() if re.match(r"\s*\[\d+\]", line)]
+    assert len(entries) == 7, last
+    for line in entries:
+        assert len(line.split()) >= 4, entries
+    assert re.search(r"\[2\]\s+T\. T\. Nguyễn và V\. T\. Trần, “Đánh giá", last)
+
+
+# --------------------------------------------------------------------------- parity
+
+def test_a_vietnamese_month_written_in_words_states_its_number():
+    """"tháng Hai" is February as surely as "tháng 2": the farmer's quotation of the review
+    was reported as stating no numbers against the English "February" and "June"."""
+    from songngu.inline import parse_inline
+    from songngu.parity import numbers_in
+
+    def numbers(text: str, lang: str) -> list[int]:
+        return sorted(int(n) for n in numbers_in(parse_inline(text), lang).elements())
+
+    assert numbers("When the water turns salty in February, and in June", "en") == [2, 6]
+    assert numbers("Tháng Hai nước mặn, tới tháng Sáu mưa xuống", "vi") == [2, 6]
+    assert numbers("từ tháng Mười Hai đến tháng Giêng", "vi") == [1, 12]
+    assert numbers("bao tháng năm chờ đợi", "vi") == []   # "months and years", no month
