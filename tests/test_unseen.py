@@ -136,3 +136,87 @@ def test_a_vietnamese_month_written_in_words_states_its_number():
     assert numbers("Tháng Hai nước mặn, tới tháng Sáu mưa xuống", "vi") == [2, 6]
     assert numbers("từ tháng Mười Hai đến tháng Giêng", "vi") == [1, 12]
     assert numbers("bao tháng năm chờ đợi", "vi") == []   # "months and years", no month
+
+
+# --------------------------------------------------------------------------- web addresses
+
+STELE = UNSEEN / "stele-survey"
+RUBBINGS = ("https://lib.example.org/collections/han-nom-stelae/bac-ninh/rubbings/view/item/"
+            "00001245/page/0017/highlight/khuyen-hoc-tuong-truyen-1697")
+
+
+@pytest.fixture(scope="module")
+def stele(tmp_path_factory) -> Path:
+    """The survey's English PDF and HTML and its Vietnamese HTML."""
+    out = shared_build(tmp_path_factory, "unseen-stele-en", "--lang", "en", "--strict",
+                       "--content", str(STELE)).out
+    vi = shared_build(tmp_path_factory, "unseen-stele-vi", "--lang", "vi", "--no-pdf",
+                      "--strict", "--content", str(STELE)).out
+    shutil.copy(vi / "vi" / "stele-survey.html", out / "stele-survey.vi.html")
+    return out
+
+
+def test_an_address_in_angle_brackets_is_a_link_without_its_brackets(stele):
+    """``<https://…>`` (CommonMark's autolink) printed as typed, brackets and all."""
+    from lxml import html as lxml_html
+
+    page = lxml_html.parse(str(stele / "en" / "stele-survey.html")).getroot()
+    links = [a for a in page.iter("a") if a.get("href") == RUBBINGS]
+    assert len(links) == 1 and links[0].text_content() == RUBBINGS
+    text = re.sub(r"\s+", " ", page.text_content())
+    assert "<https://" not in text and f"are at {RUBBINGS}." in text
+
+
+def test_a_long_address_in_english_text_is_never_hyphenated(stele):
+    """English is hyphenated, an address never: "…/high‐" / "light/…" was printed."""
+    text = pdftotext(stele / "en" / "stele-survey.pdf")
+    start = text.index("are at ")
+    passage = text[start:start + 400]
+    assert "\u2010" not in passage and "-\n" not in passage.replace("/\n", ""), passage
+    assert RUBBINGS in passage.replace("\n", ""), passage
+    assert "<https" not in passage
+
+
+def test_an_address_typed_bare_breaks_only_after_its_separators(stele):
+    from lxml import html as lxml_html
+
+    page = lxml_html.parse(str(stele / "stele-survey.vi.html")).getroot()
+    [url] = [span for span in page.iter("span") if span.get("class") == "url"]
+    assert url.text_content() == RUBBINGS  # the full stop after it stays outside
+    assert not any(span.get("class") == "nobreak" for span in url.iter("span"))
+    pieces = lxml_html.tostring(url, encoding="unicode").split("<wbr>")
+    assert len(pieces) > 10 and all(re.search(r"[/.\-_?&=#]$", re.sub(r"<[^>]+>", "", p))
+                                    for p in pieces[:-1]), pieces
+
+
+# --------------------------------------------------------------------------- units
+
+BRICK = UNSEEN / "brick-note"
+
+
+@pytest.fixture(scope="module")
+def brick_vi(tmp_path_factory) -> Path:
+    out = shared_build(tmp_path_factory, "unseen-brick-vi", "--lang", "vi", "--strict",
+                       "--content", str(BRICK)).out
+    return out / "vi" / "brick-note.pdf"
+
+
+def test_a_compound_unit_stays_on_one_line(brick_vi):
+    """"Hệ số dẫn nhiệt (W/" / "m·K)" in the table's header, and "0,651 W" held together
+    with "/m·K" free to go to the next line: a unit is one word."""
+    with pdfplumber.open(brick_vi) as pdf:
+        words = [w["text"] for page in pdf.pages for w in page.extract_words()]
+    assert "(W/m·K)" in words, [w for w in words if "W/" in w or "m·K" in w]
+    assert not any(w.endswith("W/") for w in words)
+    html = (brick_vi.parent / "brick-note.html").read_text(encoding="utf-8")
+    assert '<span class="nobreak">0,651 W/m·K</span>' in html
+    assert '(<span class="nobreak">W/m·K</span>)' in html
+
+
+def test_a_reference_number_never_stays_behind_on_the_page_before_its_entry(brick_vi):
+    """With the number floated beside its entry, "[5]" stood alone at the foot of page 2 and
+    its entry began page 3: an entry is kept whole."""
+    for number, page in enumerate(pdftotext(brick_vi, "-layout").split("\f"), 1):
+        assert not re.search(r"^\s*\[\d+\]\s*$", page, re.M), (number, page)
+    text = pdftotext(brick_vi, "-layout")
+    assert re.search(r"\[5\]\s+A\. Muthadhi, R\. Anitha", text)
