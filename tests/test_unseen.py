@@ -220,3 +220,45 @@ def test_a_reference_number_never_stays_behind_on_the_page_before_its_entry(bric
         assert not re.search(r"^\s*\[\d+\]\s*$", page, re.M), (number, page)
     text = pdftotext(brick_vi, "-layout")
     assert re.search(r"\[5\]\s+A\. Muthadhi, R\. Anitha", text)
+
+
+# --------------------------------------------------------------------------- parallel handout
+
+@pytest.fixture(scope="module")
+def delta_parallel(tmp_path_factory) -> Path:
+    """The review's English–Vietnamese handout, built with --strict: the layout report of
+    every page is empty, or the build fails."""
+    out = shared_build(tmp_path_factory, "unseen-delta-parallel", "--lang", "en+vi",
+                       "--handout", "--strict", "--content", str(DELTA)).out
+    return out / "en+vi" / "delta-review.handout.pdf"
+
+
+def _page_with(pdf, text: str):
+    return next(page for page in pdf.pages if text in (page.extract_text() or ""))
+
+
+def test_display_equations_stay_in_their_language_column(delta_parallel):
+    """Drawn at their own size, the equations ran into the other column ("(1)" of the English
+    over the Vietnamese text) and off the page."""
+    with pdfplumber.open(delta_parallel) as pdf:
+        page = _page_with(pdf, "convergence")
+        middle = page.width / 2
+        numbers = [w for w in page.extract_words() if w["text"] in ("(1)", "(2)")]
+        curves = page.curves            # the formulas are drawn as paths
+        assert len(curves) > 20 and len(numbers) >= 4
+        for box in (*curves, *numbers):
+            assert not box["x0"] < middle < box["x1"], box
+            assert box["x1"] < page.width - 20, box
+
+
+def test_a_table_whose_words_come_from_the_language_files_spans_both_columns(delta_parallel):
+    """The studies table's row labels and methods are in en.yaml and vi.yaml; the width
+    estimate read them from document.yaml ('~', one character), so the table was set in a
+    column it could not fit: each language's table now spans the page, one below the other."""
+    with pdfplumber.open(delta_parallel) as pdf:
+        page = _page_with(pdf, "The reviewed studies")
+        words = page.extract_words()
+    english = next(w for w in words if w["text"] == "Threshold")
+    vietnamese = next(w for w in words if w["text"] == "Ngưỡng")
+    assert english["x0"] > page.width / 2 and vietnamese["x0"] > page.width / 2
+    assert vietnamese["top"] > english["top"] + 50
