@@ -262,3 +262,37 @@ def test_a_table_whose_words_come_from_the_language_files_spans_both_columns(del
     vietnamese = next(w for w in words if w["text"] == "Ngưỡng")
     assert english["x0"] > page.width / 2 and vietnamese["x0"] > page.width / 2
     assert vietnamese["top"] > english["top"] + 50
+
+
+# --------------------------------------------------------------------------- a third language
+
+def test_check_reports_a_language_without_a_label_catalog(tmp_path):
+    """``languages: [en, vi, fr]`` with fr.yaml written but no French catalog: check said
+    "no errors", and the build then stopped on it."""
+    doc = tmp_path / "brick-note"
+    shutil.copytree(BRICK, doc)
+    data = doc / "document.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "languages: [en, vi]", "languages: [en, vi, fr]"), encoding="utf-8")
+    shutil.copy(doc / "en.yaml", doc / "fr.yaml")
+    result = run_build("check", "--content", str(doc))
+    assert result.returncode == 1, result.stdout + result.stderr
+    line = data.read_text(encoding="utf-8").splitlines().index("languages: [en, vi, fr]") + 1
+    assert (f"{data}:{line}: language 'fr' has no label catalog (Table, REFERENCES, … in fr): "
+            f"create templates/journal/locales/fr/LC_MESSAGES/messages.po with pybabel init"
+            ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- the starter
+
+def test_new_given_a_path_says_how_to_create_the_document_elsewhere(tmp_path):
+    """``new /tmp/x`` was refused with no word of ``--content``, the option that does it."""
+    result = run_build("new", str(tmp_path / "note"))
+    assert result.returncode == 2  # a setup error, as before
+    assert (f"found '{tmp_path / 'note'}'; to create it in another folder: python build.py "
+            f"new note --content {tmp_path}") in result.stderr
+    assert not (tmp_path / "note").exists()
+    result = run_build("new", "note", "--content", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "note" / "document.yaml").is_file()
