@@ -21,9 +21,12 @@ _URL_TEXT = re.compile(r"^(?:https?://|mailto:|www\.|doi:)\S+$|^[^\s@]+@[^\s@]+\
 _KEEP_TOGETHER = re.compile(
     r"""
     (?<![\w.,])[^\W_][\w²³⁰¹⁴-⁹]*\s?=\s?[-−+]?\d[\d.,]*      # an equation: R² = 0.89, p = 0.05
-    | [-−+]?\d[\d.,]*\s(?:%|‰|°C|°F|°|‰|[kcmµn]?m²?|[kmµ]?g|ha|l|ml|kWh|MW|kW|W|h|min|s|
-                        USD|VND|đ|JPY|EUR|triệu|tỷ|nghìn|million|billion)(?!\w)
-                                                           # a number and its unit: 12 km
+    | [-−+]?\d[\d.,]*\s(?:%|‰|°C|°F|°|‰|[kcmµn]?m[²³]?|[kmµ]?g|ha|l|L|ml|kWh|MW|kW|W|h|min|s|
+                        USD|VND|đ|JPY|EUR|triệu|tỷ|nghìn|million|billion)
+                        (?:[/·⋅][A-Za-zµ°]{1,3}[²³]?)*(?![\w/])
+                                                  # a number and its unit: 12 km, 0.65 W/m·K
+    | (?<![\w/.])[A-Za-zµ°]{1,3}[²³]?(?:[/·⋅][A-Za-zµ°]{1,3}[²³]?)+(?![\w/])
+                                                           # a unit alone: W/m·K, g/L, kg/m
     | (?<![\w-])(?=[\w-]*\d)\w+(?:-\w+)+                   # a code with digits: ĐH2021-TN04-07
     """,
     re.X,
@@ -45,15 +48,30 @@ def looks_like_url(text: str) -> bool:
     return bool(_URL_TEXT.match(text.strip()))
 
 
+_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]’”\"']")
+"""A web address typed in running text, without the punctuation that ends its sentence."""
+
+
 def text_html(text: str) -> Markup:
-    """Running text as HTML, its inseparable runs held together."""
+    """Running text as HTML, its inseparable runs held together and its web addresses
+    breakable only after their separators (never hyphenated: class ``url``)."""
+    out, last = [], 0
+    for match in _BARE_URL.finditer(text):
+        out.append(_kept_together(text[last:match.start()]))
+        out.append(f'<span class="url">{url_html(match.group(0))}</span>')
+        last = match.end()
+    out.append(_kept_together(text[last:]))
+    return Markup("".join(out))
+
+
+def _kept_together(text: str) -> str:
     out, last = [], 0
     for match in _KEEP_TOGETHER.finditer(text):
         out.append(str(escape(text[last:match.start()])))
         out.append(f'<span class="nobreak">{escape(match.group(0))}</span>')
         last = match.end()
     out.append(str(escape(text[last:])))
-    return Markup("".join(out))
+    return "".join(out)
 
 
 _LINK = re.compile(r"(<a\b[^>]*>)([^<]*)(</a>)")

@@ -112,10 +112,16 @@ def _narrowest(view: render.LanguageView, doc: Document, table_id: str) -> float
     if words is None:
         return 0.0
     width = 0.0
+    text_columns = data.text_columns()
     for index, column in enumerate(data.columns):
         header = plain_text(parse_inline(words.columns[index], text.footnotes)) \
             if index < len(words.columns) else ""
-        cells = [_cell_text(view, row[index], column) for row in data.rows if index < len(row)]
+        if column.kind == "text" and words.rows:  # the language file gives the text cells
+            cells = [plain_text(parse_inline(row[text_columns.index(index)], text.footnotes))
+                     for row in words.rows]
+        else:
+            cells = [_cell_text(view, row[index], column) for row in data.rows
+                     if index < len(row)]
         longest = max((len(word) for piece in [header, *cells] for word in piece.split()),
                       default=0)
         width += longest * CELL_CHAR_PT + CELL_PADDING_PT

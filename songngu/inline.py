@@ -190,8 +190,10 @@ def _merge_text(spans: list[Span]) -> list[Span]:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "entity", "newline",
-                                    "backticks"])
+    # "autolink": <https://…> and <name@example.org>, CommonMark's way to write an address
+    # as its own link text (it printed with its angle brackets).
+    md = MarkdownIt("zero").enable(["emphasis", "link", "autolink", "escape", "entity",
+                                    "newline", "backticks"])
     md.use(footnote_plugin, inline=True, move_to_end=False, always_match_refs=True)
     # Pandoc's rule: no space just inside the dollars, no digit after the closing one, so that
     # "$5 and $10" stays money.

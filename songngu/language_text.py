@@ -56,7 +56,7 @@ def build_text(lang: str, loaded: Loaded, doc: Document, problems: Problems) -> 
         lang=lang, file=loaded.file, title=data.get("title", "").strip(), authors=authors,
         affiliations=affiliations, abstract=data.get("abstract", "").strip(),
         keywords=[str(k).strip() for k in keywords], sections=sections,
-        tables=read_table_texts(check, data.get("tables", {}), doc),
+        tables=read_table_texts(check, data.get("tables", {}), doc, lang),
         figures=_figure_texts(check, data.get("figures", {}), doc),
         journal_name=data.get("journal", ""), funding=data.get("funding", "").strip(),
         footnotes=_named(check, "footnotes", data.get("footnotes", {})),

@@ -234,6 +234,16 @@ def _month_pattern(lang: str) -> tuple[dict[str, int], re.Pattern]:
     return names, re.compile(rf"\b(?:{alternatives})\b")
 
 
+SPELLED_MONTHS: dict[str, dict[str, int]] = {
+    "vi": {f"tháng {word}": number for word, number in (
+        ("Giêng", 1), ("Hai", 2), ("Ba", 3), ("Tư", 4), ("Năm", 5), ("Sáu", 6), ("Bảy", 7),
+        ("Tám", 8), ("Chín", 9), ("Mười", 10), ("Mười Một", 11), ("Mười một", 11),
+        ("Mười Hai", 12), ("Mười hai", 12), ("Chạp", 12))},
+}
+"""Months written in words where Babel knows only figures: Vietnamese prose writes "tháng 2"
+and, as often, "tháng Hai" (the month's word capitalised: "tháng năm" is "months and years")."""
+
+
 @cache
 def _month_names(lang: str) -> dict[str, int]:
     """Month names that carry no digits of their own ("March"), capitalised as in prose."""
@@ -243,6 +253,8 @@ def _month_names(lang: str) -> dict[str, int]:
             name = name.strip(".")
             if not any(ch.isdigit() for ch in name) and len(name) > 2:
                 names[name[:1].upper() + name[1:]] = number
+    for name, number in SPELLED_MONTHS.get(lang, {}).items():
+        names[name] = names[name[:1].upper() + name[1:]] = number
     return names
 
 

@@ -22,6 +22,7 @@ from . import (
     document_data,
     glyphs,
     handout,
+    i18n,
     layout,
     model,
     pagecount,
@@ -91,6 +92,7 @@ def check_document(folder: Path, strict: bool = False,
     if project is not None:
         fallbacks = glyphs.check_fonts(doc, shared, list(texts.values()), references,
                                        project.templates, project.fonts, problems)
+        _check_catalogs(doc, shared, project.templates / doc.template, problems)
     translation = None
     if not problems.errors:
         problems.extend(parity.check_parity(doc, strict))
@@ -99,6 +101,23 @@ def check_document(folder: Path, strict: bool = False,
                                            sync_option(folder, project))
     problems.raise_if_errors()
     return Checked(doc, references, problems, sources, translation, fallbacks)
+
+
+def _check_catalogs(doc: model.Document, shared: Loaded, templates: Path,
+                    problems: Problems) -> None:
+    """Each language needs the template's labels in a catalog: found at the first build, a
+    missing one left ``check`` saying "no errors" for a document no build could make."""
+    if not templates.is_dir():  # reported by the glyph check, with the template's line
+        return
+    for lang in doc.languages:
+        path = i18n.catalog_path(templates, lang)
+        if lang != i18n.SOURCE_LANGUAGE and not path.is_file():
+            problems.error(shared.file, shared.key_line(("languages",)),
+                           f"language {lang!r} has no label catalog (Table, REFERENCES, … in "
+                           f"{lang}): create {display_path(path)} with pybabel init -i "
+                           f"{display_path(templates / 'locales' / 'messages.pot')} -d "
+                           f"{display_path(templates / 'locales')} -l {lang}, then translate "
+                           f"its messages")
 
 
 def sync_option(folder: Path, project: Project | None) -> str:

@@ -44,8 +44,12 @@ def create(content: Path, name: str, languages: list[str] | None = None,
     """Write the new document ``content/name``; return what to tell the user."""
     languages = _languages(languages)
     if not ID_PATTERN.match(name):
+        where = Path(name)
+        hint = f"; to create it in another folder: python build.py new {where.name} " \
+               f"--content {where.parent}" if where.parent != Path(".") \
+            and ID_PATTERN.match(where.name) else ""
         raise SetupError(f"new: expected a name of lowercase letters, digits, '-' or '_' "
-                         f"(it names the folder and the outputs), found {name!r}")
+                         f"(it names the folder and the outputs), found {name!r}{hint}")
     if (content / SHARED_FILE).is_file():
         raise SetupError(f"new: {display_path(content)} is a document, not a content folder; "
                          f"nothing was written (give the folder that holds the documents: "

@@ -171,7 +171,8 @@ def _text_cell(check: Checker, path: tuple, cell: Any, what: str,
     return False
 
 
-def read_table_texts(check: Checker, value: dict, doc: Document) -> dict[str, TableText]:
+def read_table_texts(check: Checker, value: dict, doc: Document,
+                     lang: str = "") -> dict[str, TableText]:
     texts = {}
     for table_id, item in value.items():
         path = ("tables", table_id)
@@ -199,16 +200,17 @@ def read_table_texts(check: Checker, value: dict, doc: Document) -> dict[str, Ta
         texts[table_id] = TableText(
             fields["caption"].strip(), headers, fields.get("note", "").strip(),
             check.key_where(path),
-            rows=_row_texts(check, path + ("rows",), fields.get("rows"), data, what),
+            rows=_row_texts(check, path + ("rows",), fields.get("rows"), data, what, lang),
             groups=_groups(check, path + ("groups",), fields.get("groups", []), len(headers),
                            what))
     return texts
 
 
 def _row_texts(check: Checker, path: tuple, value: Any, data: TableData,
-               what: str) -> list[list[str]]:
+               what: str, lang: str = "") -> list[list[str]]:
     """This language's text cells: one entry per row of document.yaml, a text (one text
-    column) or a list of texts (one per text column)."""
+    column) or a list of texts (one per text column); ``~`` takes the cell document.yaml
+    gives (the same text in every language, or this language's of a mapping)."""
     if value is None or not data.complete:
         return []
     text_columns = data.text_columns()
@@ -225,16 +227,24 @@ def _row_texts(check: Checker, path: tuple, value: Any, data: TableData,
         cells = row if isinstance(row, list) else [row]
         if len(cells) != len(text_columns):
             check.error(path + (r,), f"{what}, row {r + 1}: expected "
-                                     f"{plural(len(text_columns), 'text cell')}, found "
-                                     f"{describe(row)}")
+                                     f"{plural(len(text_columns), 'text cell')} (one for each "
+                                     f"text column, ~ where document.yaml gives the cell), "
+                                     f"found {describe(row)}")
             return []
-        texts = [text for cell in cells
-                 if (text := "" if cell is None else
+        texts = [text for cell, c in zip(cells, text_columns)
+                 if (text := _shared_cell(data.rows[r][c], lang) if cell is None else
                      check.text(path + (r,), cell, f"{what}, row {r + 1}")) is not None]
         if len(texts) != len(cells):
             return []
         rows.append(texts)
     return rows
+
+
+def _shared_cell(cell: Any, lang: str) -> str:
+    """The text document.yaml gives a text cell in ``lang``: "" when it leaves it empty."""
+    if isinstance(cell, dict):
+        return str(cell.get(lang, ""))
+    return "" if cell is None else str(cell)
 
 
 def _groups(check: Checker, path: tuple, value: list, columns: int,
