@@ -38,7 +38,9 @@ class BlockKind:
     xref: str = ""
     """The prefix that cross-references it: ``[@tbl:trade]``."""
     anchor: str = ""
-    """The prefix of its HTML id: ``tbl-trade``."""
+    """The prefix of its id, which links point at: ``tbl-trade`` (a kind that
+    cross-references name, by that name); a kind they do not name is anchored by its label,
+    else its place (``sub-intro-2``)."""
     parity: str = "markup"
     """How counterparts are compared: ``markup`` (citations, numbers, footnotes), ``items``
     (item by item), ``same-id`` (the same table or figure placed) or ``same-latex``."""
@@ -66,7 +68,7 @@ class BlockKind:
 
 KINDS: dict[str, BlockKind] = {kind.name: kind for kind in (
     BlockKind("p", "paragraph", "markup", macro="paragraph"),
-    BlockKind("heading", "subheading", "markup", macro="subheading"),
+    BlockKind("heading", "subheading", "markup", anchor="sub-", macro="subheading"),
     BlockKind("table", "table", "id", "table", "tbl", "tbl-", "same-id", "table",
               N_("Table %(num)s"), ref_type="table"),
     BlockKind("figure", "figure", "id", "figure", "fig", "fig-", "same-id", "figure",

@@ -77,9 +77,6 @@ class Section:
     blocks: list[Block]
     sections: list[Section]
     where: Where | None = None
-    number: str = ""
-    """The number shown ("3.2.1"), set on the copy the resolve stage returns (the model as
-    loaded is left unnumbered); empty for an unnumbered section."""
     level: int = 1
     numbered: bool = True
     """False for acknowledgements, funding, conflicts of interest: no number, not counted."""
