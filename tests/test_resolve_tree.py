@@ -12,7 +12,6 @@ import copy
 import dataclasses
 import gettext
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -309,29 +308,3 @@ def test_resolve_and_its_tree_import_no_output_format():
         assert not {name for name in imported
                     if any(name == b or name.startswith(b + ".") for b in banned)}, module
 
-
-SAME_EN = '      - p: "The same words.^[A note of its own.]"\n'
-SAME_VI = '      - p: "Cùng một câu.^[Một chú thích riêng.]"\n'
-SAME_ITEMS_EN = '      - list: ["Once more [@r2].^[Said twice.]", "Once more [@r2].^[Said twice.]"]\n'
-SAME_ITEMS_VI = '      - list: ["Lần nữa [@r2].^[Nói hai lần.]", "Lần nữa [@r2].^[Nói hai lần.]"]\n'
-
-
-def test_identical_text_in_two_places_has_its_own_footnote_numbers(tmp_path):
-    """Two paragraphs (and two list items) typed alike are two places: each footnote call gets
-    its own number and its own note, on the page and in JATS, and the notes after them
-    follow on."""
-    section = "  - id: method\n"
-    en = EN.replace(section, SAME_EN * 2 + SAME_ITEMS_EN + section, 1)
-    vi = VI.replace(section, SAME_VI * 2 + SAME_ITEMS_VI + section, 1)
-    folder = write_doc(tmp_path / "doc", en, vi)
-    resolved = pipeline.resolve_document(pipeline.check_document(folder))
-    for lang in ("en", "vi"):
-        page = render.render_html(resolved, lang, ROOT / "templates")
-        # Note 1 is in the first paragraph; then the two paragraphs and the two items.
-        assert re.findall(r'id="fnref-(\d+)"', page) == ["1", "2", "3", "4", "5"], lang
-        assert re.findall(r'<li id="fn-(\d+)"', page) == ["1", "2", "3", "4", "5"], lang
-        # The same source cited in both items is the same entry, [2], each time.
-        assert page.count('<a href="#ref-r2">[2]</a>') >= 3, lang
-    xml = jats.article_xml(resolved, ROOT / "templates", resolve_pages(resolved)).decode()
-    assert re.findall(r'<fn id="(fn-\d+)"', xml) == [f"fn-{n}" for n in range(1, 6)]
-    assert re.findall(r'<fn id="(vi-fn-\d+)"', xml) == [f"vi-fn-{n}" for n in range(1, 6)]
