@@ -1,13 +1,21 @@
-"""The format-neutral document that resolving gives: inline nodes, numbers, notes, references.
+"""The format-neutral document that resolving gives: typed blocks, inline nodes, numbers, notes.
 
-One language of a resolved document is a :class:`TextTree`: every piece of its inline markup
-as typed nodes (text, styled text, links, citations with the numbers of their entries,
-cross-references with kind and number, footnotes with their number and text, math as its
-LaTeX), the number of every numbered target, the footnotes in order, and the reference list
-as :class:`Entry` records whose printed form is nodes too. Nothing here is HTML, JATS or any
-other output's markup: each output is a writer that walks these nodes (the HTML page and the
-parallel page, :mod:`songngu.html_inline`; the JATS file, :mod:`songngu.jats`; plain text for
-metadata, :func:`plain`).
+One language of a resolved document is a :class:`TextTree` that mirrors the article: its
+:class:`Front` (title, abstract, keywords and funding as nodes; the names of its authors and
+affiliations), its :class:`Section` tree (title, number, anchor, blocks, subsections), and in
+each section its blocks, typed by what their kind of :mod:`songngu.kinds` holds:
+:class:`TextBlock` (paragraph, subheading, quotation, box), :class:`ListBlock`,
+:class:`Equation`, :class:`Table` (caption, header groups, columns with their headers, cells,
+note) and :class:`Figure` (caption, subfigures, source, plain alt text), each with its number
+and anchor. Every piece of text is a list of typed inline nodes (text, styled text, links,
+citations with the numbers of their entries, cross-references with kind and number,
+footnotes with their number and text, math as its LaTeX), one list per place it is written:
+text typed alike in two places is two lists. The tree also holds the number of every
+numbered target, the footnotes in order, and the reference list as :class:`Entry` records
+whose printed form is nodes too. Nothing here is HTML, JATS or any other output's markup:
+each output walks the tree and writes its nodes (the HTML page and the parallel page, the
+templates and :mod:`songngu.html_inline`; the JATS file, :mod:`songngu.jats`; plain text for
+metadata and alt text, :func:`plain_line`).
 
 The printed form of citations and entries comes from citeproc-py through
 :data:`songngu.cite_format.FORMATTER`, which marks styles with control characters;
@@ -15,7 +23,9 @@ The printed form of citations and entries comes from citeproc-py through
 
 Adding a kind of inline content is one entry in :data:`FROM_SPAN` (how a parsed span becomes a
 node, with a node class if none fits) and one writer per output (``jats.INLINE``,
-``html_inline.INLINE``); a test checks that every node class has its writers.
+``html_inline.INLINE``); a test checks that every node class has its writers. A kind of block
+that holds text, items or LaTeX needs no class here: :data:`songngu.resolve.BUILDERS` builds
+it by what it holds.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 block name → :class:`BlockKind`. The model checks a block against its entry (``value``; a
 numbered kind that holds text takes a label, ``{#<xref>:id}``), the resolve stage numbers the
-kinds that have a ``counter`` and resolves ``[@<xref>:id]`` to them, the renderers link them
-by ``anchor`` and draw them with the template macro ``macro``, JATS writes them as ``jats``
+kinds that have a ``counter``, resolves ``[@<xref>:id]`` to them and makes each block a block
+of the resolved tree by what it holds (``value``), with its number and its ``anchor``; the
+renderers draw it with the template macro ``macro``, JATS writes it as ``jats``
 (cross-referenced as ``ref_type``), and parity compares counterparts by ``parity``. Adding a
 kind is an entry here, its macro in ``templates/<name>/blocks.html.j2``, its CSS and its
 labels in the catalogs (``label`` is extracted from this file by ``pybabel extract``); the

@@ -70,7 +70,8 @@ class Block:
 
 @dataclass
 class Section:
-    """A numbered section: its title, blocks, then its subsections."""
+    """A section: its title, blocks, then its subsections (numbered by the resolve stage, in
+    the tree it gives)."""
 
     id: str
     title: str
