@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from . import __version__
-from .doctree import plain_line
 
 if TYPE_CHECKING:  # a build's worker process lays out PDFs without the content stages
     from .model import Document
@@ -138,9 +137,11 @@ def document_date(doc: Document) -> dt.date | None:
 
 def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
     """The metadata of the PDF of ``lang``, in plain text (markup, citations removed)."""
+    # Here, not at the top: a layout worker imports this module, and none of the content's.
+    from .doctree import plain_line
+
     doc = resolved.doc
     langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
-
     fronts = {other: resolved.texts[other].front for other in langs}
     front = fronts[lang]
     return PdfFacts(
