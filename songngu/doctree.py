@@ -1,13 +1,21 @@
-"""The format-neutral document that resolving gives: inline nodes, numbers, notes, references.
+"""The format-neutral document that resolving gives: typed blocks, inline nodes, numbers, notes.
 
-One language of a resolved document is a :class:`TextTree`: every piece of its inline markup
-as typed nodes (text, styled text, links, citations with the numbers of their entries,
-cross-references with kind and number, footnotes with their number and text, math as its
-LaTeX), the number of every numbered target, the footnotes in order, and the reference list
-as :class:`Entry` records whose printed form is nodes too. Nothing here is HTML, JATS or any
-other output's markup: each output is a writer that walks these nodes (the HTML page and the
-parallel page, :mod:`songngu.html_inline`; the JATS file, :mod:`songngu.jats`; plain text for
-metadata, :func:`plain`).
+One language of a resolved document is a :class:`TextTree` that mirrors the article: its
+:class:`Front` (title, abstract, keywords and funding as nodes; the names of its authors and
+affiliations), its :class:`Section` tree (title, number, anchor, blocks, subsections), and in
+each section its blocks, typed by what their kind of :mod:`songngu.kinds` holds:
+:class:`TextBlock` (paragraph, subheading, quotation, box), :class:`ListBlock`,
+:class:`Equation`, :class:`Table` (caption, header groups, columns with their headers, cells,
+note) and :class:`Figure` (caption, subfigures, source, plain alt text), each with its number
+and anchor. Every piece of text is a list of typed inline nodes (text, styled text, links,
+citations with the numbers of their entries, cross-references with kind and number,
+footnotes with their number and text, math as its LaTeX), one list per place it is written:
+text typed alike in two places is two lists. The tree also holds the number of every
+numbered target, the footnotes in order, and the reference list as :class:`Entry` records
+whose printed form is nodes too. Nothing here is HTML, JATS or any other output's markup:
+each output walks the tree and writes its nodes (the HTML page and the parallel page, the
+templates and :mod:`songngu.html_inline`; the JATS file, :mod:`songngu.jats`; plain text for
+metadata and alt text, :func:`plain_line`).
 
 The printed form of citations and entries comes from citeproc-py through
 :data:`songngu.cite_format.FORMATTER`, which marks styles with control characters;
@@ -15,16 +23,18 @@ The printed form of citations and entries comes from citeproc-py through
 
 Adding a kind of inline content is one entry in :data:`FROM_SPAN` (how a parsed span becomes a
 node, with a node class if none fits) and one writer per output (``jats.INLINE``,
-``html_inline.INLINE``); a test checks that every node class has its writers.
+``html_inline.INLINE``); a test checks that every node class has its writers. A kind of block
+that holds text, items or LaTeX needs no class here: :data:`songngu.resolve.BUILDERS` builds
+it by what it holds.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .cite_format import FORMATTER as FORMATTER  # the formatter whose marks are read here
 from .cite_format import STYLE_CODES, STYLE_END, STYLE_OPEN, FormattedCluster
@@ -32,8 +42,6 @@ from .inline import Span
 
 if TYPE_CHECKING:
     from .cite_format import Bibliography
-    from .model import Document
-    from .model import Text as ModelText
 
 # --------------------------------------------------------------------------- nodes
 
@@ -130,6 +138,11 @@ def plain(nodes: list[Node]) -> str:
         elif isinstance(node, (Styled, Link)):
             out.append(plain(node.children))
     return "".join(out)
+
+
+def plain_line(nodes: list[Node]) -> str:
+    """:func:`plain` on one line, spaces collapsed: for alt text, titles and metadata."""
+    return " ".join(plain(nodes).split())
 
 
 # --------------------------------------------------------------------------- from markup
@@ -287,30 +300,217 @@ class Entry:
     """The CSL-JSON record it was formatted from."""
 
 
+# --------------------------------------------------------------------------- blocks
+
+@dataclass(kw_only=True)
+class Block:
+    """One block of a section, as resolved: a kind of :mod:`songngu.kinds` (``kind``), with
+    its number and the anchor that cross-references point at."""
+
+    kind: str
+    """Its name in :data:`songngu.kinds.KINDS`: ``p``, ``table``, ``box``, …"""
+    key: str
+    """``<section>/<id or position>``, as in the model."""
+    label: str = ""
+    """The author's label (``{#eq:energy}``, a subheading's ``{#trade}``), or ``""``."""
+    target: str = ""
+    """The name a cross-reference gives it (``[@tbl:<target>]``): a table's or figure's id
+    of document.yaml, a label; ``""`` when it has none."""
+    number: str = ""
+    """Its number as shown ("2") when its kind is numbered, else ``""``."""
+    anchor: str = ""
+    """Its id, which links point at (``tbl-trade``, ``eq-energy``, a subheading's
+    ``sub-intro-2``); ``""`` when nothing links to it."""
+
+    def pieces(self) -> Iterator[list[Node]]:
+        """Every piece of its text, as nodes, in reading order."""
+        return iter(())
+
+
+@dataclass(kw_only=True)
+class TextBlock(Block):
+    """A block that is one piece of text (a kind whose ``value`` is ``markup``): paragraph,
+    subheading, quotation, box."""
+
+    nodes: list[Node]
+
+    def pieces(self) -> Iterator[list[Node]]:
+        yield self.nodes
+
+
+@dataclass(kw_only=True)
+class ListBlock(Block):
+    """A list (``value: items``): each item's nodes; ``kind`` says whether it is numbered."""
+
+    items: list[list[Node]]
+
+    def pieces(self) -> Iterator[list[Node]]:
+        yield from self.items
+
+
+@dataclass(kw_only=True)
+class Equation(Block):
+    """A display equation (``value: latex``): its LaTeX."""
+
+    latex: str
+
+
+@dataclass
+class Column:
+    """A column of a table: its header and how its cells are set."""
+
+    header: list[Node]
+    kind: str
+    """``text``, ``number``, ``percent`` or ``year`` (:data:`songngu.model.COLUMN_KINDS`)."""
+    pattern: str | None
+    """How its numbers are formatted (a Babel pattern), or None for the default."""
+    align: str
+
+
+@dataclass
+class HeaderGroup:
+    """A cell of a table's first header row: text spanning ``span`` columns, or None (the
+    columns' own headers then span both header rows)."""
+
+    span: int
+    nodes: list[Node] | None
+
+
+@dataclass
+class Cell:
+    """One cell of a table: a text cell's nodes (None when it is empty, which prints the
+    table's ``empty``), or a number cell's value, which each output formats in its
+    language."""
+
+    value: Any = None
+    nodes: list[Node] | None = None
+
+
+@dataclass(kw_only=True)
+class Table(Block):
+    """A table (its id is ``target``): caption, column headers, header groups, cells, note."""
+
+    caption: list[Node]
+    columns: list[Column]
+    groups: list[HeaderGroup]
+    rows: list[list[Cell]]
+    note: list[Node]
+    empty: str
+    """What an empty cell prints."""
+
+    def pieces(self) -> Iterator[list[Node]]:
+        yield self.caption
+        yield from (group.nodes for group in self.groups if group.nodes is not None)
+        yield from (column.header for column in self.columns)
+        yield from (cell.nodes for row in self.rows for cell in row if cell.nodes is not None)
+        yield self.note
+
+
+@dataclass
+class Subfigure:
+    """A part of a figure: (a), (b), …"""
+
+    letter: str
+    """Its label without the brackets: ``a``, ``b``, … (from the 27th, its number)."""
+    path: str
+    """Its image file, relative to the document's folder (``/``-separated)."""
+    caption: list[Node]
+    alt: str
+    """What the image shows, in plain text: its caption's text, else the figure's."""
+
+
+@dataclass(kw_only=True)
+class Figure(Block):
+    """A figure (its id is ``target``): its image or its subfigures, caption and source."""
+
+    path: str
+    """Its image file, relative to the document's folder; with parts, the first part's."""
+    width: float
+    """Its width as a share of the text width; 0 for its natural size."""
+    caption: list[Node]
+    alt: str
+    """What the image shows, in plain text: the alt text written, else the caption's text."""
+    source: list[Node]
+    parts: list[Subfigure]
+
+    def pieces(self) -> Iterator[list[Node]]:
+        yield from (part.caption for part in self.parts)
+        yield self.caption
+        yield self.source
+
+
+@dataclass
+class Section:
+    """A section as resolved: its title, number and anchor, its blocks, its subsections."""
+
+    id: str
+    title: list[Node]
+    number: str
+    """"3.2", "A" (an appendix), or ``""`` for an unnumbered section."""
+    level: int
+    numbered: bool
+    appendix: bool
+    anchor: str
+    """Its id, which links point at: ``sec-<id>``."""
+    blocks: list[Block]
+    sections: list[Section]
+
+
+def iter_sections(sections: list[Section]) -> Iterator[Section]:
+    """Every section, depth first, in reading order."""
+    for section in sections:
+        yield section
+        yield from iter_sections(section.sections)
+
+
+@dataclass
+class Front:
+    """The front matter of one language: what is written in it (the data every language
+    shares, dates, DOI, the authors' order and emails, is the model's ``Document``)."""
+
+    title: list[Node]
+    abstract: list[Node]
+    keywords: list[list[Node]]
+    funding: list[Node]
+    authors: dict[str, str]
+    """Each author's name as written in this language, by the author's id."""
+    affiliations: dict[str, str]
+    journal_name: str
+    """The journal's name in this language, or ``""``."""
+
+
+# --------------------------------------------------------------------------- one language
+
 class TextTree:
-    """One language of a resolved document, as nodes (made by :func:`songngu.resolve.resolve`).
+    """One language of a resolved document (made by :func:`songngu.resolve.resolve`): its
+    front matter and sections of typed blocks, each piece of text as nodes; the numbers of
+    its targets, its footnotes and its reference list."""
 
-    ``nodes`` holds every piece of the language's markup, keyed by the markup as typed: the
-    templates ask for a title, a paragraph or a cell by its text (``t.md(block.text)``).
-    """
-
-    def __init__(self, doc: Document, lang: str, numbers: dict[str, str],
-                 nodes: dict[str, list[Node]], bibliography: Bibliography | None = None):
-        self.doc = doc
+    def __init__(self, lang: str, front: Front, sections: list[Section],
+                 numbers: dict[str, str], bibliography: Bibliography | None = None):
         self.lang = lang
+        self.front = front
+        self.sections = sections
         self.numbers = numbers
         """``table:id``, ``figure:id``, ``section:id``, ``equation@key`` → the number shown."""
-        self.nodes = nodes
         self._bibliography = bibliography
 
-    @property
-    def text(self) -> ModelText:
-        return self.doc.texts[self.lang]
+    def pieces(self) -> Iterator[list[Node]]:
+        """Every piece of text of the language, as nodes, in reading order."""
+        front = self.front
+        yield front.title
+        yield front.abstract
+        yield from front.keywords
+        for section in iter_sections(self.sections):
+            yield section.title
+            for block in section.blocks:
+                yield from block.pieces()
+        yield front.funding
 
     @cached_property
     def notes(self) -> list[Note]:
         """The footnotes in the order of their numbers, each once."""
-        found = {node.number: node for nodes in self.nodes.values() for node in walk(nodes)
+        found = {node.number: node for nodes in self.pieces() for node in walk(nodes)
                  if isinstance(node, Note) and node.number and not node.repeat}
         return [found[number] for number in sorted(found, key=_number_key)]
 
@@ -325,18 +525,6 @@ class TextTree:
     def entry_numbers(self) -> dict[str, int]:
         """Reference key → its number in the reference list."""
         return self._bibliography.numbers() if self._bibliography is not None else {}
-
-    def inline(self, markup: str) -> list[Node]:
-        """The nodes of a piece of this language's markup (a title, a paragraph, a cell);
-        text that was never resolved stays as it is."""
-        found = self.nodes.get(markup)
-        if found is None:
-            return [Text(markup)] if markup else []
-        return found
-
-    def plain(self, markup: str) -> str:
-        """The markup's text as a reader sees it, spaces collapsed."""
-        return " ".join(plain(self.inline(markup)).split())
 
 
 def entries(bibliography: Bibliography) -> list[Entry]:

@@ -29,9 +29,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import breaks, render
-from .inline import parse_inline, plain_text
+from .doctree import Block, Section, Table, plain, plain_line
 from .kinds import KINDS
-from .model import Document, Section
 from .project import HandoutOptions
 
 if TYPE_CHECKING:
@@ -59,7 +58,8 @@ class Pair:
     """``section`` (a numbered heading), ``item`` (a list item) or a block kind: ``p``,
     ``heading``, ``quote``, ``table``, ``figure``."""
     cells: list[tuple[render.LanguageView, Any]]
-    """(language, its Section / Block / item markup, or None where that language lacks it)."""
+    """(language, its part of the resolved tree: a Section, a Block or a list item's nodes;
+    or None where that language lacks it)."""
     level: int = 1
     """The level of the section the row belongs to."""
     anchor: str = ""
@@ -80,15 +80,15 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["url_text"] = breaks.url_html
-    references = [render.reference_list(resolved.texts[lang]) for lang in langs]
+    trees = {lang: resolved.texts[lang] for lang in langs}
+    references = [render.reference_list(trees[lang]) for lang in langs]
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
     return env.get_template("parallel.html.j2").render(
-        doc=doc, views=views, texts=doc.texts, options=options, kinds=KINDS,
-        numbers={lang: resolved.texts[lang].numbers for lang in langs},
-        pairs=list(_pairs(views, [doc.texts[lang].sections for lang in langs], doc)),
+        doc=doc, views=views, trees=trees, options=options, kinds=KINDS,
+        pairs=list(_pairs(views, [trees[lang].sections for lang in langs])),
         references=[references[0]] if cited_alike else references,
-        titles=[resolved.texts[lang].plain(doc.texts[lang].title) for lang in langs],
+        titles=[plain_line(trees[lang].front.title) for lang in langs],
         stylesheet=render.stylesheet(folder, "handout", "parallel.css",
                                      *(render.PRINT_SHOP if options.crop_marks else ())),
     )
@@ -104,40 +104,26 @@ that it fits by tightening and wrapping (hyphenation breaks the longest English 
 the layout report would name a table that still overflowed."""
 
 
-def _narrowest(view: render.LanguageView, doc: Document, table_id: str) -> float:
+def _narrowest(view: render.LanguageView, table: Table) -> float:
     """An estimate of how narrow a table can be set: every column as wide as its longest
     word (a header's or a cell's), which no wrapping can break."""
-    text = doc.texts[view.lang]
-    data, words = doc.tables[table_id], text.tables.get(table_id)
-    if words is None:
-        return 0.0
     width = 0.0
-    text_columns = data.text_columns()
-    for index, column in enumerate(data.columns):
-        header = plain_text(parse_inline(words.columns[index], text.footnotes)) \
-            if index < len(words.columns) else ""
-        if column.kind == "text" and words.rows:  # the language file gives the text cells
-            cells = [plain_text(parse_inline(row[text_columns.index(index)], text.footnotes))
-                     for row in words.rows]
-        else:
-            cells = [_cell_text(view, row[index], column) for row in data.rows
-                     if index < len(row)]
-        longest = max((len(word) for piece in [header, *cells] for word in piece.split()),
-                      default=0)
+    for index, column in enumerate(table.columns):
+        cells = [_cell_text(view, row[index], column) for row in table.rows if index < len(row)]
+        longest = max((len(word) for piece in [plain(column.header), *cells]
+                       for word in piece.split()), default=0)
         width += longest * CELL_CHAR_PT + CELL_PADDING_PT
     return width
 
 
-def _cell_text(view: render.LanguageView, value, column) -> str:
-    """A cell as printed in ``view``'s language (a text cell may be written per language)."""
-    if isinstance(value, dict):
-        return str(value.get(view.lang, ""))
-    if isinstance(value, str):
-        return value
-    return str(view.cell(value, column))
+def _cell_text(view: render.LanguageView, cell, column) -> str:
+    """A cell as printed in ``view``'s language."""
+    if column.kind == "text":
+        return plain(cell.nodes) if cell.nodes is not None else ""
+    return str(view.cell(cell.value, column))
 
 
-def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc: Document):
+def _pairs(views: list[render.LanguageView], sections: list[list[Section]]):
     """The rows of the body: counterparts matched by position, in reading order.
 
     Languages that disagree in shape (parity findings are warnings unless --strict) still lose
@@ -145,10 +131,10 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc:
     """
     for parts in zip_longest(*sections):
         first = next(p for p in parts if p is not None)
-        yield Pair("section", list(zip(views, parts)), first.level, f"sec-{first.id}")
+        yield Pair("section", list(zip(views, parts)), first.level, first.anchor)
         blocks = [p.blocks if p is not None else [] for p in parts]
         for block_parts in zip_longest(*blocks):
-            block = next(b for b in block_parts if b is not None)
+            block: Block = next(b for b in block_parts if b is not None)
             if block.kind in ("list", "ordered") and all(b is None or b.kind == block.kind
                                                          for b in block_parts):
                 items = [b.items if b is not None else [] for b in block_parts]
@@ -156,11 +142,8 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]], doc:
                     yield Pair("item", list(zip(views, item_parts)), first.level,
                                ordered=block.kind == "ordered", number=number)
                 continue
-            kind = KINDS[block.kind]
-            label = kind.target(block)
-            wide = block.kind == "table" and any(
-                _narrowest(view, doc, b.text) > WIDE * COLUMN_WIDTH_PT
-                for view, b in zip(views, block_parts) if b is not None)
+            wide = any(isinstance(b, Table) and _narrowest(view, b) > WIDE * COLUMN_WIDTH_PT
+                       for view, b in zip(views, block_parts))
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
-                       f"{kind.anchor}{label}" if kind.anchor and label else "", wide=wide)
-        yield from _pairs(views, [p.sections if p is not None else [] for p in parts], doc)
+                       block.anchor if KINDS[block.kind].xref else "", wide=wide)
+        yield from _pairs(views, [p.sections if p is not None else [] for p in parts])

@@ -13,8 +13,9 @@ language's full text follows as a ``<sub-article article-type="translation">``, 
 recommendation for translations has it; its ids carry the language as a prefix, so that every
 id of the file is unique.
 
-The writer walks the model's sections and blocks and the inline nodes of
-:mod:`songngu.doctree`; it never reads HTML.
+The writer walks each language's resolved tree (:mod:`songngu.doctree`): its front matter,
+its sections and their typed blocks, and their inline nodes; it never reads HTML, nor looks
+text up by what was typed.
 """
 
 from __future__ import annotations
@@ -22,13 +23,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from . import doctree, equations, i18n
-from .doctree import Citation, CiteRef, CrossRef, Link, Node, Styled, Text, TextTree
+from .doctree import (
+    Block,
+    Citation,
+    CiteRef,
+    CrossRef,
+    Equation,
+    Figure,
+    Link,
+    ListBlock,
+    Node,
+    Section,
+    Styled,
+    Table,
+    Text,
+    TextBlock,
+    TextTree,
+)
 from .kinds import KINDS, XREF_LABELS
-from .model import Author, Block, Document, Section, TableData
+from .model import Author, Document
 from .pagecount import Pages
 from .render import CORRESPONDING, template_dir
 from .resolve import Resolved
@@ -62,7 +80,6 @@ ACKNOWLEDGEMENTS = ("acknowledgements", "acknowledgments", "acknowledgement", "a
                     "ack", "acks")
 """Ids of an unnumbered section written as ``ack`` in the back matter (ids are the same in
 every language)."""
-SUBFIGURE_LABELS = "abcdefghijklmnopqrstuvwxyz"
 PERSON_GROUPS = {"author": "author", "editor": "editor", "translator": "translator",
                  "collection-editor": "editor", "container-author": "author",
                  "director": "director", "compiler": "compiler"}
@@ -95,7 +112,7 @@ def build_article(resolved: Resolved, templates: Path, pages: Pages) -> etree._E
     root.set("article-type", JATS_ARTICLE_TYPES.get(doc.article_type, "research-article"))
     root.set("dtd-version", "1.3")
     root.set(XML_LANG, first)
-    writers = {lang: _Writer(trees[lang], i18n.load_translations(folder, lang),
+    writers = {lang: _Writer(doc, trees[lang], i18n.load_translations(folder, lang),
                              "" if lang == first else f"{lang}-") for lang in langs}
     front = _sub(root, "front")
     front.append(_journal_meta(doc, trees, first))
@@ -117,10 +134,10 @@ def _journal_meta(doc: Document, trees: dict[str, TextTree], first: str) -> etre
     meta = etree.Element("journal-meta")
     _text(meta, "journal-id", journal.id or journal.name, {"journal-id-type": "publisher-id"})
     group = _sub(meta, "journal-title-group")
-    title = trees[first].text.journal_name or journal.name
+    title = trees[first].front.journal_name or journal.name
     _text(group, "journal-title", title)
     for lang, tree in trees.items():
-        name = tree.text.journal_name
+        name = tree.front.journal_name
         if lang != first and name and name != title:
             _text(_sub(group, "trans-title-group", {XML_LANG: lang}), "trans-title", name)
     if journal.issn:
@@ -139,11 +156,11 @@ def _article_meta(doc: Document, writers: dict[str, _Writer], first: str,
     if doc.doi:
         _text(meta, "article-id", doc.doi, {"pub-id-type": "doi"})
     group = _sub(meta, "title-group")
-    writers[first].inline(_sub(group, "article-title"), trees[first].text.title)
+    writers[first].inline(_sub(group, "article-title"), trees[first].front.title)
     for lang, writer in writers.items():
         if lang != first:
             trans = _sub(group, "trans-title-group", {XML_LANG: lang})
-            writer.inline(_sub(trans, "trans-title"), writer.text.title)
+            writer.inline(_sub(trans, "trans-title"), writer.front.title)
     _contributors(meta, doc, trees, writers[first].gettext)
     if "published" in doc.dates:
         day = doc.dates["published"]
@@ -161,11 +178,11 @@ def _article_meta(doc: Document, writers: dict[str, _Writer], first: str,
         dates = _sub(meta, "history")
         for name, day in history:
             _date(dates, "date", day, {"date-type": "rev-recd" if name == "revised" else name})
-    writers[first].inline(_sub(_sub(meta, "abstract"), "p"), trees[first].text.abstract)
+    writers[first].inline(_sub(_sub(meta, "abstract"), "p"), trees[first].front.abstract)
     for lang, writer in writers.items():
         if lang != first:
             writer.inline(_sub(_sub(meta, "trans-abstract", {XML_LANG: lang}), "p"),
-                          writer.text.abstract)
+                          writer.front.abstract)
     for writer in writers.values():
         writer.keywords(meta)
     writers[first].funding(meta)
@@ -182,7 +199,7 @@ def _contributors(meta: etree._Element, doc: Document, trees: dict[str, TextTree
         if author.orcid:
             _text(contrib, "contrib-id", orcid_url(author.orcid),
                   {"contrib-id-type": "orcid", "authenticated": "false"})
-        names = [(lang, tree.text.authors.get(author.id, "")) for lang, tree in trees.items()]
+        names = [(lang, tree.front.authors.get(author.id, "")) for lang, tree in trees.items()]
         names = [(lang, name) for lang, name in names if name]
         if len({name for _, name in names}) > 1:
             alternatives = _sub(contrib, "name-alternatives")
@@ -199,9 +216,9 @@ def _contributors(meta: etree._Element, doc: Document, trees: dict[str, TextTree
     for aff in _affiliations(doc.authors):
         alternatives = _sub(group, "aff-alternatives", {"id": f"aff-{aff}"})
         for lang, tree in trees.items():
-            if aff in tree.text.affiliations:
+            if aff in tree.front.affiliations:
                 _text(_sub(alternatives, "aff", {XML_LANG: lang}), "institution",
-                      tree.text.affiliations[aff])
+                      tree.front.affiliations[aff])
     notes = [a for a in doc.authors if a.corresponding and a.email]
     if notes:
         author_notes = _sub(meta, "author-notes")
@@ -224,10 +241,10 @@ def _affiliations(authors: list[Author]) -> list[str]:
 class _Writer:
     """Writes one language's body, references and (for a translation) front stub."""
 
-    def __init__(self, tree: TextTree, translations, prefix: str):
+    def __init__(self, doc: Document, tree: TextTree, translations, prefix: str):
         self.tree = tree
-        self.doc = tree.doc
-        self.text = tree.text
+        self.doc = doc
+        self.front = tree.front
         self.gettext = translations.gettext
         self.prefix = prefix
         self.linking = True
@@ -236,7 +253,7 @@ class _Writer:
         its LaTeX, a footnote call as a superscript number (its note is still written)."""
         self.notes: dict[str, doctree.Note] = {}
         """The footnotes called so far, by number: written in the back's ``fn-group``."""
-        self.appendices = {section.id for section in self.text.sections if section.appendix}
+        self.appendices = {section.id for section in tree.sections if section.appendix}
 
     def id(self, kind: str, target: str) -> str:
         return f"{self.prefix}{ANCHORS[kind]}-{target}"
@@ -244,10 +261,11 @@ class _Writer:
     def ref_id(self, number: int) -> str:
         return f"{self.prefix}ref-{number}"
 
-    def inline(self, parent: etree._Element, markup: str, linking: bool = True) -> etree._Element:
+    def inline(self, parent: etree._Element, nodes: list[Node],
+               linking: bool = True) -> etree._Element:
         self.linking = linking
         try:
-            _inline(parent, self.tree.inline(markup), self)
+            _inline(parent, nodes, self)
         finally:
             self.linking = True
         return parent
@@ -256,34 +274,34 @@ class _Writer:
 
     def front_stub(self, stub: etree._Element) -> None:
         group = _sub(stub, "title-group")
-        self.inline(_sub(group, "article-title"), self.text.title)
+        self.inline(_sub(group, "article-title"), self.front.title)
         contribs = _sub(stub, "contrib-group")
         for author in self.doc.authors:
             contrib = _sub(contribs, "contrib", {"contrib-type": "author"})
             if author.corresponding:
                 contrib.set("corresp", "yes")
-            if author.id in self.text.authors:
-                _text(contrib, "string-name", self.text.authors[author.id])
+            if author.id in self.front.authors:
+                _text(contrib, "string-name", self.front.authors[author.id])
             for aff in author.affiliations:
                 _sub(contrib, "xref", {"ref-type": "aff", "rid": f"{self.prefix}aff-{aff}"})
         for aff in _affiliations(self.doc.authors):
-            if aff in self.text.affiliations:
+            if aff in self.front.affiliations:
                 _text(_sub(contribs, "aff", {"id": f"{self.prefix}aff-{aff}"}), "institution",
-                      self.text.affiliations[aff])
-        self.inline(_sub(_sub(stub, "abstract"), "p"), self.text.abstract)
+                      self.front.affiliations[aff])
+        self.inline(_sub(_sub(stub, "abstract"), "p"), self.front.abstract)
         self.keywords(stub)
         self.funding(stub)
 
     def funding(self, parent: etree._Element) -> None:
-        if self.text.funding:
+        if self.front.funding:
             group = _sub(parent, "funding-group")
-            self.inline(_sub(group, "funding-statement"), self.text.funding, linking=False)
+            self.inline(_sub(group, "funding-statement"), self.front.funding, linking=False)
 
     def keywords(self, parent: etree._Element) -> None:
-        if not self.text.keywords:
+        if not self.front.keywords:
             return
         group = _sub(parent, "kwd-group", {XML_LANG: self.tree.lang, "kwd-group-type": "author"})
-        for keyword in self.text.keywords:
+        for keyword in self.front.keywords:
             self.inline(_sub(group, "kwd"), keyword, linking=False)
 
     # body
@@ -291,7 +309,7 @@ class _Writer:
     def body(self, body: etree._Element) -> None:
         """The numbered sections (and unnumbered ones other than acknowledgements, in place);
         acknowledgements and appendices go to the back."""
-        for section in self.text.sections:
+        for section in self.tree.sections:
             if not (section.appendix or _is_ack(section)):
                 self.section(body, section)
 
@@ -305,144 +323,130 @@ class _Writer:
     def section_content(self, sec: etree._Element, section: Section) -> None:
         target = sec
         for index, block in enumerate(section.blocks, start=1):
-            if block.kind == "heading":  # an unnumbered part of the section, to the next one
+            if isinstance(block, TextBlock) and block.kind == "heading":
+                # An unnumbered part of the section, to the next subheading.
                 target = _sub(sec, "sec", {"id": f"{self.id('section', section.id)}.{index}"})
-                self.inline(_sub(target, "title"), block.text)
+                self.inline(_sub(target, "title"), block.nodes)
             else:
                 BLOCKS.get(block.kind, _Writer.element)(self, target, block)
         for subsection in section.sections:
             self.section(sec, subsection)
 
-    def paragraph(self, parent: etree._Element, block: Block) -> None:
-        self.inline(_sub(parent, "p"), block.text)
+    def paragraph(self, parent: etree._Element, block: TextBlock) -> None:
+        self.inline(_sub(parent, "p"), block.nodes)
 
-    def quote(self, parent: etree._Element, block: Block) -> None:
-        self.inline(_sub(_sub(parent, "disp-quote"), "p"), block.text)
+    def quote(self, parent: etree._Element, block: TextBlock) -> None:
+        self.inline(_sub(_sub(parent, "disp-quote"), "p"), block.nodes)
 
-    def items(self, parent: etree._Element, block: Block) -> None:
+    def items(self, parent: etree._Element, block: ListBlock) -> None:
         kind = "order" if block.kind == "ordered" else "bullet"
         listing = _sub(parent, "list", {"list-type": kind})
         for item in block.items:
             self.inline(_sub(_sub(listing, "list-item"), "p"), item)
 
-    def table(self, parent: etree._Element, block: Block) -> None:
-        data: TableData = self.doc.tables[block.text]
-        words = self.text.tables[block.text]
-        wrap = _sub(parent, "table-wrap", {"id": self.id("table", block.text)})
-        number = self.tree.numbers.get(f"table:{block.text}", "")
-        _text(wrap, "label", self.gettext(XREF_LABELS["table"]) % {"num": number})
-        self.inline(_sub(_sub(wrap, "caption"), "title"), words.caption)
+    def anchored(self, block: Block) -> dict[str, str]:
+        """The id attribute of a block that cross-references point at, if any."""
+        return {"id": self.prefix + block.anchor} if block.anchor else {}
+
+    def table(self, parent: etree._Element, block: Table) -> None:
+        wrap = _sub(parent, "table-wrap", self.anchored(block))
+        _text(wrap, "label", self.gettext(XREF_LABELS["table"]) % {"num": block.number})
+        self.inline(_sub(_sub(wrap, "caption"), "title"), block.caption)
         table = _sub(wrap, "table")
-        self.table_head(_sub(table, "thead"), words)
+        self.table_head(_sub(table, "thead"), block)
         rows = _sub(table, "tbody")
-        text_columns = data.text_columns()
-        for r, row in enumerate(data.rows):
+        for row in block.rows:
             tr = _sub(rows, "tr")
-            for n, (cell, column) in enumerate(zip(row, data.columns)):
+            for n, (cell, column) in enumerate(zip(row, block.columns)):
                 attrib = {"scope": "row"} if n == 0 else {}
                 if column.align:
                     attrib["align"] = column.align
                 element = _sub(tr, "th" if n == 0 else "td", attrib)
                 if column.kind == "text":  # markup in this language: footnotes, math, links
-                    own = words.rows[r] if r < len(words.rows) else []
-                    index = text_columns.index(n)
-                    shown = (own[index] if index < len(own) else "") if words.rows else \
-                        i18n.format_cell(cell, column.kind, None, self.tree.lang, "")
-                    if shown:
-                        self.inline(element, shown)
+                    if cell.nodes is not None:
+                        self.inline(element, cell.nodes)
                     else:
-                        element.text = data.empty
+                        element.text = block.empty
                 else:
-                    element.text = i18n.format_cell(cell, column.kind, column.pattern,
-                                                    self.tree.lang, data.empty)
-        if words.note:
-            self.inline(_sub(_sub(wrap, "table-wrap-foot"), "p"), words.note)
+                    element.text = i18n.format_cell(cell.value, column.kind, column.pattern,
+                                                    self.tree.lang, block.empty)
+        if block.note:
+            self.inline(_sub(_sub(wrap, "table-wrap-foot"), "p"), block.note)
 
-    def table_head(self, thead: etree._Element, words) -> None:
+    def table_head(self, thead: etree._Element, block: Table) -> None:
         """One header row, or two under header groups: a group's cell spans its columns, and
         the headers of columns outside any group span both rows."""
-        if not words.groups:
+        if not block.groups:
             head = _sub(thead, "tr")
-            for header in words.columns:
-                self.inline(_sub(head, "th", {"scope": "col"}), header)
+            for column in block.columns:
+                self.inline(_sub(head, "th", {"scope": "col"}), column.header)
             return
         top, below = _sub(thead, "tr"), _sub(thead, "tr")
-        column = 0
-        for group in words.groups:
-            headers = words.columns[column:column + group.span]
-            column += group.span
-            if group.text:
+        start = 0
+        for group in block.groups:
+            columns = block.columns[start:start + group.span]
+            start += group.span
+            if group.nodes is not None:
                 self.inline(_sub(top, "th", {"scope": "colgroup", "colspan": str(group.span)}),
-                            group.text)
-                for header in headers:
-                    self.inline(_sub(below, "th", {"scope": "col"}), header)
+                            group.nodes)
+                for column in columns:
+                    self.inline(_sub(below, "th", {"scope": "col"}), column.header)
             else:
-                for header in headers:
-                    self.inline(_sub(top, "th", {"scope": "col", "rowspan": "2"}), header)
+                for column in columns:
+                    self.inline(_sub(top, "th", {"scope": "col", "rowspan": "2"}),
+                                column.header)
 
-    def figure(self, parent: etree._Element, block: Block) -> None:
-        data = self.doc.figures[block.text]
-        words = self.text.figures[block.text]
-        fig_id = self.id("figure", block.text)
-        fig = _sub(parent, "fig-group" if data.parts else "fig", {"id": fig_id})
-        number = self.tree.numbers.get(f"figure:{block.text}", "")
-        _text(fig, "label", self.gettext(XREF_LABELS["figure"]) % {"num": number})
+    def figure(self, parent: etree._Element, block: Figure) -> None:
+        fig_id = self.prefix + block.anchor
+        fig = _sub(parent, "fig-group" if block.parts else "fig", {"id": fig_id})
+        _text(fig, "label", self.gettext(XREF_LABELS["figure"]) % {"num": block.number})
         caption = _sub(fig, "caption")
-        self.inline(_sub(caption, "p"), words.caption)
+        self.inline(_sub(caption, "p"), block.caption)
         # A figure's source is its attrib; a fig-group holds none, so there the source is a
         # paragraph of the caption.
-        source = _sub(caption, "p", {"content-type": "source"}) if data.parts and words.source \
-            else None
-        if data.parts:
-            for n, file in enumerate(data.parts):
-                letter = SUBFIGURE_LABELS[n] if n < len(SUBFIGURE_LABELS) else str(n + 1)
-                part = _sub(fig, "fig", {"id": f"{fig_id}-{letter}"})
-                _text(part, "label", f"({letter})")
-                text = words.parts[n] if n < len(words.parts) else ""
-                if text:
-                    self.inline(_sub(_sub(part, "caption"), "p"), text)
-                graphic = _sub(part, "graphic", {HREF: figure_href(self.doc, file)})
-                _text(graphic, "alt-text", self.tree.plain(text) or
-                      self.tree.plain(words.caption))
+        source = _sub(caption, "p", {"content-type": "source"}) \
+            if block.parts and block.source else None
+        if block.parts:
+            for part in block.parts:
+                element = _sub(fig, "fig", {"id": f"{fig_id}-{part.letter}"})
+                _text(element, "label", f"({part.letter})")
+                if part.caption:
+                    self.inline(_sub(_sub(element, "caption"), "p"), part.caption)
+                graphic = _sub(element, "graphic", {HREF: f"{self.doc.id}/{part.path}"})
+                _text(graphic, "alt-text", part.alt)
         else:
-            graphic = _sub(fig, "graphic", {HREF: figure_href(self.doc, data.file)})
-            alt = " ".join(words.alt.split()) or self.tree.plain(words.caption)
-            _text(graphic, "alt-text", alt)
-        if words.source:
+            graphic = _sub(fig, "graphic", {HREF: f"{self.doc.id}/{block.path}"})
+            _text(graphic, "alt-text", block.alt)
+        if block.source:
             if source is None:
                 source = _sub(fig, "attrib")
             source.text = f"{self.gettext('Source:')} "
-            self.inline(source, words.source)
+            self.inline(source, block.source)
 
-    def equation(self, parent: etree._Element, block: Block) -> None:
-        attrib = {"id": self.id("equation", block.label)} if block.label else {}
-        formula = _sub(parent, "disp-formula", attrib)
-        number = self.tree.numbers.get(f"equation@{block.key}", "")
-        if number:
-            _text(formula, "label", f"({number})")
-        _math(formula, block.text, display=True)
+    def equation(self, parent: etree._Element, block: Equation) -> None:
+        formula = _sub(parent, "disp-formula", self.anchored(block))
+        if block.number:
+            _text(formula, "label", f"({block.number})")
+        _math(formula, block.latex, display=True)
 
-    def element(self, parent: etree._Element, block: Block) -> None:
+    def element(self, parent: etree._Element, block: TextBlock) -> None:
         """A kind of text block with no writer of its own: its element (``KINDS[…].jats``),
         its label when numbered, its text as a paragraph."""
         kind = KINDS[block.kind]
-        attrib = {"id": self.id(kind.counter, block.label)} if kind.labelled and block.label \
-            else {}
-        element = _sub(parent, kind.jats or "p", attrib)
-        number = self.tree.numbers.get(f"{kind.counter}@{block.key}", "") if kind.counter else ""
-        if number and kind.jats:
-            _text(element, "label", self.gettext(kind.label) % {"num": number})
-        self.inline(_sub(element, "p") if kind.jats else element, block.text)
+        element = _sub(parent, kind.jats or "p", self.anchored(block))
+        if block.number and kind.jats:
+            _text(element, "label", self.gettext(kind.label) % {"num": block.number})
+        self.inline(_sub(element, "p") if kind.jats else element, block.nodes)
 
     # back
 
     def back(self, parent: etree._Element) -> None:
         """Acknowledgements, appendices, footnotes and references, in that order."""
         back = etree.Element("back")
-        for section in self.text.sections:
+        for section in self.tree.sections:
             if _is_ack(section):
                 self.section(back, section, "ack")
-        appendices = [section for section in self.text.sections if section.appendix]
+        appendices = [section for section in self.tree.sections if section.appendix]
         if appendices:
             group = _sub(back, "app-group")
             for section in appendices:
@@ -475,7 +479,7 @@ class _Writer:
                     entry.printed, self)
 
 
-BLOCKS: dict[str, Callable[[_Writer, etree._Element, Block], None]] = {
+BLOCKS: dict[str, Callable[[_Writer, etree._Element, Any], None]] = {
     "p": _Writer.paragraph, "quote": _Writer.quote, "list": _Writer.items,
     "ordered": _Writer.items, "table": _Writer.table, "figure": _Writer.figure,
     "equation": _Writer.equation,

@@ -2,8 +2,9 @@
 
 block name → :class:`BlockKind`. The model checks a block against its entry (``value``; a
 numbered kind that holds text takes a label, ``{#<xref>:id}``), the resolve stage numbers the
-kinds that have a ``counter`` and resolves ``[@<xref>:id]`` to them, the renderers link them
-by ``anchor`` and draw them with the template macro ``macro``, JATS writes them as ``jats``
+kinds that have a ``counter``, resolves ``[@<xref>:id]`` to them and makes each block a block
+of the resolved tree by what it holds (``value``), with its number and its ``anchor``; the
+renderers draw it with the template macro ``macro``, JATS writes it as ``jats``
 (cross-referenced as ``ref_type``), and parity compares counterparts by ``parity``. Adding a
 kind is an entry here, its macro in ``templates/<name>/blocks.html.j2``, its CSS and its
 labels in the catalogs (``label`` is extracted from this file by ``pybabel extract``); the
@@ -38,7 +39,9 @@ class BlockKind:
     xref: str = ""
     """The prefix that cross-references it: ``[@tbl:trade]``."""
     anchor: str = ""
-    """The prefix of its HTML id: ``tbl-trade``."""
+    """The prefix of its id, which links point at: ``tbl-trade`` (a kind that
+    cross-references name, by that name); a kind they do not name is anchored by its label,
+    else its place (``sub-intro-2``)."""
     parity: str = "markup"
     """How counterparts are compared: ``markup`` (citations, numbers, footnotes), ``items``
     (item by item), ``same-id`` (the same table or figure placed) or ``same-latex``."""
@@ -66,7 +69,7 @@ class BlockKind:
 
 KINDS: dict[str, BlockKind] = {kind.name: kind for kind in (
     BlockKind("p", "paragraph", "markup", macro="paragraph"),
-    BlockKind("heading", "subheading", "markup", macro="subheading"),
+    BlockKind("heading", "subheading", "markup", anchor="sub-", macro="subheading"),
     BlockKind("table", "table", "id", "table", "tbl", "tbl-", "same-id", "table",
               N_("Table %(num)s"), ref_type="table"),
     BlockKind("figure", "figure", "id", "figure", "fig", "fig-", "same-id", "figure",

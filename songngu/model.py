@@ -70,16 +70,14 @@ class Block:
 
 @dataclass
 class Section:
-    """A numbered section: its title, blocks, then its subsections."""
+    """A section: its title, blocks, then its subsections (numbered by the resolve stage, in
+    the tree it gives)."""
 
     id: str
     title: str
     blocks: list[Block]
     sections: list[Section]
     where: Where | None = None
-    number: str = ""
-    """The number shown ("3.2.1"), set on the copy the resolve stage returns (the model as
-    loaded is left unnumbered); empty for an unnumbered section."""
     level: int = 1
     numbered: bool = True
     """False for acknowledgements, funding, conflicts of interest: no number, not counted."""

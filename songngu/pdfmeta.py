@@ -137,25 +137,25 @@ def document_date(doc: Document) -> dt.date | None:
 
 def facts_for(resolved: Resolved, lang: str, variant: str) -> PdfFacts:
     """The metadata of the PDF of ``lang``, in plain text (markup, citations removed)."""
+    # Here, not at the top: a layout worker imports this module, and none of the content's.
+    from .doctree import plain_line
+
     doc = resolved.doc
     langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
-
-    def plain(markup: str, in_lang: str) -> str:
-        return resolved.texts[in_lang].plain(markup)
-
-    text = doc.texts[lang]
+    fronts = {other: resolved.texts[other].front for other in langs}
+    front = fronts[lang]
     return PdfFacts(
         lang=lang,
-        titles={other: plain(doc.texts[other].title, other) for other in langs},
-        abstracts={other: plain(doc.texts[other].abstract, other) for other in langs},
-        authors=tuple(text.authors[a.id] for a in doc.authors if a.id in text.authors),
-        keywords=tuple(plain(k, lang) for k in text.keywords),
+        titles={other: plain_line(fronts[other].title) for other in langs},
+        abstracts={other: plain_line(fronts[other].abstract) for other in langs},
+        authors=tuple(front.authors[a.id] for a in doc.authors if a.id in front.authors),
+        keywords=tuple(plain_line(k) for k in front.keywords),
         first_page=doc.first_page,
         date=document_date(doc),
         identifier=doc.doi or doc.id,
         doi=doc.doi,
         variant=variant,
-        journal={"publicationName": text.journal_name or doc.journal.name,
+        journal={"publicationName": front.journal_name or doc.journal.name,
                  "issn": doc.journal.issn, "eIssn": doc.journal.eissn,
                  "volume": doc.journal.volume, "number": doc.journal.issue},
     )

@@ -1,11 +1,13 @@
 """Render a resolved document to one standalone HTML page per language with Jinja2.
 
-Resolved → HTML text. Labels come from the template's gettext catalogs through Jinja2's i18n
-extension; the resolved inline nodes become HTML through :mod:`songngu.html_inline`, with every
-piece of content text escaped (``t.md``, ``t.plain`` and the ``md``, ``plain`` and
-``note_text`` filters write the nodes of the markup they are given). The front matter of each
-language is rendered with that language's own catalog, so the first page can carry every
-language's title block.
+Resolved → HTML text. The templates draw each language's tree (:mod:`songngu.doctree`): its
+front matter, its sections and their typed blocks, each block by the macro its kind names
+(:mod:`songngu.kinds`). Pieces of text are nodes, written as HTML by :mod:`songngu.html_inline`
+through the ``html`` filter (``t.html`` on the parallel page), or as plain text by the
+``plain`` filter; both take nodes, never markup, so no template looks text up by what was
+typed. Labels come from the template's gettext catalogs through Jinja2's i18n extension; the
+front matter of each language is rendered with that language's own catalog, so the first page
+can carry every language's title block.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import breaks, i18n
-from .doctree import Note, TextTree
+from .doctree import Node, TextTree, plain_line
 from .errors import SetupError
 from .html_inline import entry_html, inline_html, math_html
 from .kinds import KINDS
@@ -77,8 +79,9 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
     note = _translations(folder, lang).gettext(CORRESPONDING)
     order = [lang] + [other for other in doc.languages if other != lang]
     fronts = [language_view(resolved, other, templates).front.title_block(
-        doc, doc.texts[other], other, lang, other == lang, note if other == lang else "")
-        for other in order if other in doc.texts]
+        doc, resolved.texts[other].front, other, lang, other == lang,
+        note if other == lang else "")
+        for other in order if other in resolved.texts]
     try:
         template = env.get_template("article.html.j2")
     except TemplateNotFound as exc:  # pragma: no cover - template_dir checked the file
@@ -110,14 +113,13 @@ def _page_context(resolved: Resolved, lang: str, templates: Path, folder: Path,
     doc = resolved.doc
     view = language_view(resolved, lang, templates)
     env = view.env
-    text = doc.texts[lang]
+    tree = resolved.texts[lang]
     return env, dict(
-        doc=doc, text=text, lang=lang, options=options, scholarly=None,
+        doc=doc, tree=tree, lang=lang, options=options, scholarly=None,
         t=view, kinds=KINDS,
-        notes=resolved.texts[lang].notes,
-        numbers=resolved.texts[lang].numbers,
-        references=reference_list(resolved.texts[lang]),
-        title_plain=resolved.texts[lang].plain(text.title),
+        notes=tree.notes,
+        references=reference_list(tree),
+        title_plain=plain_line(tree.front.title),
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages
                          if other != lang],
         language_name=i18n.language_name(lang),
@@ -156,13 +158,11 @@ class LanguageView:
     lang: str
     name: str
     """The language's own name: "English", "Tiếng Việt"."""
-    md: Callable[[str], Markup]
-    """Inline markup of this language → HTML (citations, cross-references resolved)."""
+    html: Callable[[list[Node]], Markup]
+    """A piece of this language's text, as nodes → HTML (labels in this language)."""
     cell: Callable[..., str]
     day: Callable[..., str]
     translations: gettext.NullTranslations
-    plain: Callable[[str], str]
-    """Inline markup → the text a reader sees (for alt text and metadata)."""
     math: Callable[..., Markup]
     """LaTeX → MathML with its SVG drawing for print."""
     env: Environment
@@ -186,10 +186,10 @@ class LanguageView:
 
 def language_view(resolved: Resolved, lang: str, templates: Path) -> LanguageView:
     folder = template_dir(templates, resolved.doc.template)
-    env = _environment(folder, lang, resolved.texts[lang])
-    return LanguageView(lang, i18n.language_name(lang), env.filters["md"], env.filters["cell"],
-                        env.filters["day"], _translations(folder, lang), env.filters["plain"],
-                        env.filters["math"], env)
+    env = _environment(folder, lang)
+    return LanguageView(lang, i18n.language_name(lang), env.filters["html"], env.filters["cell"],
+                        env.filters["day"], _translations(folder, lang), env.filters["math"],
+                        env)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -205,20 +205,19 @@ _COMPILED = _bytecode_cache()
 template's source: a build loads them instead of compiling every template again."""
 
 
-def _environment(folder: Path, lang: str, tree: TextTree) -> Environment:
+def _environment(folder: Path, lang: str) -> Environment:
     env = Environment(loader=FileSystemLoader(folder), autoescape=True,
                       undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=_COMPILED)
     translations = _translations(folder, lang)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["md"] = lambda markup: _markup_html(markup, tree, translations)
-    env.filters["note_text"] = lambda note: _note_text(note, translations)
+    env.filters["html"] = lambda nodes: inline_html(_nodes(nodes, "html"), translations)
     env.filters["day"] = lambda day, pattern="d/M/yyyy": i18n.format_day(day, lang, pattern)
     env.filters["cell"] = lambda value, column, empty="–": i18n.format_cell(
         value, column.kind, column.pattern, lang, empty)
     env.filters["math"] = lambda latex, display=True: math_html(latex, display)
     env.globals["affiliation_order"] = affiliation_order
-    env.filters["plain"] = tree.plain
+    env.filters["plain"] = lambda nodes: plain_line(_nodes(nodes, "plain"))
     env.filters["css_string"] = _css_string
     env.filters["url_text"] = breaks.url_html
     env.globals["language_name"] = i18n.language_name
@@ -230,15 +229,13 @@ def _translations(folder: Path, lang: str) -> gettext.NullTranslations:
     return i18n.load_translations(folder, lang)
 
 
-def _markup_html(markup: str, tree: TextTree,
-                 translations: gettext.NullTranslations) -> Markup:
-    """A piece of the language's markup (a title, a paragraph, a cell) as HTML."""
-    return inline_html(tree.inline(markup), translations)
-
-
-def _note_text(note: Note, translations: gettext.NullTranslations) -> Markup:
-    """The text of a footnote, for the list of notes at the end of the page."""
-    return inline_html(note.children, translations)
+def _nodes(value: Any, name: str) -> list[Node]:
+    """What a template gives a text filter: nodes of the resolved tree, never markup (a string
+    would be text looked up by what was typed, or printed with its markup as typed)."""
+    if not isinstance(value, list):
+        raise TypeError(f"the {name!r} filter takes a piece of the resolved tree (a list of "
+                        f"nodes), not {type(value).__name__} {str(value)[:40]!r}")
+    return value
 
 
 def _css_string(value) -> Markup:

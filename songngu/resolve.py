@@ -1,41 +1,50 @@
-"""Resolve what the content only names: numbers, citations and cross-references.
+"""Resolve what the content only names: numbers, citations, cross-references and footnotes.
 
 typed Document → :class:`Resolved`, a format-neutral document: each language as a
-:class:`songngu.doctree.TextTree` of inline nodes, every number assigned, the reference list as
-structured entries; renderers (the HTML page, the parallel page, JATS) are writers of it, and
-nothing here is any output's markup. The model is not changed and no file is read.
+:class:`songngu.doctree.TextTree`, a tree that mirrors the article (its front matter: title,
+abstract, keywords, funding, names; its sections, each with its title, number and anchor; each
+block as what its kind of :mod:`songngu.kinds` holds: a paragraph's text, a list's items, a
+table's caption, header groups, column headers, cells and note, a figure's caption, parts,
+source and alt text, an equation's LaTeX, each with its number and anchor), every piece of
+text as inline nodes, every number assigned, the reference list as structured entries.
+Renderers (the HTML page, the parallel page, JATS, metadata) are functions of this tree: none
+looks text up by what was typed, and nothing here is any output's markup. The model is not
+changed and no file is read.
 
 Sections are numbered by position ("3.2.1"; appendices "A", "A.1"; sections marked ``numbered:
 false`` not at all); tables, figures and equations by order of first placement (the kinds of
 :mod:`songngu.kinds` that have a counter); footnotes 1, 2, … through the article in reading
-order; every piece of inline markup is parsed once; citation clusters are formatted by the CSL
-processor in reading order (so numbers follow first citation), and cross-references get the
-number of their target. Unknown citation keys and cross-reference targets, LaTeX that cannot be
-typeset and markup left unread are reported with file and line.
+order. Each piece of markup is parsed where it stands, so text typed alike in two places is
+two pieces: each of its footnotes takes its own number, each of its citations its own place
+in the order the CSL processor formats them (so numbers follow first citation).
+Cross-references get the number of their target. Unknown citation keys and cross-reference
+targets, LaTeX that cannot be typeset and markup left unread are reported with file and line,
+each once.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from . import equations
+from . import doctree, equations
 from .cite_format import Bibliography
 from .csl_json import Reference
 from .doctree import Context, Node, TextTree, convert
 from .errors import Problems
 from .inline import InlineSyntaxError, Span, leftover_markup, notes_in, parse_inline, walk
 from .kinds import KINDS
-from .model import Document, Section, Text, Where
+from .model import Block, Document, Section, Text, Where
 from .outline import iter_sections
 from .wording import did_you_mean
 
 
 @dataclass
 class Resolved:
-    """A document with everything resolved: ``doc`` is a copy of the model whose sections
-    carry their numbers (the model given to :func:`resolve` is left as it was); ``texts``
-    holds each language as nodes."""
+    """A document with everything resolved: ``doc`` holds the data every language shares (a
+    copy of the model's top level: a caller may place it in an issue without touching the
+    model); ``texts`` holds each language as its tree."""
 
     doc: Document
     texts: dict[str, TextTree]
@@ -49,89 +58,21 @@ def resolve(doc: Document, references: dict[str, Reference], problems: Problems,
     ``strict``). Reads no file and changes nothing in ``doc`` or ``references``.
     """
     report = problems.error if strict else problems.warning
-    languages = {lang: _resolve_text(doc, text, references, problems, report)
-                 for lang, text in doc.texts.items()}
-    cited = {key for language in languages.values() for key in language.cited}
+    trees: dict[str, TextTree] = {}
+    cited: set[str] = set()
+    for lang, text in doc.texts.items():
+        trees[lang], cites = _resolve_text(doc, text, references, problems, report)
+        cited |= cites
     for key, reference in references.items():
         if key not in cited:
             report(reference.file, reference.line, f"reference {key!r} is never cited")
-    numbered = replace(doc, texts={
-        lang: replace(text, sections=_numbered(text.sections, languages[lang].numbers))
-        for lang, text in doc.texts.items()})
-    return Resolved(numbered, {
-        lang: TextTree(numbered, lang, language.numbers, language.nodes, language.bibliography)
-        for lang, language in languages.items()})
-
-
-@dataclass(frozen=True)
-class _Language:
-    """What resolving one language gives."""
-
-    numbers: dict[str, str]
-    nodes: dict[str, list[Node]]
-    bibliography: Bibliography
-    cited: set[str]
-
-
-def _numbered(sections: list[Section], numbers: dict[str, str]) -> list[Section]:
-    """Copies of ``sections`` (and their subsections) that carry their numbers."""
-    return [replace(section, number=numbers.get(f"section:{section.id}", ""),
-                    sections=_numbered(section.sections, numbers)) for section in sections]
-
-
-def markup_in_order(doc: Document, text: Text):
-    """Every piece of inline markup of a language with where it was written, in reading order.
-
-    Table and figure captions and notes count where the table or figure is placed.
-    """
-    yield text.title, text.where.get("title")
-    yield text.abstract, text.where.get("abstract")
-    for keyword in text.keywords:
-        yield keyword, text.where.get("keywords")
-    for section in iter_sections(text.sections):
-        yield section.title, section.where
-        for block in section.blocks:
-            if block.kind == "table" and block.text in text.tables:
-                table = text.tables[block.text]
-                yield table.caption, table.where
-                for group in table.groups:
-                    if group.text:
-                        yield group.text, table.where
-                for header in table.columns:
-                    yield header, table.where
-                for cell in _text_cells(doc, text, block.text):
-                    yield cell, table.where
-                if table.note:
-                    yield table.note, table.where
-            elif block.kind == "figure" and block.text in text.figures:
-                figure = text.figures[block.text]
-                for markup in (*figure.parts, figure.caption, figure.source):
-                    if markup:
-                        yield markup, figure.where
-            elif block.kind in ("list", "ordered"):
-                for item in block.items:
-                    yield item, block.where
-            elif KINDS[block.kind].value == "markup":
-                yield block.text, block.where
-    if text.funding:
-        yield text.funding, text.where.get("funding")
-
-
-def _text_cells(doc: Document, text: Text, table_id: str):
-    """The text cells of a table in this language, row by row."""
-    data, words = doc.tables[table_id], text.tables[table_id]
-    for r, row in enumerate(data.rows):
-        for c in data.text_columns():
-            if words.rows:
-                yield words.rows[r][data.text_columns().index(c)]
-            elif isinstance(row[c], dict):
-                yield row[c].get(text.lang, "")
-            elif row[c]:
-                yield row[c]
+    return Resolved(replace(doc), trees)
 
 
 def number_targets(text: Text) -> dict[str, str]:
-    """Section numbers by position; tables and figures by order of placement."""
+    """Section numbers by position; tables, figures and the other counted kinds by order of
+    placement: ``section:id``, ``table:id``, ``equation:label`` and ``<counter>@<block key>``
+    → the number shown."""
     numbers: dict[str, str] = {}
 
     def number_sections(sections, prefix=""):
@@ -167,116 +108,289 @@ def number_targets(text: Text) -> dict[str, str]:
     return numbers
 
 
+# --------------------------------------------------------------------------- one language
+
 def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
-                  problems: Problems, report) -> _Language:
+                  problems: Problems, report) -> tuple[TextTree, set[str]]:
+    """One language's tree, and the keys it cites."""
     numbers = number_targets(text)
-    parsed: dict[str, list[Span]] = {}
-    clusters: list[Span] = []
-    notes: dict[str, str] = {}
-    note_numbers: dict[int, tuple[str, bool]] = {}
-    for markup, where in markup_in_order(doc, text):
-        if markup in parsed:
-            clusters.extend(s for s in walk(parsed[markup]) if s.kind == "cite")
-            continue
-        where = where or Where(str(text.file), 0)
-        try:
-            spans = parse_inline(markup, text.footnotes)
-        except InlineSyntaxError as exc:
-            # A citation's mistake is found on the line of its "[@", a footnote's on its "[^".
-            problems.error(where.file, _line_of(where, exc.needle or (
-                "[^" if "footnote" in str(exc) else "[@")), str(exc))
-            continue
-        parsed[markup] = spans
-        _number_notes(spans, notes, note_numbers, where, problems)
-        _check_leftovers(spans, references, where, report)
-        for span in walk(spans):
-            if span.kind == "xref":
-                _check_xref(span, numbers, where, problems)
-            elif span.kind == "cite":
-                if _known_cites(span, references, where, problems):
-                    clusters.append(span)
-            elif span.kind == "math" and (why := equations.problem(span.text)):
-                problems.error(where.file, _line_of(where, "$"),
-                               f"math ${span.text}$: expected LaTeX, found {why}")
+    reader = _Reader(text, references, numbers, problems, report)
+    # In reading order: the footnotes are numbered, and the citations formatted, as read.
+    front = doctree.Front(
+        title=reader.inline(text.title, text.where.get("title")),
+        abstract=reader.inline(text.abstract, text.where.get("abstract")),
+        keywords=[reader.inline(keyword, text.where.get("keywords"))
+                  for keyword in text.keywords],
+        funding=[], authors=dict(text.authors), affiliations=dict(text.affiliations),
+        journal_name=text.journal_name)
+    sections = [_section(reader, doc, text, section, numbers) for section in text.sections]
+    front.funding = reader.inline(text.funding, text.where.get("funding"))
     for section in iter_sections(text.sections):
         for block in section.blocks:
             if KINDS[block.kind].value == "latex" and (why := equations.problem(block.text)):
-                problems.error(block.where.file, block.where.line,
-                               f"equation: expected LaTeX, found {why}")
+                reader.error(block.where.file, block.where.line,
+                             f"equation: expected LaTeX, found {why}")
     bibliography = Bibliography(references, doc.style, text.lang)
-    formatted = bibliography.cite_parts([span.cites for span in clusters])
-    context = Context(clusters={id(span): parts for span, parts in zip(clusters, formatted)},
-                      notes=note_numbers, numbers=numbers,
-                      entry_numbers=bibliography.numbers())
-    nodes = {markup: convert(spans, context) for markup, spans in parsed.items()}
-    return _Language(numbers, nodes, bibliography,
-                     {item.key for span in clusters for item in span.cites})
+    reader.finish(bibliography)
+    return TextTree(text.lang, front, sections, numbers, bibliography), \
+        {item.key for span in reader.clusters for item in span.cites}
 
 
-def _number_notes(spans: list[Span], notes: dict[str, str],
-                  numbers: dict[int, tuple[str, bool]], where: Where,
-                  problems: Problems) -> None:
-    """Number the footnotes 1, 2, … in reading order; a label used again keeps its number.
-    ``notes``: label (or ``#n``) → number so far; ``numbers``: id(note span) → (number,
-    whether it repeats a note written before)."""
-    for note in notes_in(spans):
-        if notes_in(note.children):
-            problems.error(where.file, _line_of(where, "^["),
+def _section(reader: _Reader, doc: Document, text: Text, section: Section,
+             numbers: dict[str, str]) -> doctree.Section:
+    title = reader.inline(section.title, section.where)
+    blocks = [built for block in section.blocks
+              if (built := _block(reader, doc, text, block, numbers)) is not None]
+    return doctree.Section(
+        section.id, title, numbers.get(f"section:{section.id}", ""), section.level,
+        section.numbered, section.appendix, f"sec-{section.id}", blocks,
+        [_section(reader, doc, text, sub, numbers) for sub in section.sections])
+
+
+def _block(reader: _Reader, doc: Document, text: Text, block: Block,
+           numbers: dict[str, str]) -> doctree.Block | None:
+    kind = KINDS[block.kind]
+    target = kind.target(block) if kind.xref else ""
+    if not kind.anchor:
+        anchor = ""
+    elif kind.xref:
+        anchor = f"{kind.anchor}{target}" if target else ""
+    else:  # named by no cross-reference: anchored by its label, else its place
+        anchor = kind.anchor + (block.label or block.key.replace("/", "-"))
+    common = dict(kind=block.kind, key=block.key, label=block.label, target=target,
+                  number=numbers.get(f"{kind.counter}@{block.key}", "") if kind.counter
+                  else "", anchor=anchor)
+    return BUILDERS[kind.name if kind.value == "id" else kind.value](
+        reader, doc, text, block, common)
+
+
+Builder = Callable[["_Reader", Document, Text, Block, dict], "doctree.Block | None"]
+
+
+def _text_block(reader: _Reader, doc: Document, text: Text, block: Block,
+                common: dict) -> doctree.Block:
+    return doctree.TextBlock(**common, nodes=reader.inline(block.text, block.where))
+
+
+def _list_block(reader: _Reader, doc: Document, text: Text, block: Block,
+                common: dict) -> doctree.Block:
+    return doctree.ListBlock(**common, items=[reader.inline(item, block.where)
+                                              for item in block.items])
+
+
+def _equation(reader: _Reader, doc: Document, text: Text, block: Block,
+              common: dict) -> doctree.Block:
+    return doctree.Equation(**common, latex=block.text)
+
+
+def _table(reader: _Reader, doc: Document, text: Text, block: Block,
+           common: dict) -> doctree.Block | None:
+    """A table's words in this language and its numbers, read caption first, then the header
+    groups, the column headers, the cells row by row and the note."""
+    data, words = doc.tables.get(block.text), text.tables.get(block.text)
+    if data is None or words is None:  # reported by the model's checks
+        return None
+    where = words.where
+    caption = reader.inline(words.caption, where)
+    groups = [doctree.HeaderGroup(group.span, reader.inline(group.text, where)
+                                  if group.text else None) for group in words.groups]
+    columns = [doctree.Column(reader.inline(words.columns[c], where)
+                              if c < len(words.columns) else [],
+                              column.kind, column.pattern, column.align)
+               for c, column in enumerate(data.columns)]
+    text_columns = data.text_columns()
+    rows = []
+    for r, row in enumerate(data.rows):
+        cells = []
+        for c, value in enumerate(row):
+            if c >= len(data.columns) or data.columns[c].kind != "text":
+                cells.append(doctree.Cell(value=value))
+                continue
+            if words.rows:  # the language's own text cells
+                own = words.rows[r] if r < len(words.rows) else []
+                index = text_columns.index(c)
+                markup = own[index] if index < len(own) else ""
+            else:  # the same text in every language, or a mapping of each one's
+                markup = value.get(text.lang, "") if isinstance(value, dict) else value
+            cells.append(doctree.Cell(nodes=reader.inline(markup, where) if markup else None))
+        rows.append(cells)
+    note = reader.inline(words.note, where)
+    return doctree.Table(**common, caption=caption, columns=columns, groups=groups, rows=rows,
+                         note=note, empty=data.empty)
+
+
+SUBFIGURE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _figure(reader: _Reader, doc: Document, text: Text, block: Block,
+            common: dict) -> doctree.Block | None:
+    """A figure's words in this language and its files, read part by part, then its caption
+    and source."""
+    data, words = doc.figures.get(block.text), text.figures.get(block.text)
+    if data is None or words is None:  # reported by the model's checks
+        return None
+    where = words.where
+    captions = [reader.inline(words.parts[n] if n < len(words.parts) else "", where)
+                for n in range(len(data.parts))]
+    caption = reader.inline(words.caption, where)
+    alt = " ".join(words.alt.split()) or reader.plain(caption)
+    parts = [doctree.Subfigure(SUBFIGURE_LETTERS[n] if n < len(SUBFIGURE_LETTERS)
+                               else str(n + 1), _relative(doc, file), captions[n],
+                               reader.plain(captions[n]) or reader.plain(caption))
+             for n, file in enumerate(data.parts)]
+    return doctree.Figure(**common, path=_relative(doc, data.file), width=data.width,
+                          caption=caption, alt=alt,
+                          source=reader.inline(words.source, where), parts=parts)
+
+
+def _relative(doc: Document, file) -> str:
+    return file.relative_to(doc.folder).as_posix()
+
+
+BUILDERS: dict[str, Builder] = {
+    "markup": _text_block, "items": _list_block, "latex": _equation,
+    "table": _table, "figure": _figure,
+}
+"""How a block becomes a block of the tree, by what its kind holds (``value`` in
+:mod:`songngu.kinds`): a new kind that holds text, items or LaTeX needs no entry here. The
+kinds that hold the id of a table or a figure of document.yaml are built by their name."""
+
+
+class _Reader:
+    """Reads one language's markup in reading order: each piece parsed where it stands, its
+    footnotes numbered, its citations queued for the CSL processor, its mistakes reported
+    (each once). The nodes of a piece are filled in by :meth:`finish`, once every citation
+    is known."""
+
+    def __init__(self, text: Text, references: dict[str, Reference], numbers: dict[str, str],
+                 problems: Problems, report):
+        self.text = text
+        self.references = references
+        self.numbers = numbers
+        self.problems = problems
+        self._report = report
+        self.read: list[tuple[list[Span], list[Node]]] = []
+        self.clusters: list[Span] = []
+        self.notes: dict[str, str] = {}
+        """Footnote label (or ``#n``) → its number so far."""
+        self.note_numbers: dict[int, tuple[str, bool]] = {}
+        """id(note span) → (its number, whether it repeats a note written before)."""
+        self.spans: dict[int, list[Span]] = {}
+        """id(a piece's nodes) → its spans."""
+        self.said: set[tuple[str, int, str]] = set()
+
+    def error(self, file: str, line: int, message: str) -> None:
+        if (file, line, message) not in self.said:
+            self.said.add((file, line, message))
+            self.problems.error(file, line, message)
+
+    def report(self, file: str, line: int, message: str) -> None:
+        """A warning, or an error when strict."""
+        if (file, line, message) not in self.said:
+            self.said.add((file, line, message))
+            self._report(file, line, message)
+
+    def inline(self, markup: str, where: Where | None) -> list[Node]:
+        """The nodes of one piece of markup (filled in by :meth:`finish`)."""
+        nodes: list[Node] = []
+        if not markup:
+            return nodes
+        where = where or Where(str(self.text.file), 0)
+        try:
+            spans = parse_inline(markup, self.text.footnotes)
+        except InlineSyntaxError as exc:
+            # A citation's mistake is found on the line of its "[@", a footnote's on its "[^".
+            self.error(where.file, _line_of(where, exc.needle or (
+                "[^" if "footnote" in str(exc) else "[@")), str(exc))
+            nodes.append(doctree.Text(markup))
+            return nodes
+        self._number_notes(spans, where)
+        self._check_leftovers(spans, where)
+        for span in walk(spans):
+            if span.kind == "xref":
+                self._check_xref(span, where)
+            elif span.kind == "cite":
+                if self._known_cites(span, where):
+                    self.clusters.append(span)
+            elif span.kind == "math" and (why := equations.problem(span.text)):
+                self.error(where.file, _line_of(where, "$"),
+                           f"math ${span.text}$: expected LaTeX, found {why}")
+        self.read.append((spans, nodes))
+        self.spans[id(nodes)] = spans
+        return nodes
+
+    def plain(self, nodes: list[Node]) -> str:
+        """The text of a piece read by :meth:`inline`, on one line, before :meth:`finish`
+        (citations, cross-references and footnotes have no text in it)."""
+        return doctree.plain_line(convert(self.spans.get(id(nodes), [])))
+
+    def finish(self, bibliography: Bibliography) -> None:
+        """Format every citation in reading order, then fill in the nodes of every piece."""
+        formatted = bibliography.cite_parts([span.cites for span in self.clusters])
+        context = Context(clusters={id(span): parts
+                                    for span, parts in zip(self.clusters, formatted)},
+                          notes=self.note_numbers, numbers=self.numbers,
+                          entry_numbers=bibliography.numbers())
+        for spans, nodes in self.read:
+            nodes.extend(convert(spans, context))
+
+    def _number_notes(self, spans: list[Span], where: Where) -> None:
+        """Number the footnotes 1, 2, … in reading order; a label used again keeps its
+        number."""
+        for note in notes_in(spans):
+            if notes_in(note.children):
+                self.error(where.file, _line_of(where, "^["),
                            "a footnote holds another footnote: write the second one after it")
-        if note.target and note.target in notes:
-            numbers[id(note)] = (notes[note.target], True)
-            continue
-        number = str(sum(1 for key in notes if key.startswith("#")) + 1)
-        numbers[id(note)] = (number, False)
-        notes[note.target or f"#{number}"] = number
-        if note.target:
-            notes[f"#{number}"] = number
+            if note.target and note.target in self.notes:
+                self.note_numbers[id(note)] = (self.notes[note.target], True)
+                continue
+            number = str(sum(1 for key in self.notes if key.startswith("#")) + 1)
+            self.note_numbers[id(note)] = (number, False)
+            self.notes[note.target or f"#{number}"] = number
+            if note.target:
+                self.notes[f"#{number}"] = number
 
+    def _check_leftovers(self, spans: list[Span], where: Where) -> None:
+        """Markup the parser did not read would print as typed: say so, with its line."""
+        for found, message in leftover_markup(spans):
+            self.report(where.file, _line_of(where, found), f"{message}; it would print as typed")
+        for span in walk(spans):
+            if span.kind != "text":
+                continue
+            for key in re.findall(r"(?<![\w\[])@([\w][\w:.-]*\w|\w)", span.text):
+                if key in self.references:
+                    self.report(where.file, _line_of(where, "@" + key),
+                                f"'@{key}' names a reference but is not a citation: write "
+                                f"[@{key}] (it would print as typed)")
 
-def _check_leftovers(spans: list[Span], references: dict[str, Reference], where: Where,
-                     report) -> None:
-    """Markup the parser did not read would print as typed: say so, with its line."""
-    for found, message in leftover_markup(spans):
-        report(where.file, _line_of(where, found), f"{message}; it would print as typed")
-    for span in walk(spans):
-        if span.kind != "text":
-            continue
-        for key in re.findall(r"(?<![\w\[])@([\w][\w:.-]*\w|\w)", span.text):
-            if key in references:
-                report(where.file, _line_of(where, "@" + key),
-                       f"'@{key}' names a reference but is not a citation: write [@{key}] "
-                       f"(it would print as typed)")
-
-
-def _check_xref(span: Span, numbers: dict[str, str], where: Where, problems: Problems) -> None:
-    """A cross-reference names a target that has a number."""
-    if numbers.get(span.target):
-        return
-    if span.target in numbers:
-        problems.error(where.file, _line_of(where, span.target.partition(":")[2]),
+    def _check_xref(self, span: Span, where: Where) -> None:
+        """A cross-reference names a target that has a number."""
+        numbers = self.numbers
+        if numbers.get(span.target):
+            return
+        if span.target in numbers:
+            self.error(where.file, _line_of(where, span.target.partition(":")[2]),
                        f"cross-reference to the unnumbered section "
                        f"{span.target.partition(':')[2]!r}: it has no number to show (link to "
                        f"it in words, or number it)")
-        return
-    kind, _, target = span.target.partition(":")
-    known = [k.partition(":")[2] for k in numbers if k.startswith(kind + ":")]
-    hint = did_you_mean(target, known, f"known: {', '.join(known) or 'none'}", count=3)
-    hint = f" ({hint})"
-    problems.error(where.file, _line_of(where, target),
-                   f"cross-reference to unknown {kind} {target!r}{hint}")
+            return
+        kind, _, target = span.target.partition(":")
+        known = [k.partition(":")[2] for k in numbers if k.startswith(kind + ":")]
+        hint = did_you_mean(target, known, f"known: {', '.join(known) or 'none'}", count=3)
+        self.error(where.file, _line_of(where, target),
+                   f"cross-reference to unknown {kind} {target!r} ({hint})")
 
-
-def _known_cites(span: Span, references: dict[str, Reference], where: Where,
-                 problems: Problems) -> bool:
-    ok = True
-    for item in span.cites:
-        if item.key not in references:
-            hint = did_you_mean(item.key, references,
-                                f"known: {', '.join(sorted(references)[:8]) or 'none'}", count=3)
-            problems.error(where.file, _line_of(where, "@" + item.key),
+    def _known_cites(self, span: Span, where: Where) -> bool:
+        ok = True
+        for item in span.cites:
+            if item.key not in self.references:
+                hint = did_you_mean(item.key, self.references,
+                                    f"known: {', '.join(sorted(self.references)[:8]) or 'none'}",
+                                    count=3)
+                self.error(where.file, _line_of(where, "@" + item.key),
                            f"unknown citation {item.key!r} ({hint})")
-            ok = False
-    return ok
+                ok = False
+        return ok
 
 
 def _line_of(where: Where, needle: str, reach: int = 200) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .doctree import plain_line
 from .model import Document
 from .pagecount import Pages
 from .resolve import Resolved
@@ -46,11 +47,8 @@ def page_metadata(resolved: Resolved, lang: str, pages: Pages | None) -> PageMet
     text = doc.texts[lang]
     langs = [lang] + [other for other in doc.languages if other != lang and other in doc.texts]
 
-    def plain(markup: str, in_lang: str = lang) -> str:
-        return resolved.texts[in_lang].plain(markup)
-
-    titles = {other: plain(doc.texts[other].title, other) for other in langs}
-    keywords = [plain(keyword) for keyword in text.keywords]
+    titles = {other: plain_line(resolved.texts[other].front.title) for other in langs}
+    keywords = [plain_line(keyword) for keyword in resolved.texts[lang].front.keywords]
     journal = text.journal_name or doc.journal.name
     day = doc.dates.get("published")
     tags = [MetaTag("citation_title", titles[lang])]
@@ -169,7 +167,7 @@ def _json_ld(resolved: Resolved, lang: str, titles: dict[str, str], keywords: li
         "@context": "https://schema.org", "@type": "ScholarlyArticle",
         "headline": titles[lang], "name": titles[lang], "inLanguage": lang,
         "author": [_person(doc, text, author) for author in doc.authors],
-        "abstract": resolved.texts[lang].plain(text.abstract),
+        "abstract": plain_line(resolved.texts[lang].front.abstract),
         "keywords": keywords,
     }
     if "published" in doc.dates:

@@ -1,7 +1,9 @@
-"""Resolving gives a format-neutral document: nodes and numbers, no markup of any output.
+"""Resolving gives a format-neutral document: a tree of typed blocks, nodes and numbers, no
+markup of any output.
 
 Resolve leaves the model as it was, reads no file (a mistake's line comes from the lines the
-loader kept), and every output (the HTML page, JATS, plain text) is a writer of its nodes.
+loader kept), and every output (the HTML page, JATS, plain text) is a writer of its tree;
+text typed alike in two places is two pieces of the tree.
 """
 
 from __future__ import annotations
@@ -123,7 +125,8 @@ def strings(value, seen=None):
 
 def tree_strings(resolved: resolve.Resolved):
     for tree in resolved.texts.values():
-        yield from strings(tree.nodes)
+        yield from strings(tree.front)
+        yield from strings(tree.sections)
         yield from strings(tree.numbers)
         yield from strings(tree.references)
         yield from strings(tree.notes)
@@ -136,7 +139,7 @@ def test_the_samples_resolve_to_nodes_without_any_markup(folder):
     assert found
     assert [s for s in found if "<" in s or "&lt;" in s or "&amp;" in s] == []
     for tree in resolved.texts.values():
-        for nodes in tree.nodes.values():
+        for nodes in tree.pieces():
             for node in doctree.walk(nodes):
                 assert isinstance(node, doctree.NODE_TYPES)
 
@@ -151,7 +154,7 @@ def test_text_stays_as_typed_and_citations_are_nodes(checked):
     web = en.references[1]
     assert [n.href for n in doctree.walk(web.printed) if isinstance(n, doctree.Link)] == \
         ["https://example.org/a?b=1&c=2"]
-    paragraph = en.inline(checked.doc.texts["en"].sections[0].blocks[0].text)
+    paragraph = en.sections[0].blocks[0].nodes
     citations = [n for n in paragraph if isinstance(n, doctree.Citation)]
     assert [[(c.key, c.number) for c in n.items] for n in citations] == \
         [[("r1", 1), ("r2", 2)], [("r3", 3)]]
@@ -164,18 +167,17 @@ def test_text_stays_as_typed_and_citations_are_nodes(checked):
     assert any(isinstance(n, doctree.Citation) for n in note.children)
     assert en.notes == [note]
     # Three consecutive numbers print as one run: its first and its last item.
-    run = next(n for n in doctree.walk(en.inline(
-        checked.doc.texts["en"].sections[1].blocks[0].text)) if isinstance(n, doctree.CiteRef))
+    run = next(n for n in doctree.walk(en.sections[1].blocks[0].nodes)
+               if isinstance(n, doctree.CiteRef))
     assert run.keys == ("r1", "r2", "r3")
     assert doctree.plain(run.children) == "[1]" and doctree.plain(run.last) == "[3]"
-    assert en.plain("The 21^st^ century") == "The 21st century"
+    assert doctree.plain_line(en.front.keywords[0]) == "The 21st century"
 
 
 def test_every_output_writes_the_same_nodes(checked, tmp_path):
     resolved = pipeline.resolve_document(checked)
     en = resolved.texts["en"]
-    markup = checked.doc.texts["en"].sections[1].blocks[0].text
-    html = html_inline.inline_html(en.inline(markup), gettext.NullTranslations())
+    html = html_inline.inline_html(en.sections[1].blocks[0].nodes, gettext.NullTranslations())
     assert '<a href="#ref-r1">[1]</a>–<a href="#ref-r3">[3]</a>' in html
     assert '<span class="nobreak">R² = 0.89,</span>' in html
     entries = render.reference_list(en)
@@ -201,13 +203,13 @@ def test_resolve_leaves_the_model_as_it_was(checked):
     resolved = resolve.resolve(checked.doc, checked.references, Problems())
     assert checked.doc == doc_before
     assert checked.references == references_before
-    assert [s.number for s in checked.doc.texts["en"].sections] == ["", ""]
-    # The numbers are the resolved document's: a copy whose sections carry them.
-    assert [s.number for s in resolved.doc.texts["en"].sections] == ["1", "2"]
+    # The numbers are the resolved tree's.
+    assert [s.number for s in resolved.texts["en"].sections] == ["1", "2"]
     assert resolved.texts["vi"].numbers["section:method"] == "2"
     again = resolve.resolve(checked.doc, checked.references, Problems())
     assert again.doc == resolved.doc
-    assert again.texts["en"].nodes == resolved.texts["en"].nodes
+    assert again.texts["en"].front == resolved.texts["en"].front
+    assert again.texts["en"].sections == resolved.texts["en"].sections
 
 
 _WATCHED: list[tuple[str, list[str]]] = []
@@ -305,3 +307,4 @@ def test_resolve_and_its_tree_import_no_output_format():
                      if isinstance(node, ast.ImportFrom) and node.module}
         assert not {name for name in imported
                     if any(name == b or name.startswith(b + ".") for b in banned)}, module
+
