@@ -14,7 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from conftest import ROOT, SAMPLE, pdftotext, run_build
+from conftest import ROOT, pdftotext, run_build
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE, pdftotext, run_build
 
-
 SHORT = ROOT / "content" / "pagination-note"
 """A two-page shipped document, for the cases where what is built does not matter."""
 
