@@ -36,9 +36,11 @@ def vnu_errors(*pages: Path) -> list[dict]:
 
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's violations on an open Playwright page."""
+    """axe-core's violations on an open Playwright page (axe-core is added to the page the
+    first time only)."""
     _need(AXE, "axe-core")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     return page.evaluate("async () => (await axe.run(document)).violations")
 
 

@@ -201,9 +201,10 @@ def sample(sample_copy, monkeypatch) -> Path:
     return sample_copy
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's headless Chromium, driven by Playwright (see tests/browser_support.py)."""
+    """Debian's headless Chromium, driven by Playwright (see tests/browser_support.py): one
+    browser for the test process, each test opening contexts of its own in it."""
     from browser_support import LAUNCH_ARGS, chromium_executable
 
     executable = chromium_executable()

@@ -1,6 +1,7 @@
 """Figures from the content folder: PNG, JPEG and SVG, numbered, captioned below, in PDF and HTML.
 
-The fixture is a copy of the sample with three figures made here (Pillow draws the raster
+The fixture is a copy of a short communication (content/pagination-note: two pages, so that
+reading every page back stays cheap) with three figures made here (Pillow draws the raster
 images; the SVG is written out), placed in both languages and cross-referenced.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from conftest import SAMPLE, pdftotext, run_build
+from conftest import ROOT, pdftotext, run_build
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
@@ -36,6 +37,7 @@ FIGURES = {  # id: (file, caption en, caption vi, alt en, alt vi)
                 "Hai thanh"),
 }
 PNG_SIZE, JPEG_SIZE = (300, 150), (160, 120)
+SHORT = ROOT / "content" / "pagination-note"
 
 
 def _write_yaml(path: Path, data) -> None:
@@ -43,7 +45,7 @@ def _write_yaml(path: Path, data) -> None:
 
 
 def add_figures(folder: Path) -> None:
-    """Make the three figure files and place them in a copy of the sample."""
+    """Make the three figure files and place them in a copy of a document."""
     (folder / "images").mkdir()
     png = Image.new("RGB", PNG_SIZE, "white")
     ImageDraw.Draw(png).rectangle((20, 40, 280, 110), fill=(26, 77, 143))
@@ -69,10 +71,10 @@ def add_figures(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def figure_build(tmp_path_factory) -> Path:
-    """Build output of the sample with figures, in both languages."""
+    """Build output of a short communication with figures, in both languages."""
     base = tmp_path_factory.mktemp("figures")
-    folder = base / "content" / "asean-japan"
-    shutil.copytree(SAMPLE, folder)
+    folder = base / "content" / "pagination-note"
+    shutil.copytree(SHORT, folder)
     add_figures(folder)
     out = base / "build"
     result = run_build("--lang", "all", "--content", str(folder), "--out", str(out))
@@ -86,7 +88,7 @@ def _squash(text: str) -> str:
 
 @pytest.mark.parametrize("lang, label", [("en", "Figure"), ("vi", "Hình")])
 def test_figures_are_numbered_in_order_with_their_captions(figure_build, lang, label):
-    text = _squash(pdftotext(figure_build / lang / "asean-japan.pdf"))
+    text = _squash(pdftotext(figure_build / lang / "pagination-note.pdf"))
     column = 1 if lang == "en" else 2
     positions = []
     for number, spec in enumerate(FIGURES.values(), 1):
@@ -101,7 +103,7 @@ def test_figures_are_numbered_in_order_with_their_captions(figure_build, lang, l
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_captions_sit_below_their_images(figure_build, lang):
     label = "Figure" if lang == "en" else "Hình"
-    with pdfplumber.open(figure_build / lang / "asean-japan.pdf") as pdf:
+    with pdfplumber.open(figure_build / lang / "pagination-note.pdf") as pdf:
         placed = 0
         for page in pdf.pages:
             words = page.extract_words()
@@ -116,7 +118,7 @@ def test_captions_sit_below_their_images(figure_build, lang):
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_pdf_embeds_the_png_and_jpeg_as_images_and_draws_the_svg(figure_build, lang):
-    reader = PdfReader(figure_build / lang / "asean-japan.pdf")
+    reader = PdfReader(figure_build / lang / "pagination-note.pdf")
     images = {}
     for page in reader.pages:
         for obj in page["/Resources"].get("/XObject", {}).values():
@@ -125,11 +127,11 @@ def test_pdf_embeds_the_png_and_jpeg_as_images_and_draws_the_svg(figure_build, l
                 images[(obj["/Width"], obj["/Height"])] = obj.get("/Filter")
     assert images[PNG_SIZE] == "/FlateDecode"
     assert images[JPEG_SIZE] == "/DCTDecode"
-    text = _squash(pdftotext(figure_build / lang / "asean-japan.pdf"))
+    text = _squash(pdftotext(figure_build / lang / "pagination-note.pdf"))
     number = 3
     assert (f"Figure {number}." if lang == "en" else f"Hình {number}.") in text
     # The SVG's second bar is drawn in #444 as a vector rectangle.
-    with pdfplumber.open(figure_build / lang / "asean-japan.pdf") as pdf:
+    with pdfplumber.open(figure_build / lang / "pagination-note.pdf") as pdf:
         fills = [r.get("non_stroking_color") for p in pdf.pages for r in p.rects]
     grey = 0x44 / 255
     assert any(c and len(c) == 3 and all(abs(v - grey) < 0.01 for v in c) for c in fills)
@@ -137,7 +139,7 @@ def test_pdf_embeds_the_png_and_jpeg_as_images_and_draws_the_svg(figure_build, l
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_figures_have_alt_text_and_cross_references_link_to_them(figure_build, lang):
-    pdf = figure_build / lang / "asean-japan.pdf"
+    pdf = figure_build / lang / "pagination-note.pdf"
     alts = []
 
     def visit(element):
@@ -160,10 +162,10 @@ def test_figures_have_alt_text_and_cross_references_link_to_them(figure_build, l
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_html_shows_the_figures_copied_beside_it(figure_build, lang):
-    html = (figure_build / lang / "asean-japan.html").read_text(encoding="utf-8")
+    html = (figure_build / lang / "pagination-note.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img src="([^"]+)"', html)
     assert sources == ["media/images/chart.png", "media/photo.jpg", "media/diagram.svg"]
-    content = figure_build.parent / "content" / "asean-japan"
+    content = figure_build.parent / "content" / "pagination-note"
     for source in sources:
         copied = figure_build / lang / source
         assert copied.read_bytes() == (content / source.removeprefix("media/")).read_bytes()

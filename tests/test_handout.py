@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 import yaml
-from conftest import SAMPLE, pdftotext, run_build
+from conftest import ROOT, SAMPLE, pdftotext, run_build
 from pypdf import PdfReader
 
 from songngu.inline import parse_inline, plain_text
@@ -32,6 +33,12 @@ HYPHENS = "\u2010\u00ad-"  # the hyphen WeasyPrint adds at a break, soft hyphen,
 FOOT = 12 * MM
 """The strip at the foot of a page where the page number is centred, straddling the columns of
 the parallel text (the bottom margin of handout.css is 16 mm)."""
+SHORT = ROOT / "content" / "rainfall-note"
+"""A shipped short communication (a four-page handout): for the options that shape a handout
+whatever its length, so that a test lays out four pages, not the sample's twenty."""
+SMALL = ROOT / "tests" / "fixtures" / "invalid" / "_base"
+"""The smallest valid document (one paragraph, one table, a subsection), which a test grows
+into the document that shows the one behaviour it checks."""
 
 
 def build(out: Path, *args: str) -> str:
@@ -164,8 +171,8 @@ def test_handout_carries_the_documents_metadata_with_labels_from_1(vi_build):
 
 def test_handout_follows_the_pdf_variant(tmp_path):
     build(tmp_path, "--lang", "en", "--handout", "--sheets", "4up", "--no-pdf", "--no-html",
-          "--pdf-variant", "pdf/a-3b", "--content", str(SAMPLE))
-    reader = PdfReader(tmp_path / "en" / "asean-japan.handout.pdf")
+          "--pdf-variant", "pdf/a-3b", "--content", str(SHORT))
+    reader = PdfReader(tmp_path / "en" / "rainfall-note.handout.pdf")
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r'pdfaid:part="3"|<pdfaid:part>3<', xmp)  # the PDF/A-3 claim
     assert set(reader.attachments) >= {"document.yaml", "en.yaml", "vi.yaml"}
@@ -233,28 +240,30 @@ def test_booklet_holds_the_handout_pages_in_saddle_stitch_order(vi_build):
                                                      ("4up", A4_PORTRAIT, 4)])
 def test_plain_sheets_instead_of_a_booklet(tmp_path, layout, size, per_side):
     stdout = build(tmp_path, "--lang", "vi", "--handout", "--sheets", layout, "--no-pdf",
-                   "--no-html", "--content", str(SAMPLE))
-    sheets = tmp_path / "vi" / f"asean-japan.{layout}.pdf"
+                   "--no-html", "--content", str(SHORT))
+    sheets = tmp_path / "vi" / f"rainfall-note.{layout}.pdf"
     assert f"{sheets}" in stdout
-    assert not (tmp_path / "vi" / "asean-japan.booklet.pdf").exists()
-    assert not (tmp_path / "vi" / "asean-japan.pdf").exists()
-    pages = len(PdfReader(tmp_path / "vi" / "asean-japan.handout.pdf").pages)
+    assert not (tmp_path / "vi" / "rainfall-note.booklet.pdf").exists()
+    assert not (tmp_path / "vi" / "rainfall-note.pdf").exists()
+    pages = len(PdfReader(tmp_path / "vi" / "rainfall-note.handout.pdf").pages)
     assert len(sizes(sheets)) == -(-pages // per_side)
     assert all(same_size(s, size) for s in sizes(sheets))
 
 
-def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path, sample_copy):
-    shared = sample_copy / "document.yaml"
-    last_row = "      - [2018, 231.7, ~,     ~,     ~]\n"
-    rows = "".join(f"      - [{3000 + i}, {100 + i}.5, {i}, {i + 1}, {i / 10}]\n"
-                   for i in range(100))
+def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path):
+    """The smallest document with 100 more rows in its table, after a paragraph."""
+    folder = tmp_path / "content" / "article"
+    shutil.copytree(SMALL, folder)
+    shared = folder / "document.yaml"
+    last_row = "      - [2001, 131]\n"
+    rows = "".join(f"      - [{3000 + i}, {100 + i}.5]\n" for i in range(100))
     assert last_row in shared.read_text()
     shared.write_text(shared.read_text().replace(last_row, last_row + rows))
     build(tmp_path, "--lang", "vi", "--handout", "--no-pdf", "--no-html", "--content",
-          str(sample_copy))
+          str(folder))
     years_seen: list[str] = []
     pages_with_rows = 0
-    for page in pages_of(tmp_path / "vi" / "asean-japan.handout.pdf"):
+    for page in pages_of(tmp_path / "vi" / "article.handout.pdf"):
         years = [w for w in page.words if re.fullmatch(r"30\d\d", w["text"])]
         if not years:
             continue
@@ -278,12 +287,12 @@ def test_a_long_table_breaks_with_its_header_on_every_page(tmp_path, sample_copy
 def crop_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("crop")
     build(out, "--lang", "vi", "--handout", "--crop-marks", "--no-pdf", "--no-html", "--content",
-          str(SAMPLE))
+          str(SHORT))
     return out
 
 
 def test_crop_marks_keep_the_trim_box_a5_with_3mm_bleed(crop_build):
-    reader = PdfReader(crop_build / "vi" / "asean-japan.handout.pdf")
+    reader = PdfReader(crop_build / "vi" / "rainfall-note.handout.pdf")
     for page in reader.pages:
         trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
         assert same_size((float(trim.width), float(trim.height)), A5)
@@ -294,7 +303,7 @@ def test_crop_marks_keep_the_trim_box_a5_with_3mm_bleed(crop_build):
 
 
 def test_crop_marks_are_drawn_beyond_the_bleed(crop_build):
-    pdf = crop_build / "vi" / "asean-japan.handout.pdf"
+    pdf = crop_build / "vi" / "rainfall-note.handout.pdf"
     trim, bleed = PdfReader(pdf).pages[0].trimbox, PdfReader(pdf).pages[0].bleedbox
     with pdfplumber.open(pdf) as document:
         lines = document.pages[0].lines  # x as in the PDF
@@ -310,8 +319,8 @@ def test_crop_marks_are_drawn_beyond_the_bleed(crop_build):
 def test_sheets_place_pages_by_their_trim_box(crop_build, vi_build):
     """With crop marks the sheet grows by a 12 mm margin on each side (for the bleed and the
     marks), and every word lands on the same spot of the A4 layout, shifted by that margin."""
-    plain = vi_build[0] / "vi" / "asean-japan.booklet.pdf"
-    marked = crop_build / "vi" / "asean-japan.booklet.pdf"
+    plain = vi_build[0] / "vi" / "rainfall-note.booklet.pdf"
+    marked = crop_build / "vi" / "rainfall-note.booklet.pdf"
     margin = 12 * 72 / 25.4
     assert [(w + 2 * margin, h + 2 * margin) for w, h in sizes(plain)] == \
         [pytest.approx(size) for size in sizes(marked)]
@@ -524,13 +533,22 @@ WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel
          "sierra", "tango", "uniform", "victor", "whiskey", "xray"]
 
 
-def blocks(text: dict):
-    """The block lists of every section of a language file, in reading order."""
-    stack = list(reversed(text["sections"]))
-    while stack:
-        section = stack.pop()
-        yield section.get("blocks", [])
-        stack += reversed(section.get("sections", []))
+def small_document(tmp_path: Path) -> tuple[Path, dict[str, dict]]:
+    """A copy of the smallest valid document in ``content/article``, and its language files
+    read, for a test to grow and :func:`rewrite`."""
+    folder = tmp_path / "content" / "article"
+    shutil.copytree(SMALL, folder)
+    return folder, {lang: yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+                    for lang in ("en", "vi")}
+
+
+PARAGRAPH = {
+    "en": "Paragraph {n} of this sample stands beside its translation in the parallel handout, "
+          "a plain paragraph of ordinary length.",
+    "vi": "Đoạn {n} của bài mẫu này đứng cạnh bản dịch của nó trong tài liệu song ngữ, một "
+          "đoạn văn có độ dài bình thường.",
+}
+SECTION_TITLE = {"en": "Paragraphs side by side", "vi": "Các đoạn song song"}
 
 
 def rewrite(folder: Path, texts: dict[str, dict]) -> None:
@@ -541,25 +559,24 @@ def rewrite(folder: Path, texts: dict[str, dict]) -> None:
 
 
 @pytest.mark.parametrize("longer", ["en", "vi"])
-def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, sample_copy, longer):
+def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, longer):
+    """A section of six pairs of paragraphs, the third made five times as long in one
+    language: it runs over more than a page, and the pair after it must start level."""
     other = {"en": "vi", "vi": "en"}[longer]
-    texts = {lang: yaml.safe_load((sample_copy / f"{lang}.yaml").read_text(encoding="utf-8"))
-             for lang in ("en", "vi")}
-    # The longest paragraph that another follows (which must then start level): five times
-    # as long, it runs over more than a page.
-    candidates = [(mine[n], theirs[n]) for mine, theirs in zip(blocks(texts[longer]),
-                                                               blocks(texts[other]))
-                  for n in range(len(mine) - 1) if "p" in mine[n] and "p" in mine[n + 1]]
-    long, pair = max(candidates, key=lambda c: len(c[1]["p"]))
+    folder, texts = small_document(tmp_path)
+    for lang in ("en", "vi"):
+        texts[lang]["sections"].append({"id": "pairs", "title": SECTION_TITLE[lang], "blocks": [
+            {"p": " ".join([PARAGRAPH[lang].format(n=n)] * 6)} for n in range(1, 7)]})
+    long, pair = (texts[lang]["sections"][-1]["blocks"][2] for lang in (longer, other))
     fillers = (FILLER[longer].format(a=a, b=b) for a in WORDS for b in WORDS)
     while len(long["p"]) < 5 * len(pair["p"]):
         long["p"] += " " + next(fillers)
-    rewrite(sample_copy, {longer: texts[longer]})
+    rewrite(folder, texts)
     build(tmp_path, "--lang", "en+vi", "--handout", "--no-pdf", "--no-html", "--content",
-          str(sample_copy))
-    pdf = tmp_path / "en+vi" / "asean-japan.handout.pdf"
+          str(folder))
+    pdf = tmp_path / "en+vi" / "article.handout.pdf"
 
-    pairs = pairs_of(sample_copy)
+    pairs = pairs_of(folder)
     placed = check_parallel(pdf, pairs)  # all there, all level, the next pair included
     planted = next(p for p in pairs if getattr(p, longer) == long["p"])
     after = pairs[pairs.index(planted) + 1]
@@ -596,21 +613,22 @@ def overlapping(words: list[dict]) -> list[tuple[str, str]]:
     return found
 
 
-def test_pairs_start_level_wherever_the_page_breaks(tmp_path, sample_copy):
+def test_pairs_start_level_wherever_the_page_breaks(tmp_path):
     """Many pairs of one to seven lines beside one to five: page breaks fall at every height,
     including where a row has room for one line only."""
     sentence = {"en": "Pair {w} line filler words here.", "vi": "Cặp {w} dòng chữ đệm ở đây."}
-    texts = {lang: yaml.safe_load((sample_copy / f"{lang}.yaml").read_text(encoding="utf-8"))
-             for lang in ("en", "vi")}
+    folder, texts = small_document(tmp_path)
     for i in range(72):
         lines = {"en": 1 + i * 5 % 7, "vi": 1 + i * 3 % 5}
         for lang in ("en", "vi"):
             words = sentence[lang].format(w=f"{WORDS[i % 24]} {WORDS[i // 24]}")
             texts[lang]["sections"][-1]["blocks"].append({"p": " ".join([words] * lines[lang])})
-    rewrite(sample_copy, texts)
+    rewrite(folder, texts)
     build(tmp_path, "--lang", "en+vi", "--handout", "--no-pdf", "--no-html", "--content",
-          str(sample_copy))
-    check_parallel(tmp_path / "en+vi" / "asean-japan.handout.pdf", pairs_of(sample_copy))
+          str(folder))
+    pdf = tmp_path / "en+vi" / "article.handout.pdf"
+    check_parallel(pdf, pairs_of(folder))
+    assert len(sizes(pdf)) >= 5  # the pairs cross several page breaks
 
 
 # --- the command line --------------------------------------------------------------------------
