@@ -426,7 +426,9 @@ def _sync(args: argparse.Namespace, project: Project, options: BuildOptions) -> 
                          "updated in LANG), --block KEY (repeatable) or --all")
     for folder in find_documents(project.content):
         with folder_lock(folder, "document", print):  # two syncs at once would lose marks
-            checked = pipeline.check_document(folder, False, project)
+            # Checked as content only: what a build alone needs (a language's label catalog,
+            # a font for every character) does not stop a translator marking blocks in sync.
+            checked = pipeline.check_document(folder, False, None)
             lang = None if args.lang == "all" else pipeline.select_languages(args.lang,
                                                                                checked.doc)[0]
             if args.review:

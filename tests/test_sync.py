@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po, write_po
 from conftest import ROOT, SAMPLE
 
 from songngu import cli, pipeline, sync
@@ -423,7 +424,20 @@ def test_a_third_language_that_did_not_follow_stays_stale(tmp_path, monkeypatch,
     (folder / "fr.yaml").write_text(french, encoding="utf-8")
     edit(folder / "document.yaml", "languages: [en, vi]", "languages: [en, vi, fr]")
     monkeypatch.chdir(tmp_path)
+    # Marking blocks in sync needs no label catalog; building, hence check, does.
     assert run(capsys, "sync", "--all")[0] == 0
+    code, err, _ = run(capsys, "check", "--content", "content")
+    assert code == 1 and "language 'fr' has no label catalog" in err[0], err
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    with (templates / "journal/locales/messages.pot").open("rb") as fh:
+        catalog = read_po(fh, locale="fr")
+    po = templates / "journal/locales/fr/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    with po.open("wb") as fh:
+        write_po(fh, catalog)
+    monkeypatch.setattr(sys.modules[__name__], "SETUP",
+                        ["--templates", str(templates), "--fonts", str(ROOT / "fonts")])
     assert check(capsys) == []
     edit(folder / "en.yaml", "Two regions, one market.", "Two regions, a single market.")
     edit(folder / "vi.yaml", "Hai khu vực, một thị trường.", "Hai khu vực, một thị trường chung.")
