@@ -42,7 +42,8 @@ def build(folders: list[Path], project: Project, lang_choice: str | list[str],
     (with ``jats``, or when its document.yaml asks for it in a build of every language) is
     written once its PDFs are laid out: it prints their page range. Nothing is put in place
     unless every output of the documents that passed their checks succeeded (``early_pages``:
-    the HTML pages at once, for --watch); a document with errors is not built, and said so.
+    the HTML pages at once, for --watch); a document with errors is not built, and said so,
+    also one whose layout report finds errors (``--strict``): none of its outputs move in.
 
     ``lang_choice`` may list several ``--lang`` choices: the outputs of all of them, in that
     order. With a ``sequence`` (the articles of an issue), the documents are built in order,
@@ -166,11 +167,17 @@ def build(folders: list[Path], project: Project, lang_choice: str | list[str],
                 if pool is None or not pdfs:
                     record(files, [])
                 else:
-                    pool.submit(partial(layout.run, pdfs), partial(record, files))
+                    # A layout that finds errors (--strict) fails its document, not the others;
+                    # a sequence stops at any error.
+                    pool.submit(partial(layout.run, pdfs), partial(record, files),
+                                None if sequence is not None else
+                                partial(_layout_failed, staged, failed, plan.folder.name))
         if failed and len(failed) == len(folders):
             raise ContentError([problem for found in failed.values() for problem in found])
         # Run once the PDFs are laid out (the pool closes first), before the files move in:
         # the JATS files, which print the page ranges, then the state that describes it all.
+        staged.finish.append(partial(_drop_failed, staged, failed, len(folders), deposits,
+                                     written))
         staged.finish.append(partial(_write_deposits, deposits, project, state, report,
                                      staged, written))
         staged.finish.append(partial(_save_state, state, staged))
@@ -223,6 +230,26 @@ def outputs_of(choices: list[str], languages: list[str], doc_id: str) -> list[st
     for choice in choices:
         outputs += [o for o in job_languages(choice, languages, doc_id) if o not in outputs]
     return outputs
+
+
+def _layout_failed(staged: staging.Staging, failed: dict[str, list[Problem]], name: str,
+                   error: ContentError) -> None:
+    """A document whose PDF found errors as it was laid out: told with the others' problems,
+    its outputs left out."""
+    failed.setdefault(name, []).extend(staged.problem(problem) for problem in error.problems)
+
+
+def _drop_failed(staged: staging.Staging, failed: dict[str, list[Problem]], documents: int,
+                 deposits: list[tuple], written: list[Path]) -> None:
+    """Before the outputs move in: leave out those of the documents that failed as they were
+    laid out; if no document is left, nothing moves."""
+    if failed and len(failed) == documents:
+        raise ContentError([problem for found in failed.values() for problem in found])
+    deposits[:] = [deposit for deposit in deposits if deposit[0].doc.id not in failed]
+    for name in failed:
+        for path in staged.drop(name):
+            while path in written:
+                written.remove(path)
 
 
 def _write_deposits(deposits: list[tuple], project: Project, state: incremental.State,

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import progress
-from .errors import Problem, SetupError
+from .errors import Problem, SetupError, display_path
 
 PREFIX = ".songngu-build-"
 
@@ -87,10 +87,27 @@ class Staging:
         if isinstance(item, str):
             item = item.replace(area, out)
         elif isinstance(item, Problem):
-            item = dataclasses.replace(item, message=item.message.replace(area, out))
+            item = self.problem(item)
         elif isinstance(item, (progress.Started, progress.Finished)):
             item = dataclasses.replace(item, output=item.output.replace(area, out))
         self._report(item)
+
+    def problem(self, problem: Problem) -> Problem:
+        """``problem`` naming its file where it will be, not where it is staged."""
+        file, message = problem.file, problem.message
+        for area, out in ((str(self.area), str(self.out)),
+                          (display_path(self.area), display_path(self.out))):
+            file, message = file.replace(area, out), message.replace(area, out)
+        return dataclasses.replace(problem, file=file, message=message)
+
+    def drop(self, doc_id: str) -> list[Path]:
+        """Remove a document's staged outputs (``<lang>/<id>.…``, ``jats/<id>.xml``) and
+        what the state would say of them; return where they would have gone."""
+        dropped = [self.final(path) for path in self.area.glob(f"*/{doc_id}.*")]
+        for path in self.area.glob(f"*/{doc_id}.*"):
+            path.unlink(missing_ok=True)
+        self.records = [record for record in self.records if record[0] != doc_id]
+        return dropped
 
     # ---------------------------------------------------------------- moving
 

@@ -90,11 +90,14 @@ class Pool:
         self.idle: list[Worker] = []
         for _ in range(max(1, workers)):
             self.idle.append(Worker.start(warm_up, siblings=self.idle, end_at_once=True))
-        self.busy: dict[Connection, tuple[Worker, Callable[[Any], None]]] = {}
+        self.busy: dict[Connection, tuple[Worker, Callable[[Any], None],
+                                          Callable[[ContentError], None] | None]] = {}
         self.errors: list[BaseException] = []
 
-    def submit(self, job: Job, on_done: Callable[[Any], None]) -> None:
-        """Hand ``job`` to a free worker, waiting for one if need be."""
+    def submit(self, job: Job, on_done: Callable[[Any], None],
+               on_error: Callable[[ContentError], None] | None = None) -> None:
+        """Hand ``job`` to a free worker, waiting for one if need be. ``on_error``: what to do
+        when the job finds problems in its content, instead of failing the whole pool."""
         while not self.idle:
             if not self.busy:  # every worker has died: waiting would never end
                 raise self.errors[0] if self.errors else JobFailed("no build process left")
@@ -106,7 +109,7 @@ class Pool:
             self.idle.append(worker)  # a job that cannot travel runs here
             on_done(job(self.report))
             return
-        self.busy[worker.conn] = (worker, on_done)
+        self.busy[worker.conn] = (worker, on_done, on_error)
 
     def __enter__(self) -> Pool:
         return self
@@ -129,7 +132,7 @@ class Pool:
             raise self.errors[0]
 
     def _stop_all(self) -> None:
-        workers = [*self.idle, *(w for w, _ in self.busy.values())]
+        workers = [*self.idle, *(w for w, _, _ in self.busy.values())]
         for worker in workers:  # all at once, so that all stop within the one second
             worker.interrupt()
         for worker in workers:
@@ -139,7 +142,7 @@ class Pool:
     def _wait_any(self) -> None:
         ready = set(wait(list(self.busy)))
         for conn in [conn for conn in self.busy if conn in ready]:
-            worker, on_done = self.busy[conn]
+            worker, on_done, on_error = self.busy[conn]
             try:
                 finished, result = worker.pump(self.report)
             except JobFailed as exc:  # the worker is gone; the other jobs go on
@@ -147,6 +150,14 @@ class Pool:
                 del self.busy[conn]
                 worker.reap()
                 continue
+            except ContentError as exc:
+                if on_error is None:
+                    self.errors.append(exc)
+                else:
+                    on_error(exc)
+                finished = False
+                del self.busy[conn]
+                self.idle.append(worker)
             except Exception as exc:  # the job failed; its worker is free again
                 self.errors.append(exc)
                 finished = False

@@ -168,6 +168,29 @@ def test_some_documents_built_and_others_not_says_which_and_writes_none_of_the_f
     assert "nothing was written" not in err
 
 
+def test_a_document_whose_layout_fails_under_strict_leaves_the_others_built(here, capsys):
+    """Its layout report's findings are errors with --strict: that document is not built (none
+    of its outputs, in any language), the others are, and the message names the file where
+    it would have gone."""
+    _two_documents(capsys)
+    edit(here / "content" / "first" / "en.yaml", "brackets", "brackets " + "X" * 300)
+    assert run(capsys, "sync", "--all")[0] == 0  # not a stale translation: a layout error
+    status, _out, err = run(capsys, "--lang", "all", "--strict", "--out", "out")
+    assert status == 1
+    assert err.splitlines()[0].startswith(
+        "out/en/first.pdf: layout: page 1: text outside the text area: 'XXXX"), err
+    assert err.splitlines()[-1] == "1 error; built: second; not built (errors): first"
+    assert {p.name for p in here.glob("out/*/second.*")} == {"second.html", "second.pdf"}
+    assert not any(here.glob("out/*/first.*"))
+    assert not any(here.glob("out/.songngu-build-*"))
+    # With every document failing so, nothing is written.
+    edit(here / "content" / "second" / "en.yaml", "brackets", "brackets " + "X" * 300)
+    assert run(capsys, "sync", "--all")[0] == 0
+    status, _out, err = run(capsys, "--lang", "en", "--strict", "--out", "again")
+    assert status == 1 and err.splitlines()[-1] == "2 errors: nothing was written", err
+    assert not (here / "again").exists()
+
+
 def test_when_every_document_fails_nothing_is_written(here, capsys):
     _two_documents(capsys)
     for name in ("first", "second"):
