@@ -38,14 +38,8 @@ from .doctree import (
 )
 from .doctree import entries as doctree_entries
 from .inline import Span
-from .kinds import ANCHORS, XREF_LABELS
+from .kinds import ANCHORS, N_, XREF_LABELS
 from .locators import CiteItem
-
-
-def N_(message: str) -> str:
-    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
-    return message
-
 
 PAGE_LABEL = N_("p.")
 """What a page reference is preceded by ("p. 4"): the print stylesheet adds the page."""

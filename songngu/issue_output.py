@@ -25,15 +25,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import i18n, pdfengine, progress, write
+from .kinds import N_
 from .project import SHARED_FILE, BuildOptions, Project
 
 if TYPE_CHECKING:
     from .issue import Issue, _Placed
-
-def N_(message: str) -> str:
-    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
-    return message
-
 
 LABELS = {"volume": N_("Volume"), "issue": N_("Issue"), "contents": N_("Contents"),
           "editorial": N_("Editorial note"), "pages": N_("p."),

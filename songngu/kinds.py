@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 def N_(message: str) -> str:
-    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
+    """Mark a label for extraction into the catalogs (pybabel extract -k N_); the one marker,
+    used by every module that names a label."""
     return message
 
 

@@ -32,14 +32,8 @@ from . import breaks, i18n
 from .doctree import Node, TextTree, plain_line
 from .errors import SetupError
 from .html_inline import entry_html, inline_html, math_html
-from .kinds import KINDS
+from .kinds import KINDS, N_
 from .resolve import Resolved
-
-
-def N_(message: str) -> str:
-    """Mark a label for extraction into the catalogs (pybabel extract -k N_)."""
-    return message
-
 
 CORRESPONDING = N_("Corresponding author.")
 
