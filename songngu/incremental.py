@@ -27,7 +27,8 @@ import json
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def language_keys(folder: Path, languages: list[str], outputs: Iterable[str], te
     _feed(shared, "tool", tool_digest())
     _feed(shared, "options", json.dumps(dataclasses.asdict(options), sort_keys=True, default=str))
     for name, root in (("templates", templates), ("fonts", fonts)):
-        _feed_tree(shared, name, root, out)
+        _feed(shared, name, _tree_digest(name, root, out))
     text_files = {f"{lang}.yaml" for lang in languages}
     _feed_tree(shared, "document", folder, out, skip=text_files)
     _feed_outside(shared, folder)
@@ -183,6 +184,38 @@ def _feed(digest, name: str, data: str | bytes) -> None:
     name_bytes = name.encode()
     digest.update(len(name_bytes).to_bytes(4, "big") + name_bytes)
     digest.update(len(data).to_bytes(8, "big") + data)
+
+
+_TREES: dict[tuple[str, str, str], str] | None = None
+"""The digests of the template and font folders, while a build runs (:func:`one_build`)."""
+
+
+@contextmanager
+def one_build() -> Iterator[None]:
+    """Within this, the template and font folders are read once, however many documents'
+    keys are made: they are the same for all (a build of an issue makes the keys of every
+    article; one that has nothing to do would spend most of its time reading them again)."""
+    global _TREES
+    if _TREES is not None:  # within another: that one's
+        yield
+        return
+    _TREES = {}
+    try:
+        yield
+    finally:
+        _TREES = None
+
+
+def _tree_digest(name: str, root: Path, out: Path) -> str:
+    """The digest of every input file below ``root`` (see :func:`_feed_tree`)."""
+    key = (name, str(root), str(out))
+    if _TREES is not None and key in _TREES:
+        return _TREES[key]
+    digest = hashlib.blake2b(digest_size=20)
+    _feed_tree(digest, name, root, out)
+    if _TREES is not None:
+        _TREES[key] = digest.hexdigest()
+    return digest.hexdigest()
 
 
 def _feed_tree(digest, name: str, root: Path, out: Path | None, skip=frozenset()) -> None:

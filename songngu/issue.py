@@ -291,6 +291,13 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
           report: progress.Report, force: bool = False, workers: int | None = None,
           jats: bool = False) -> list[Path]:
     """Build one issue; return the files written (none when everything was up to date)."""
+    with incremental.one_build():
+        return _build(folder, project, lang_choice, options, report, force, workers, jats)
+
+
+def _build(folder: Path, project: Project, lang_choice: str, options: BuildOptions,
+           report: progress.Report, force: bool, workers: int | None,
+           jats: bool) -> list[Path]:
     problems = Problems()
     issue = load_issue(folder, articles_folder(folder, project.content), problems)
     if issue is None:
@@ -322,7 +329,7 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
                                  force=force, workers=workers, jats=jats, sequence=sequence)
     except BaseException:
         if sequence.assembler is not None:
-            sequence.assembler.finish().close()
+            sequence.assembler.discard()
         raise
     placed = sequence.finish(incremental.State(out), out)
 
@@ -332,20 +339,19 @@ def build(folder: Path, project: Project, lang_choice: str, options: BuildOption
         from . import issue_output
 
         files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
-                                         bytes.fromhex(key), sequence.assembler)
+                                         sequence.assembler)
         state.record(issue.id, ISSUE_OUTPUT, key, files)
         incremental.save_memo(out)  # with what the contents read, for the next build
         written += files
     elif sequence.assembler is not None:
-        sequence.assembler.finish().close()
+        sequence.assembler.discard()
     return written
 
 
 def _early_assembly(issue: Issue, chain: _Chain, out: Path, lang: str):
-    """An assembler of the issue PDF to start once the build has forked its workers, if some
-    articles' PDFs will stay as they are: those before the first article to be laid out
-    again are copied while it is laid out, the others opened (see
-    :class:`issue_output.Assembler`)."""
+    """An assembler of the issue PDF, to copy the articles before the first one to be laid
+    out again while it is laid out, and read those after it (see
+    :class:`issue_pdf.Assembler`); None if there are none."""
     if not chain.stale:
         return None
     sure = {placed.folder: placed.first for placed in chain.placed}
@@ -354,12 +360,13 @@ def _early_assembly(issue: Issue, chain: _Chain, out: Path, lang: str):
         if article in chain.stale or article not in sure:
             break
         ahead.append((out / lang / f"{article.name}.pdf", sure[article]))
-    later = [out / lang / f"{a.name}.pdf" for a in issue.articles[len(ahead):] if a in sure]
+    later = [out / lang / f"{a.name}.pdf" for a in issue.articles[len(ahead):]
+             if a in sure and a not in chain.stale]
     if not ahead and not later:
         return None
-    from . import issue_output
+    from .issue_pdf import Assembler
 
-    return issue_output.Assembler(ahead, later)
+    return Assembler(ahead, later)
 
 
 class _Sequence:
@@ -375,7 +382,9 @@ class _Sequence:
         self.counts: dict[Path, int] = {}
         self.prepared: dict[Path, tuple] = {}
         self.assembler: Any = None
-        """The issue PDF's assembler (:func:`_early_assembly`), started with the first article."""
+        """The issue PDF's assembler (:func:`_early_assembly`), started once the last article
+        to be laid out again is checked: its thread would slow the checks down."""
+        self.last_stale = max((issue.articles.index(a) for a in chain.stale), default=-1)
 
     def expected(self) -> int:
         count = 0
@@ -422,8 +431,6 @@ class _Sequence:
             self.assembler.wait()
 
     def options(self, folder: Path, wait) -> IssueBuildOptions:
-        if self.assembler is not None and not self.placed:  # the workers are forked by now
-            self.assembler.start()
         if folder in self.chain.stale:
             self.ready(folder)
         if self.placed:
@@ -446,6 +453,9 @@ class _Sequence:
                 report: progress.Report) -> tuple:
         self.ready(folder)
         checked, resolved = self.prepared.pop(folder)
+        if self.assembler is not None and \
+                self.issue.articles.index(folder) == self.last_stale:
+            self.assembler.start()  # the workers are forked by now
         assert isinstance(options, IssueBuildOptions)
         # Resolved before its place was known: the resolved copy is placed too.
         place(checked.doc, options)

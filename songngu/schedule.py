@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Protocol
 from . import deposit, lock, pagecount, progress, staging
 from .errors import ContentError, Problem
 from .project import BuildOptions, Project, job_languages
-from .workers import Pool, usable_cores
 
 if TYPE_CHECKING:
     from . import incremental
+    from .workers import Pool
 
 
 def build(folders: list[Path], project: Project, lang_choice: str | list[str],
@@ -52,6 +52,18 @@ def build(folders: list[Path], project: Project, lang_choice: str | list[str],
     so the next document is laid out while the last one is written. Any error stops the whole
     sequence, and nothing is put in place.
     """
+    from . import incremental
+
+    with incremental.one_build():
+        return _build(folders, project, lang_choice, options, report, force, workers, jats,
+                      early_pages, sequence)
+
+
+def _build(folders: list[Path], project: Project, lang_choice: str | list[str],
+           options: BuildOptions, report: progress.Report, force: bool, workers: int | None,
+           jats: bool, early_pages: bool, sequence: Sequence | None) -> list[Path]:
+    from .workers import usable_cores
+
     cores = workers or usable_cores()
     written: list[Path] = []
     deposits: list[tuple] = []
@@ -320,6 +332,8 @@ class PartlyBuilt(ContentError):
 
 
 def _pool(workers: int, report: progress.Report) -> Pool:
+    from .workers import Pool  # (multiprocessing) not for a build with nothing to do
+
     return Pool(workers, report, _warm_up)
 
 

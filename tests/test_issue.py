@@ -412,6 +412,11 @@ def test_the_sample_issue_builds_in_both_languages(tmp_path, capsys):
     assert len(links) > 20
     assert all(bisect.bisect_right(starts, page) == bisect.bisect_right(starts, target)
                for page, target in links)
+    # Every article's anchors are there under its name: issue-2021-03.pdf#<article>/<anchor>.
+    names = PdfReader(folder / "issue-2021-03.pdf").named_destinations
+    assert {name.split("/", 1)[0] for name in names} == set(issue["articles"])
+    assert f"{issue['articles'][1]}/sec-introduction" in names or \
+        any(name.startswith(f"{issue['articles'][1]}/sec-") for name in names)
     assert [e[0] for e in outline(folder / "issue-2021-03.pdf")][1:] == [
         "ASEAN–Japan relations in the first two decades of the 21st century",
         "Surface urban heat islands in Hanoi and Da Nang: a sample research article",
