@@ -330,6 +330,7 @@ def _build(folder: Path, project: Project, lang_choice: str, options: BuildOptio
     except BaseException:
         if sequence.assembler is not None:
             sequence.assembler.discard()
+        sequence.front_matter([])
         raise
     placed = sequence.finish(incremental.State(out), out)
 
@@ -339,7 +340,7 @@ def _build(folder: Path, project: Project, lang_choice: str, options: BuildOptio
         from . import issue_output
 
         files = issue_output.write_issue(issue, placed, project, out, lang, options, report,
-                                         sequence.assembler)
+                                         sequence.assembler, sequence.front_matter(placed))
         state.record(issue.id, ISSUE_OUTPUT, key, files)
         incremental.save_memo(out)  # with what the contents read, for the next build
         written += files
@@ -385,6 +386,10 @@ class _Sequence:
         """The issue PDF's assembler (:func:`_early_assembly`), started once the last article
         to be laid out again is checked: its thread would slow the checks down."""
         self.last_stale = max((issue.articles.index(a) for a in chain.stale), default=-1)
+        self.front: tuple[list[tuple], Any, dict[str, bytes]] | None = None
+        """The issue's front matter, laid out in a thread as soon as every article's pages
+        are counted (while the last one is written): the places it is laid out for, the
+        thread, its result."""
 
     def expected(self) -> int:
         count = 0
@@ -429,6 +434,8 @@ class _Sequence:
     def forking(self) -> None:
         if self.assembler is not None:
             self.assembler.wait()
+        if self.front is not None:
+            self.front[1].join()
 
     def options(self, folder: Path, wait) -> IssueBuildOptions:
         if folder in self.chain.stale:
@@ -467,6 +474,43 @@ class _Sequence:
     def counted(self, folder: Path, output: str, pages: int | None) -> None:
         if output == self.lang and pages:
             self.counts[folder] = pages
+            if len(self.placed) == len(self.issue.articles) and \
+                    all(placed.folder in self.counts for placed in self.placed):
+                self._lay_out_front()
+
+    def _lay_out_front(self) -> None:
+        """Lay out the front matter in a thread, now that its contents' pages are known."""
+        import threading
+
+        from . import issue_output
+
+        if self.front is not None:
+            return
+        places = [dataclasses.replace(placed, count=self.counts[placed.folder])
+                  for placed in self.placed]
+        result: dict[str, bytes] = {}
+        lay_out = issue_output.front_matter(self.issue, places, self.project, self.project.out,
+                                            self.lang, self.build_options)
+
+        def run() -> None:
+            try:
+                result["pdf"] = lay_out()
+            except Exception:  # laid out again, and its error told, by write_issue
+                pass
+
+        thread = threading.Thread(target=run, name="front matter", daemon=True)
+        thread.start()
+        self.front = ([(p.folder, p.first, p.count) for p in places], thread, result)
+
+    def front_matter(self, placed: list[_Placed]) -> bytes | None:
+        """The front matter laid out for ``placed`` (once its thread is done), if it was."""
+        if self.front is None:
+            return None
+        places, thread, result = self.front
+        thread.join()
+        if places != [(p.folder, p.first, p.count) for p in placed]:
+            return None
+        return result.get("pdf")
 
     def finish(self, state: incremental.State, out: Path) -> list[_Placed]:
         """The articles' places once all are built (the last one's count included)."""

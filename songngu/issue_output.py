@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from html import escape
@@ -103,14 +104,16 @@ def _text_facts(path: Path) -> dict[str, Any]:
 
 def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path, lang: str,
                 options: BuildOptions, report: progress.Report,
-                early: Assembler | None = None) -> list[Path]:
+                early: Assembler | None = None, front: bytes | None = None) -> list[Path]:
     """Write the issue PDF and its contents page; return them. ``early``: the articles'
-    pages copied while they were built."""
+    pages copied while they were built; ``front``: the front matter laid out for these
+    places already (:func:`front_matter`)."""
     listed = entries(placed, out, lang)
     languages = _issue_languages(issue, listed, lang)
     target = out / f"{issue.id}.pdf"
     with progress.step(report, target, "assembling the issue") as done:
-        front = _front_pdf(issue, listed, languages, project, options, out)
+        if front is None:
+            front = _front_pdf(issue, listed, languages, project, options, out)
         data, pages = assemble(issue, listed, front, lang, early,
                                labels(project.templates, lang)["contents"])
         write.write_bytes(target, data)
@@ -125,6 +128,16 @@ def write_issue(issue: Issue, placed: list[_Placed], project: Project, out: Path
             pdfs={(e.id, x) for e in listed for x in e.languages
                   if (out / x / f"{e.id}.pdf").is_file()})))
     return [target, index]
+
+
+def front_matter(issue: Issue, placed: list[_Placed], project: Project, out: Path, lang: str,
+                 options: BuildOptions) -> Callable[[], bytes]:
+    """What lays out the issue's front matter (cover, editorial note, contents) for these
+    places, which :func:`write_issue` puts first: the contents' facts are read now, by the
+    caller's thread (they go through the build's memo), the layout by the callable."""
+    listed = entries(placed, out, lang)
+    return partial(_front_pdf, issue, listed, _issue_languages(issue, listed, lang), project,
+                   options, out)
 
 
 def _issue_languages(issue: Issue, listed: list[Entry], lang: str) -> list[str]:
