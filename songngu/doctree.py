@@ -234,8 +234,18 @@ def walk(nodes: list[Node]):
 
 # --------------------------------------------------------------------------- citeproc output
 
+NUMBER_LABEL = re.compile(r"(?<![\w.])(pp?|tr|vol|no|ch|sec|fig|tập|số|chương|mục|hình)(\.?) "
+                          r"(?=\d)", re.IGNORECASE)
+"""A page, volume, issue, chapter, section or figure label before its number, in English or
+Vietnamese ("pp. 28–36", "tr. 111", "tập 3, số 2", "Fig. 4"): joined to it by a no-break
+space, so that no line of a citation or a reference ends on the label with its number on the
+next."""
+
+
 def marked_nodes(text: str) -> list[Node]:
-    """The nodes of a string made with :data:`FORMATTER` (styles as marks, never tags)."""
+    """The nodes of a string made with :data:`FORMATTER` (styles as marks, never tags), each
+    label of a number (:data:`NUMBER_LABEL`) kept on the line of its number."""
+    text = NUMBER_LABEL.sub("\\1\\2\u00a0", text)
     root: list[Node] = []
     stack: list[list[Node]] = [root]
     i = 0

@@ -154,3 +154,13 @@ def test_an_author_date_style_changes_citations_and_order(sample_copy, tmp_path)
     cited_first = [r["id"] for r in records]  # the file keeps IEEE's numbering order
     assert order != cited_first
     assert order[0] == "anh2020" and order[-2:] == ["vu2012", "vu2007"]  # Vũ, H. < Vũ, V. H.
+
+
+def test_no_line_ends_on_a_page_label(sample_build):
+    """A page label stays on the line of its number ("pp. 28–36", "tr. 111"): in every
+    journal PDF and handout of the shipped content, no line ends with one."""
+    pdfs = sorted(sample_build.glob("*/*.pdf"))
+    assert len(pdfs) >= 20
+    for pdf in pdfs:
+        for line in pdftotext(pdf).splitlines():
+            assert not re.search(r"(?<![\w.])(pp?|tr)\.$", line.strip()), (pdf.name, line)
