@@ -153,8 +153,14 @@ def _block(check: Checker, path: tuple, value: Any, key: str, what: str,
             check.error(path + (kind,), f"{what}: expected a list of at least one item, "
                                         f"found {describe(item)}")
             return None
-        items = [t for i, x in enumerate(item)
-                 if (t := check.text(path + (kind, i), x, f"{what}, item {i + 1}"))]
+        for i, x in enumerate(item):
+            if isinstance(x, list):  # said here, not as text that was expected
+                check.error(path + (kind, i), f"{what}, item {i + 1}: expected text, found a "
+                            f"list inside the list: a list item holds text, and lists do not "
+                            f"nest; write the inner items as a list block of their own after "
+                            f"this one, or as one item's text")
+        items = [t for i, x in enumerate(item) if not isinstance(x, list)
+                 and (t := check.text(path + (kind, i), x, f"{what}, item {i + 1}"))]
         return Block(kind, items=items, where=where, key=key, id=block_id) \
             if len(items) == len(item) else None
     text = check.text(path + (kind,), item, f"{what} ({kind})")

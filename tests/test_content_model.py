@@ -285,6 +285,21 @@ def test_a_footnote_label_without_text_is_an_error_with_its_line(tmp_path, capsy
     assert "en.yaml:" in output and "vi.yaml:" in output
 
 
+
+def test_a_list_inside_a_list_is_an_error_that_says_lists_do_not_nest(tmp_path, capsys):
+    nested = {"list": ["First point.", ["an inner point", "another"], "Last point."]}
+    flat = {"list": ["Điểm đầu.", "Điểm giữa.", "Điểm cuối."]}
+    sections = lambda block: [{"id": "intro", "title": "T", "blocks": [block]}]  # noqa: E731
+    code, output = check(tmp_path, capsys, variant(en={"sections": sections(nested)},
+                                                   vi={"sections": sections(flat)}))
+    assert code == 1
+    line = next(line for line in output.splitlines() if "item 2" in line)
+    where = line.split(": ", 1)[0]  # file:line
+    assert where.rsplit(":", 1)[0].endswith("en.yaml") and where.rsplit(":", 1)[1].isdigit()
+    assert "a list inside the list" in line and "lists do not nest" in line
+    assert "list block of their own" in line
+
+
 # ------------------------------------------------------------------ markup never printed silently
 
 @pytest.mark.parametrize("markup, message", [
