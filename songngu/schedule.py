@@ -14,7 +14,9 @@ waiting for it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -92,6 +94,8 @@ def _build(folders: list[Path], project: Project, lang_choice: str | list[str],
                 size = min(sequence.expected(), cores)
             if size:
                 pool = stack.enter_context(_pool(size, report))
+                if sequence is not None:
+                    stack.callback(_yield_to_workers())
         from . import incremental  # (PyYAML) after that fork, for the same reason
 
         state = incremental.State(final_project.out)
@@ -329,6 +333,31 @@ class PartlyBuilt(ContentError):
 
     def __reduce__(self):
         return PartlyBuilt, (self.problems, self.built, self.failed)
+
+
+SEQUENCE_NICENESS = 10
+"""The niceness of a sequence's own process once its workers are forked (see
+:func:`_yield_to_workers`)."""
+
+
+def _yield_to_workers() -> Callable[[], None]:
+    """Lower this process's priority, its workers forked at the priority it had; return what
+    sets it back (which only a privileged process may do: otherwise it stays lowered until the
+    process ends, as the command line's does with the build). In a sequence each layout waits
+    for the one before it, and this process's own work meanwhile (checking and rendering the
+    documents after it) is ahead of what the workers need: at the same priority it took its
+    share of the cores from the layout the rest waits for (a 20-article issue took 7 % longer
+    that way). Set, not added: a process that builds again does not sink further."""
+    try:
+        before = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, 0, max(before, SEQUENCE_NICENESS))
+    except OSError:  # not allowed here: the build goes on as it is
+        return lambda: None
+
+    def restore() -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, 0, before)
+    return restore
 
 
 def _pool(workers: int, report: progress.Report) -> Pool:

@@ -473,3 +473,28 @@ def test_an_issue_outside_the_content_folder_takes_its_articles_from_its_own_tre
     assert articles_folder(issue, ROOT / "content") == content
     assert articles_folder(ROOT / "content" / "issue-2021-03", ROOT / "content") == \
         ROOT / "content"
+
+
+def test_an_issue_build_yields_the_cores_to_its_workers_and_then_takes_them_back(
+        tmp_path, monkeypatch):
+    """While its workers lay the articles out, the build's own process runs at a lower
+    priority (its work is ahead of theirs); afterwards it is back where it was."""
+    import os
+
+    set_to = []
+    real = os.setpriority
+
+    def spy(which, who, value):
+        set_to.append(value)
+        real(which, who, value)
+
+    monkeypatch.setattr(os, "setpriority", spy)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    make_article(tmp_path / "content", "alpha", 1)
+    write_issue(tmp_path / "content" / "spring", ["alpha"])
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    assert set_to[0] == max(before, 10)
+    after = os.getpriority(os.PRIO_PROCESS, 0)
+    # Only a privileged process may raise its priority again; another one stays lowered.
+    assert after == before or (os.geteuid() != 0 and after == set_to[0])
+
