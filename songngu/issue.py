@@ -474,7 +474,7 @@ class _Sequence:
     def counted(self, folder: Path, output: str, pages: int | None) -> None:
         if output == self.lang and pages:
             self.counts[folder] = pages
-            if len(self.placed) == len(self.issue.articles) and \
+            if self.front is None and len(self.placed) == len(self.issue.articles) and \
                     all(placed.folder in self.counts for placed in self.placed):
                 self._lay_out_front()
 
@@ -484,8 +484,6 @@ class _Sequence:
 
         from . import issue_output
 
-        if self.front is not None:
-            return
         places = [dataclasses.replace(placed, count=self.counts[placed.folder])
                   for placed in self.placed]
         result: dict[str, bytes] = {}
@@ -500,7 +498,7 @@ class _Sequence:
 
         thread = threading.Thread(target=run, name="front matter", daemon=True)
         thread.start()
-        self.front = ([(p.folder, p.first, p.count) for p in places], thread, result)
+        self.front = (_places(places), thread, result)
 
     def front_matter(self, placed: list[_Placed]) -> bytes | None:
         """The front matter laid out for ``placed`` (once its thread is done), if it was."""
@@ -508,7 +506,7 @@ class _Sequence:
             return None
         places, thread, result = self.front
         thread.join()
-        if places != [(p.folder, p.first, p.count) for p in placed]:
+        if places != _places(placed):
             return None
         return result.get("pdf")
 
@@ -518,6 +516,11 @@ class _Sequence:
             placed.count = self.counts.get(placed.folder) or \
                 _page_count(state, placed.folder, self.lang, out)
         return self.placed
+
+
+def _places(placed: list[_Placed]) -> list[tuple]:
+    """Where the articles stand (folder, first page, page count): what the contents show."""
+    return [(p.folder, p.first, p.count) for p in placed]
 
 
 def _print_language(issue: Issue, problems: Problems) -> str:

@@ -127,7 +127,8 @@ class Assembler:
         return self._pdf
 
     def start(self) -> Assembler:
-        """Copy the articles of ``ahead``, in a thread; :meth:`finish` waits for it."""
+        """Copy the articles of ``ahead`` and read those of ``later``, in a thread;
+        :meth:`finish` waits for it."""
         import threading
 
         def run() -> None:
