@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from functools import partial
 
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT
 from pypdf import PdfReader
 
 from songngu.errors import ContentError, Problem, SetupError
@@ -105,12 +106,17 @@ def test_a_pdf_job_is_plain_data_that_a_fresh_process_lays_out(tmp_path):
     from songngu import layout, pipeline
     from songngu.project import BuildOptions, HandoutOptions, Project
 
-    project = Project(ROOT / "content", ROOT / "templates", ROOT / "fonts", tmp_path)
+    # The short note (two pages), numbered from a first page of its own: the job carries it.
+    note = tmp_path / "content" / "note"
+    shutil.copytree(ROOT / "content" / "pagination-note", note)
+    with (note / "document.yaml").open("a", encoding="utf-8") as shared:
+        shared.write("first_page: 37\n")
+    project = Project(note.parent, ROOT / "templates", ROOT / "fonts", tmp_path)
     options = BuildOptions(handout=HandoutOptions("2up"))
-    checked, resolved = pipeline.check_and_resolve(SAMPLE, project, options, lambda item: None)
+    checked, resolved = pipeline.check_and_resolve(note, project, options, lambda item: None)
     files, jobs = pipeline.prepare_output(checked, resolved, "vi", project, options,
                                           lambda item: None)
-    assert files == [tmp_path / "vi" / "asean-japan.html"]
+    assert files == [tmp_path / "vi" / "note.html"]
     assert [type(job) for job in jobs] == [layout.JournalPdf, layout.HandoutPdf]
     assert jobs[0].html == files[0].read_text(encoding="utf-8")
 
@@ -120,9 +126,9 @@ def test_a_pdf_job_is_plain_data_that_a_fresh_process_lays_out(tmp_path):
     assert run.returncode == 0, run.stderr.decode()
     out = run.stdout.decode()
     assert "loaded by the job: []" in out
-    written = [tmp_path / "vi" / f"asean-japan.{kind}.pdf" for kind in ("handout", "2up")]
-    assert f"wrote: {[str(tmp_path / 'vi' / 'asean-japan.pdf'), *map(str, written)]}" in out
-    assert PdfReader(tmp_path / "vi" / "asean-japan.pdf").page_labels[0] == "100"
+    written = [tmp_path / "vi" / f"note.{kind}.pdf" for kind in ("handout", "2up")]
+    assert f"wrote: {[str(tmp_path / 'vi' / 'note.pdf'), *map(str, written)]}" in out
+    assert PdfReader(tmp_path / "vi" / "note.pdf").page_labels[:2] == ["37", "38"]
 
 
 def test_the_command_line_loads_no_stage_before_it_forks():
