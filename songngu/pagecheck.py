@@ -55,6 +55,9 @@ class _Page:
     right: float
     used: float = 0.0
     first_block: str = ""
+    opens_title_block: bool = False
+    """The page starts with a language's title block, which is never split: the gap it
+    leaves on the page before is the journal's layout, not a block that did not fit."""
 
 
 def check(document, first_label: int = 1) -> list[Finding]:
@@ -93,7 +96,7 @@ def check(document, first_label: int = 1) -> list[Finding]:
     for number, page in enumerate(pages[:-1], 1):
         height = page.bottom - page.top
         empty = (height - page.used) / height if height else 0
-        if empty > MOST_EMPTY and not forced[number]:
+        if empty > MOST_EMPTY and not forced[number] and not pages[number].opens_title_block:
             pushed = pages[number].first_block or "the next block"
             findings.append(Finding(number, str(first_label + number - 1),
                                     f"{empty:.0%} of the page is left empty: {pushed} did not "
@@ -143,6 +146,7 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
     if isinstance(box, boxes.BlockBox) and _is_unit(tag, box):
         if not page.first_block and _is_content(box, boxes):
             page.first_block = _describe(box)
+            page.opens_title_block = tag == "header" and "front" in _classes(box)
         last_block[:] = [box]
     if isinstance(box, boxes.LineBox):
         paragraph = next((a for a in reversed(ancestors)
@@ -220,13 +224,14 @@ FLOATS = ("figure", "table-wrap")
 """Blocks a typesetter may move down past the text that follows them: figures and tables."""
 
 
-def floats_to_move(document, root) -> list[tuple[object, int]]:
+def floats_to_move(document, root) -> list[tuple[object, object]]:
     """The figures and tables that left a page more than a quarter empty by not fitting on it,
-    each with how many of the blocks that follow it should move up before it to fill the gap.
+    each with the block after which it should go so that the text that follows fills the gap.
 
-    Returns (element, count) pairs: moving ``element`` after its next ``count`` sibling
-    elements lets the text go on where the float would not fit, and the float start the next
-    page, as page floats do in a typeset journal. ``root`` is the page's element tree.
+    Returns (element, after) pairs: moving ``element`` after the block ``after`` lets the text
+    go on where the float would not fit, and the float start the next page, as page floats do
+    in a typeset journal, into the next section where its own section ends with it (see
+    :func:`_blocks_after`). ``root`` is the page's element tree.
     """
     from weasyprint.formatting_structure import boxes
 
@@ -239,41 +244,71 @@ def floats_to_move(document, root) -> list[tuple[object, int]]:
         if gap <= MOST_EMPTY * height:
             continue
         first = _first_float(pages[index + 1]._page_box, boxes)
-        if first is None:
+        if first is None or first.element not in parents:
             continue
-        element = first.element
-        parent = parents.get(element)
-        if parent is None:
-            continue
-        siblings = list(parent)
-        position = siblings.index(element)
-        filled, count = 0.0, 0
         heights = _heights_by_element(pages[index + 1]._page_box, boxes)
-        for sibling in siblings[position + 1:]:
-            if _tag_of(sibling) in _HEADINGS or _is_float_element(sibling):
-                break
-            count += 1
-            filled += heights.get(id(sibling), gap)
-            if filled >= gap:
-                break
-        if count:
-            moves.append((element, count))
+        filled, after = 0.0, None
+        for block in _blocks_after(first.element, parents):
+            if _is_float_element(block):
+                break  # floats keep their order
+            filled += heights.get(id(block), gap)
+            # A heading stays with what follows it, never with the float below it.
+            if _tag_of(block) not in _HEADINGS:
+                after = block
+                if filled >= gap:
+                    break
+        if after is not None:
+            moves.append((first.element, after))
     return moves
 
 
-def move_floats(root, moves: list[tuple[object, int]]) -> None:
-    """Move each float after the blocks that should come before it (see :func:`floats_to_move`)."""
-    parents = {child: parent for parent in root.iter() for child in parent}
-    for element, count in moves:
-        parent = parents.get(element)
-        if parent is None:
-            continue
+_SET_APART = frozenset({"appendix", "references", "footnotes"})
+"""Sections a float never moves into: each starts anew (an appendix on a new page) or
+follows the article's text."""
+
+
+def _blocks_after(element, parents):
+    """The blocks a reader meets after ``element``, in order: its later siblings, then, where
+    it ends its section, the blocks of the sections that follow, heading by heading and
+    paragraph by paragraph, up to an appendix, the references or the article's end."""
+    node = element
+    while node in parents:
+        parent = parents[node]
         siblings = list(parent)
-        position = siblings.index(element)
-        target = siblings[min(position + count, len(siblings) - 1)]
+        for sibling in siblings[siblings.index(node) + 1:]:
+            for block in _section_blocks(sibling):
+                if block is None:
+                    return
+                yield block
+        if _tag_of(parent) != "section":
+            return
+        node = parent
+
+
+def _section_blocks(element):
+    """``element`` as blocks: a section's own, read through; None where a set-apart one starts."""
+    if _tag_of(element) != "section":
+        yield element
+        return
+    if _SET_APART & set((element.get("class") or "").split()):
+        yield None
+        return
+    for child in element:
+        for block in _section_blocks(child):
+            yield block
+            if block is None:
+                return
+
+
+def move_floats(root, moves: list[tuple[object, object]]) -> None:
+    """Move each float after the block named for it (see :func:`floats_to_move`)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element, after in moves:
+        parent, target = parents.get(element), parents.get(after)
+        if parent is None or target is None:
+            continue
         parent.remove(element)
-        tail_index = list(parent).index(target) + 1
-        parent.insert(tail_index, element)
+        target.insert(list(target).index(after) + 1, element)
 
 
 FORCED = frozenset({"page", "left", "right", "recto", "verso"})
@@ -297,7 +332,8 @@ def used_heights(document) -> list[float]:
     """How far down each page's text area its content reaches, in points.
 
     A block that goes on to the next page counts only by what it holds: WeasyPrint stretches
-    such a fragment to the foot of the page.
+    such a fragment to the foot of the page. The page's footnotes, set at its foot, count by
+    their height: the text above them ends where it ends, and the gap between is unused.
     """
     from weasyprint.formatting_structure import boxes
 
@@ -311,13 +347,16 @@ def used_heights(document) -> list[float]:
         bottoms = [box.border_box_y() + box.border_height() - top
                    for box in _flow_boxes(page, boxes)
                    if not isinstance(box, boxes.BlockBox) or id(box.element) not in following]
-        used.append(max(bottoms, default=0.0))
+        notes = sum(child.margin_height() for child in page.children
+                    if isinstance(child, boxes.FootnoteAreaBox) and child.children)
+        used.append(min(max(bottoms, default=0.0) + notes, page.height))
     return used
 
 
 def _flow_boxes(page_box, boxes):
+    """The boxes of a page's text flow: not its running header and footer, nor its notes."""
     for child in page_box.children:
-        if isinstance(child, boxes.MarginBox):
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
             continue
         for box in child.descendants():
             if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (

@@ -193,3 +193,38 @@ def test_a_figure_file_of_the_wrong_kind_is_reported_with_its_line(sample_copy, 
     result = run_build("check", "--content", str(sample_copy))
     assert result.returncode == 1
     assert f"document.yaml:{line}: figure 'chart': {message}" in result.stderr
+
+
+def test_a_figure_taller_than_a_page_is_scaled_to_fit_with_its_caption(tmp_path):
+    """An image six times taller than wide (a transect, a core log) is set no taller than most
+    of the page, its shape kept, with its caption below it on the same page: in the journal's
+    A4 pages and in the A5 handout, which the layout report (--strict) finds in order."""
+    folder = tmp_path / "content" / "transect"
+    shutil.copytree(SHORT, folder)
+    (folder / "sync.yaml").unlink()  # translations not tracked: --strict is about layout here
+    Image.new("RGB", (300, 1800), (40, 120, 60)).save(folder / "transect.png")
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["figures"] = {"transect": {"file": "transect.png"}}
+    _write_yaml(folder / "document.yaml", shared)
+    text = yaml.safe_load((folder / "en.yaml").read_text(encoding="utf-8"))
+    text["figures"] = {"transect": {"caption": "A transect from the dyke to the sea",
+                                    "alt": "Green bands"}}
+    text["sections"][0].setdefault("blocks", []).append({"figure": "transect"})
+    _write_yaml(folder / "en.yaml", text)
+    text = yaml.safe_load((folder / "vi.yaml").read_text(encoding="utf-8"))
+    text["figures"] = {"transect": {"caption": "Mặt cắt từ đê ra biển", "alt": "Các dải xanh"}}
+    text["sections"][0].setdefault("blocks", []).append({"figure": "transect"})
+    _write_yaml(folder / "vi.yaml", text)
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", "--no-html", "--handout", "--strict", "--content",
+                       str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    for name in ("transect.pdf", "transect.handout.pdf"):
+        with pdfplumber.open(out / "en" / name) as pdf:
+            page, image = next((page, image) for page in pdf.pages for image in page.images
+                               if image["srcsize"] == (300, 1800))
+            height = image["bottom"] - image["top"]
+            assert height <= 0.75 * page.height, (name, height, page.height)
+            assert abs((image["x1"] - image["x0"]) / height - 300 / 1800) < 0.01, name
+            caption = [w for w in page.extract_words() if w["text"] == "transect"]
+            assert caption and caption[0]["top"] > image["bottom"], name

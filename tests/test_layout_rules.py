@@ -199,6 +199,57 @@ def test_a_table_too_wide_for_a_parallel_column_spans_both(tmp_path):
         assert heads[0]["x0"] < middle < heads[1]["x1"]
 
 
+APPROACHES = {  # a table of sentences: (en, vi) cells of three text columns
+    "header": (["Approach", "Strengths", "Limitations"], ["Cách tiếp cận", "Ưu điểm", "Hạn chế"]),
+    "rows": [
+        (["Planting in rows", "Easy to organise and to monitor",
+          "Low survival where the mudflat is badly chosen"],
+         ["Trồng cây theo hàng", "Dễ tổ chức và dễ giám sát tiến độ trồng",
+          "Tỷ lệ cây sống thấp khi chọn sai vị trí bãi bồi"]),
+        (["Assisted natural regeneration", "Low cost; seedlings suited to local conditions",
+          "Needs a natural seed source and a long time"],
+         ["Phục hồi tự nhiên có hỗ trợ", "Chi phí thấp; cây con phù hợp với điều kiện tại chỗ",
+          "Cần nguồn giống tự nhiên và thời gian dài"]),
+    ],
+}
+
+
+def test_a_table_of_sentences_wraps_in_its_own_parallel_column(tmp_path):
+    """Text cells wrap between words in a parallel handout's column, as its headers do (only
+    numbers never wrap): each language's table stays in its column, nothing printed outside
+    a cell."""
+    folder = tmp_path / "content" / "approaches"
+    shutil.copytree(SAMPLE.parent.parent / "tests" / "fixtures" / "invalid" / "_base", folder)
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["tables"]["approaches"] = {"columns": [{"kind": "text"}] * 3,
+                                      "rows": [[None] * 3 for _ in APPROACHES["rows"]]}
+    (folder / "document.yaml").write_text(yaml.safe_dump(shared, allow_unicode=True),
+                                          encoding="utf-8")
+    for index, lang in enumerate(("en", "vi")):
+        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        text["tables"]["approaches"] = {
+            "caption": "Approaches compared" if lang == "en" else "So sánh các cách tiếp cận",
+            "columns": APPROACHES["header"][index],
+            "rows": [row[index] for row in APPROACHES["rows"]]}
+        text["sections"][0]["blocks"].append({"table": "approaches"})
+        (folder / f"{lang}.yaml").write_text(yaml.safe_dump(text, allow_unicode=True),
+                                             encoding="utf-8")
+    code, printed = _cli("--lang", "en+vi", "--handout", "--strict", "--content", str(folder),
+                         "--out", str(tmp_path / "out"))
+    assert code == 0 and "layout:" not in printed, printed
+    with pdfplumber.open(tmp_path / "out" / "en+vi" / "approaches.handout.pdf") as pdf:
+        page = next(page for page in pdf.pages if "Limitations" in page.extract_text())
+        words = page.extract_words()
+        middle = page.width / 2
+        english = next(w for w in words if w["text"] == "Limitations")
+        vietnamese = [w for w in words if w["text"] in ("Hạn", "chế")]
+        assert english["x1"] < middle < min(w["x0"] for w in vietnamese)
+        # The longest cell wraps: its last word is on a line below its first.
+        first = next(w for w in words if w["text"] == "Low" and w["x1"] < middle)
+        last = next(w for w in words if w["text"] == "chosen")
+        assert last["top"] > first["top"]
+
+
 def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
     """Pages made to be wrong, laid out directly: each finding with its page."""
     from songngu import pdfengine, write
@@ -302,6 +353,69 @@ def test_a_pdf_viewer_shows_one_title_in_the_document_language(sample_build):
     entries = {li.getAttribute("xml:lang"): li.firstChild.data
                for li in alternates[0].getElementsByTagName("rdf:li")}
     assert entries["vi"] == "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI"
+
+
+def test_a_float_that_ends_its_section_lets_the_next_section_fill_the_page(tmp_path):
+    """A figure that ends its section and does not fit is moved past the next section's
+    heading and paragraphs (a page float), and a page whose footnote sits at its foot is
+    still seen to be half empty: the note's place is not text."""
+    from songngu import pdfengine, write
+    fonts = SAMPLE.parent.parent / "fonts"
+    paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 \
+        + "</p>"
+    before = "".join(paragraph.format(n=n) for n in range(1, 5))
+    after = "".join(paragraph.format(n=n) for n in range(5, 30))
+    html = f"""<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
+      figure {{ height: 120mm; margin: 0; break-inside: avoid; }}
+      .fn {{ float: footnote; }}
+    </style></head><body>
+    <section><h2>One</h2><p>A note<span class="fn">The note, at the foot.</span>.</p>
+      {before}<figure><figcaption>Figure 1. Tall</figcaption></figure></section>
+    <section><h2>Two</h2>{after}</section>
+    <section class="appendix"><h2>Appendix</h2><p>Never before the figure.</p></section>
+    </body></html>"""
+    css = ('@font-face { font-family: "Journal Serif"; '
+           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
+    pdf = pdfengine.render_pdf(html, write.Assets(fonts=fonts, media=tmp_path), print_css=css)
+    assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
+    target = tmp_path / "float.pdf"
+    pdf.write(target)
+    pages = pdftotext(target).split("\f")
+    figure_page = next(i for i, page in enumerate(pages) if "Figure 1. Tall" in page)
+    assert figure_page == 1
+    # The next section, heading and text, fills page 1 below paragraph 4 and its note.
+    assert "Two" in pages[0] and "5. Lorem" in pages[0] and "The note, at the foot." in pages[0]
+    assert "Never before the figure." not in "".join(pages[:figure_page + 1]).split(
+        "Figure 1. Tall")[0]
+
+
+def test_a_title_block_that_starts_the_next_page_is_not_a_gap_to_report(tmp_path):
+    """A language's title block is never split: when it does not fit below the first one, it
+    starts the next page, and the space it leaves is the journal's layout, not a finding. A
+    block of the text that leaves as much space is one."""
+    from songngu import pdfengine, write
+    fonts = SAMPLE.parent.parent / "fonts"
+    page = """<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
+      header, .tall {{ display: block; break-inside: avoid; }}
+      .first {{ height: 90mm; }} .second, .tall {{ height: 120mm; }}
+    </style></head><body><header class="front first"><p>Title one</p></header>
+    {second}<p>Text.</p></body></html>"""
+    assets = write.Assets(fonts=fonts, media=tmp_path)
+    css = ('@font-face { font-family: "Journal Serif"; '
+           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
+    title = pdfengine.render_pdf(page.format(
+        second='<header class="front second"><p>Title two</p></header>'), assets, print_css=css)
+    assert title.page_count == 2 and not title.findings(), title.findings()
+    block = pdfengine.render_pdf(page.format(second='<div class="tall"><p>Tall</p></div>'),
+                                 assets, print_css=css)
+    found = [str(f) for f in block.findings()]
+    assert len(found) == 1 and re.fullmatch(
+        r"page 1: \d+% of the page is left empty: the p 'Tall' did not fit and starts the "
+        r"next page", found[0]), found
 
 
 def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_on(tmp_path):

@@ -65,8 +65,8 @@ def test_a_text_cell_that_document_yaml_also_leaves_empty_prints_the_empty_mark(
     result = run_build("--lang", "en", "--no-pdf", "--content", str(doc), "--out", str(out))
     assert result.returncode == 0, result.stderr
     html = (out / "en" / "delta-review.html").read_text(encoding="utf-8")
-    assert '<th scope="row" class="align-left">–</th><td class="align-left">Ganh Hao River' \
-        in html
+    assert '<th scope="row" class="align-left words">–</th>' \
+        '<td class="align-left words">Ganh Hao River' in html
 
 
 def test_a_row_with_too_few_text_cells_says_how_to_leave_one_to_document_yaml(tmp_path):
