@@ -21,7 +21,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import Problems, SetupError, display_path
-from .fontfiles import SYSTEM_PACKAGE, find_font
+from .fontfiles import SYSTEM_PACKAGE, find_font, is_system_font
 from .limits import resolve_references
 from .load import Loaded
 from .model import Document
@@ -232,14 +232,16 @@ def _message(chars: list[str], verdicts: dict[str, list[Path]], fonts: FontSet) 
         f"{', '.join(sorted(p.name for p in lacking))} lack{'s' * (len(lacking) == 1)}"
     them = "it" if len(chars) == 1 else "them"
     return (f"expected characters the shipped fonts can draw, found {shown}{more}, which "
-            f"{which}: replace {them}, or ship a font that has {them}")
+            f"{which}: replace {them}, or add a font that has {them} to the fonts folder and "
+            f"declare it in the template's stylesheet with a unicode-range (README: Fonts)")
 
 
 def _not_installed(chars: list[str], missing: set) -> str:
     shown = ", ".join(_describe(c) for c in chars[:MAX_SHOWN])
+    where = f"install it (apt-get install {SYSTEM_PACKAGE}) or copy it into the fonts folder" \
+        if all(is_system_font(name) for name in missing) else "restore it in the fonts folder"
     return (f"expected characters the fonts can draw, found {shown}, which need "
-            f"{', '.join(sorted(missing))}: install it (apt-get install {SYSTEM_PACKAGE}) or "
-            f"copy it into the fonts folder")
+            f"{', '.join(sorted(missing))}: {where}")
 
 
 def _describe(char: str) -> str:
@@ -269,14 +271,24 @@ def reference_sources(references: dict) -> list[Loaded]:
     return list(files.values())
 
 
+@dataclass(frozen=True)
+class Fallbacks:
+    """The template's fallback fonts: those the content needs, of all it declares."""
+
+    needed: tuple[str, ...]
+    declared: tuple[str, ...]
+
+
 def check_fonts(doc: Document, shared: Loaded, texts: list[Loaded], references: dict,
-                templates: Path, fonts: Path, problems: Problems) -> tuple[str, ...] | None:
+                templates: Path, fonts: Path, problems: Problems) -> Fallbacks | None:
     """The document's template exists and its fonts draw every character of the content.
 
-    Returns the fallback fonts the content needs, sorted (None if the template is missing).
+    Returns the fallback fonts, sorted (None if the template is missing).
     """
     template = check_template(doc, shared, templates, problems)
     if template is None:
         return None
-    return tuple(sorted(check_glyphs([shared, *texts, *reference_sources(references)],
-                                     template_fonts(template, fonts), problems)))
+    font_set = template_fonts(template, fonts)
+    needed = check_glyphs([shared, *texts, *reference_sources(references)], font_set, problems)
+    return Fallbacks(tuple(sorted(needed)),
+                     tuple(sorted({fallback.name for fallback in font_set.fallbacks})))

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .fontfiles import is_system_font
 from .project import DEFAULT_PDF_VARIANT
 from .write import Assets, atomic_path
 
@@ -213,7 +212,8 @@ def _font_configuration(assets: Assets, make: Callable[[], Any]) -> Any:
     fonts folder, other fallbacks, a font file changed since, as in a watch session) would
     let a page use what its own fetcher would refuse or read anew."""
     _forget_inherited()
-    key = (os.getpid(), assets.fonts.resolve(), assets.fallbacks, _font_stamps(assets.fonts))
+    key = (os.getpid(), assets.fonts.resolve(), assets.fallbacks, assets.optional,
+           _font_stamps(assets.fonts))
     fonts = _LOADED_FONTS.pop(key, None)
     if fonts is None:
         if not _LOADED_FONTS:
@@ -347,7 +347,7 @@ def _fetcher_class():
                 source = self.assets.resolve(relative)
                 if source is not None:
                     return URLFetcherResponse(url, source.read_bytes())
-                if relative.startswith("fonts/") and is_system_font(relative[6:]):
+                if relative.startswith("fonts/") and self.assets.is_fallback(relative[6:]):
                     # A fallback font not installed, or not needed: the glyph check has
                     # made sure that no character of the document needs it. WeasyPrint
                     # skips the face quietly.

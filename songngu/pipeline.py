@@ -52,9 +52,9 @@ class Checked:
     sources: list[Path] = field(default_factory=list)
     translation: sync.Status | None = None
     """Each block's translation state in each language (in sync, stale, missing, …)."""
-    fallbacks: tuple[str, ...] | None = None
-    """The template's fallback fonts the content needs, sorted (None: not checked, all may
-    load)."""
+    fallbacks: glyphs.Fallbacks | None = None
+    """The template's fallback fonts, and those the content needs (None: not checked, all
+    may load)."""
 
 
 def check_document(folder: Path, strict: bool = False,
@@ -164,7 +164,8 @@ def write_page(checked: Checked, resolved: resolve.Resolved, lang: str, project:
     with progress.step(report, target, "writing the page"):
         write.write_text(target, html if count is None else
                          _page_with_pages(resolved, lang, project, count))
-        write.copy_assets(target.parent, _assets(project, doc), _asset_names(project.fonts, doc))
+        write.copy_assets(target.parent, _assets(project, doc, checked.fallbacks),
+                          _asset_names(project.fonts, doc))
     return html, [target]
 
 
@@ -281,8 +282,11 @@ def _source(checked: Checked) -> str:
 
 
 def _assets(project: Project, doc: model.Document,
-            fallbacks: tuple[str, ...] | None = None) -> write.Assets:
-    return write.Assets(fonts=project.fonts, media=doc.folder, fallbacks=fallbacks)
+            fallbacks: glyphs.Fallbacks | None = None) -> write.Assets:
+    if fallbacks is None:
+        return write.Assets(fonts=project.fonts, media=doc.folder)
+    return write.Assets(fonts=project.fonts, media=doc.folder, fallbacks=fallbacks.needed,
+                        optional=fallbacks.declared)
 
 
 def _asset_names(fonts: Path, doc: model.Document) -> list[str]:

@@ -28,11 +28,15 @@ class Assets:
     fonts: Path
     media: Path
     fallbacks: tuple[str, ...] | None = None
-    """The system fallback fonts (:data:`songngu.fontfiles.SYSTEM_FONTS`) the page may load:
-    those that draw a character of its content. WeasyPrint copies every font a page declares
-    before laying it out (Noto Serif CJK: 50 MB); one no character needs is left out. None:
-    any that is installed. A sorted tuple, not a set: a job's fingerprint is the same in every
-    process."""
+    """The fallback fonts the page may load: those that draw a character of its content.
+    WeasyPrint copies every font a page declares before laying it out (Noto Serif CJK:
+    50 MB), and a page copied beside its HTML takes its fonts along; one no character needs
+    is left out. None: any that is installed. A sorted tuple, not a set: a job's fingerprint
+    is the same in every process."""
+    optional: tuple[str, ...] = ()
+    """The fallback fonts the template declares (faces with a ``unicode-range``) in the
+    fonts folder: like the system ones (:data:`songngu.fontfiles.SYSTEM_FONTS`), loaded only
+    when ``fallbacks`` names them."""
 
     def resolve(self, relative: str) -> Path | None:
         """The real file for a page-relative URL path, or None if it lies elsewhere."""
@@ -41,11 +45,15 @@ class Assets:
         if root is None or not rest:
             return None
         if top == "fonts":
-            if self.fallbacks is not None and is_system_font(rest) and rest not in self.fallbacks:
+            if self.fallbacks is not None and self.is_fallback(rest) and \
+                    rest not in self.fallbacks:
                 return None
             return find_font(self.fonts, rest)
         path = (root / rest).resolve()
         return path if path.is_relative_to(root.resolve()) and path.is_file() else None
+
+    def is_fallback(self, font: str) -> bool:
+        return is_system_font(font) or font in self.optional
 
 
 @contextmanager

@@ -1,11 +1,16 @@
-"""Scripts the main serif lacks: the CJK fallback declared with unicode-range counts as drawable,
-and when it is not installed the message says how to install it."""
+"""Scripts the main serif lacks: the CJK fallback and the shipped Noto faces (Thai, Lao, Khmer,
+Myanmar, Arabic, Devanagari) declared with unicode-range count as drawable, each is loaded and
+embedded only for a document that has some of its characters, and when the CJK fallback is not
+installed the message says how to install it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import yaml
+from conftest import pdftotext, run_build
+from pypdf import PdfReader
 
 from songngu import fontfiles, glyphs, write
 from songngu.errors import Problems
@@ -87,3 +92,50 @@ def test_a_fallback_font_is_read_only_for_a_character_of_its_ranges(monkeypatch)
     if fontfiles.SYSTEM_FONTS["NotoSerifCJK-Regular.ttc"].is_file():
         assert _check("日本語") == []
         assert [name for name in read if "CJK" in name]
+
+
+SCRIPTS = {  # the shipped faces' family, and a place name in the script
+    "Thai": "กรุงเทพมหานคร", "Lao": "ວຽງຈັນ", "Khmer": "ភ្នំពេញ", "Myanmar": "ရန်ကုန်",
+    "Arabic": "القاهرة", "Devanagari": "दिल्ली"}
+
+
+def test_the_regions_scripts_print_each_in_its_own_font_and_only_where_needed(tmp_path):
+    """A paragraph naming places in Thai, Lao, Khmer, Myanmar, Arabic and Hindi builds; each
+    script is embedded in the PDF as a subset of its own font, and the page copied beside the
+    HTML takes those fonts along. A page in Latin script loads none of them."""
+    folder = tmp_path / "content" / "places"
+    base = ROOT / "tests" / "fixtures" / "invalid" / "_base"
+    folder.mkdir(parents=True)
+    for source in base.iterdir():
+        (folder / source.name).write_bytes(source.read_bytes())
+    names = ", ".join(f"{place} ({script})" for script, place in SCRIPTS.items())
+    for lang, lead in (("en", "The capitals"), ("vi", "Các thủ đô")):
+        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        text["sections"][0]["blocks"].append({"p": f"{lead}: {names}."})
+        (folder / f"{lang}.yaml").write_text(yaml.safe_dump(text, allow_unicode=True),
+                                             encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", "--content", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    pdf = out / "en" / "places.pdf"
+    embedded = {str(font["/BaseFont"]).partition("+")[2] for page in PdfReader(pdf).pages
+                for font in page["/Resources"]["/Font"].values()}
+    assert {f"Journal-{script}" for script in SCRIPTS} <= embedded, embedded
+    text = pdftotext(pdf)
+    # Read back whole where pdftotext keeps the cluster together (it puts spaces inside some
+    # Thai, Khmer and Myanmar clusters, which the fonts draw joined).
+    for place in ("ວຽງຈັນ", "दिल्ली", "القاهرة"):
+        assert place in text, place
+    copied = sorted(p.name for p in (out / "en" / "fonts").iterdir())
+    assert "NotoSerifThai-Regular.ttf" in copied and "NotoNaskhArabic-Bold.ttf" in copied
+
+    latin = tmp_path / "latin"
+    result = run_build("--lang", "en", "--content", str(base), "--out", str(latin))
+    assert result.returncode == 0, result.stderr
+    embedded = {str(font["/BaseFont"]).partition("+")[2]
+                for page in PdfReader(latin / "en" / "_base.pdf").pages
+                for font in page["/Resources"]["/Font"].values()}
+    assert embedded <= {"Journal-Serif", "Journal-Serif-Bold", "Journal-Serif-Italic"}, embedded
+    assert not [p for p in (latin / "en" / "fonts").iterdir() if p.name.startswith("Noto")]
+    assert write.Assets(FONTS, tmp_path, fallbacks=(), optional=(
+        "NotoSerifThai-Regular.ttf",)).resolve("fonts/NotoSerifThai-Regular.ttf") is None

@@ -45,6 +45,8 @@ def test_the_wheel_carries_templates_fonts_catalogs_and_schemas(wheel):
     shipped = {p.relative_to(ROOT / "templates").as_posix() for p in
                (ROOT / "templates").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert {f"songngu/templates/{name}" for name in shipped} <= names
+    # Every font of fonts/, the fallbacks for other scripts too (Noto Serif Thai, …).
+    assert {f"songngu/fonts/{p.name}" for p in (ROOT / "fonts").iterdir()} <= names
 
 
 def test_the_installed_command_builds_from_any_folder(wheel, tmp_path):
