@@ -232,8 +232,8 @@ def _message(chars: list[str], verdicts: dict[str, list[Path]], fonts: FontSet) 
         f"{', '.join(sorted(p.name for p in lacking))} lack{'s' * (len(lacking) == 1)}"
     them = "it" if len(chars) == 1 else "them"
     return (f"expected characters the shipped fonts can draw, found {shown}{more}, which "
-            f"{which}: replace {them}, or add a font that has {them} to the fonts folder and "
-            f"declare it in the template's stylesheet with a unicode-range (README: Fonts)")
+            f"{which}: replace {them}, or add a font that has {them} to the fonts folder "
+            f"(README: Fonts)")
 
 
 def _not_installed(chars: list[str], missing: set) -> str:

@@ -103,7 +103,8 @@ def test_a_precomposed_letter_draws_from_its_parts_and_a_mark_needs_its_glyph():
     check_glyphs([loaded], fonts, problems)
     assert [str(p) for p in problems.items] == [
         "vi.yaml:3: expected characters the shipped fonts can draw, found '\u0303' (U+0303 "
-        "COMBINING TILDE), which none of them has: replace it, or ship a font that has it"]
+        "COMBINING TILDE), which none of them has: replace it, or add a font that has it to "
+        "the fonts folder (README: Fonts)"]
 
 
 def test_a_character_one_face_lacks_names_that_face():
@@ -113,7 +114,8 @@ def test_a_character_one_face_lacks_names_that_face():
                  problems)
     assert [str(p) for p in problems.items] == [
         "en.yaml:1: expected characters the shipped fonts can draw, found '☃' (U+2603 "
-        "SNOWMAN), which Face-1.ttf lacks: replace it, or ship a font that has it"]
+        "SNOWMAN), which Face-1.ttf lacks: replace it, or add a font that has it to the fonts "
+        "folder (README: Fonts)"]
 
 
 def test_the_shipped_fonts_draw_every_vietnamese_letter():
