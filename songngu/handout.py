@@ -69,6 +69,9 @@ class Pair:
     """For list items: whether the list is numbered, and the item's number."""
     wide: bool = False
     """For tables: too wide for a column, so each language's table spans both columns."""
+    wraps: bool = False
+    """For tables: too wide for a column with every cell on one line, so its text cells
+    wrap between words (numbers never do); a table that fits keeps each cell whole."""
 
 
 def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
@@ -101,7 +104,9 @@ CELL_CHAR_PT, CELL_PADDING_PT = 4.2, 6.0
 WIDE = 1.25
 """A table spans both columns when its narrowest estimate passes a column by this much: below
 that it fits by tightening and wrapping (hyphenation breaks the longest English words), and
-the layout report would name a table that still overflowed."""
+the layout report would name a table that still overflowed. Likewise a table wraps its text
+cells when its estimate with every cell on one line passes a column by this much: below
+that its cells fit whole, the headers wrapping."""
 
 
 def _narrowest(view: render.LanguageView, table: Table) -> float:
@@ -112,6 +117,17 @@ def _narrowest(view: render.LanguageView, table: Table) -> float:
         cells = [_cell_text(view, row[index], column) for row in table.rows if index < len(row)]
         longest = max((len(word) for piece in [plain(column.header), *cells]
                        for word in piece.split()), default=0)
+        width += longest * CELL_CHAR_PT + CELL_PADDING_PT
+    return width
+
+
+def _widest(view: render.LanguageView, table: Table) -> float:
+    """An estimate of a table's width with every cell on one line (its headers wrap)."""
+    width = 0.0
+    for index, column in enumerate(table.columns):
+        cells = [_cell_text(view, row[index], column) for row in table.rows if index < len(row)]
+        longest = max([len(cell) for cell in cells] +
+                      [len(word) for word in plain(column.header).split()], default=0)
         width += longest * CELL_CHAR_PT + CELL_PADDING_PT
     return width
 
@@ -142,8 +158,9 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]]):
                     yield Pair("item", list(zip(views, item_parts)), first.level,
                                ordered=block.kind == "ordered", number=number)
                 continue
-            wide = any(isinstance(b, Table) and _narrowest(view, b) > WIDE * COLUMN_WIDTH_PT
-                       for view, b in zip(views, block_parts))
+            tables = [(view, b) for view, b in zip(views, block_parts) if isinstance(b, Table)]
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
-                       block.anchor if KINDS[block.kind].xref else "", wide=wide)
+                       block.anchor if KINDS[block.kind].xref else "",
+                       wide=any(_narrowest(*t) > WIDE * COLUMN_WIDTH_PT for t in tables),
+                       wraps=any(_widest(*t) > WIDE * COLUMN_WIDTH_PT for t in tables))
         yield from _pairs(views, [p.sections if p is not None else [] for p in parts])

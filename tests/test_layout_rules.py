@@ -250,6 +250,20 @@ def test_a_table_of_sentences_wraps_in_its_own_parallel_column(tmp_path):
         assert last["top"] > first["top"]
 
 
+def test_a_table_that_fits_its_parallel_column_keeps_each_cell_on_one_line(parallel_handouts):
+    """Cells wrap only in a table that needs it: the provinces of japanese-teaching's table,
+    which fits its column, keep each name on one line (the headers wrap instead)."""
+    with pdfplumber.open(parallel_handouts.out / "en+vi" / "japanese-teaching.handout.pdf") as pdf:
+        for page in pdf.pages:
+            words = page.extract_words()
+            name = [w for i, w in enumerate(words[:-3])
+                    if [x["text"] for x in words[i:i + 4]] == ["Ho", "Chi", "Minh", "City"]]
+            if name:
+                break
+        else:
+            raise AssertionError("'Ho Chi Minh City' was not found on one line")
+
+
 def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
     """Pages made to be wrong, laid out directly: each finding with its page."""
     from songngu import pdfengine, write
