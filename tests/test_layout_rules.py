@@ -264,10 +264,40 @@ def test_a_table_that_fits_its_parallel_column_keeps_each_cell_on_one_line(paral
             raise AssertionError("'Ho Chi Minh City' was not found on one line")
 
 
+SERIF = ('@font-face { font-family: "Journal Serif"; '
+         'src: url("fonts/LiberationSerif-Regular.ttf"); }')
+
+
+def _lay_out(html: str, tmp_path: Path):
+    """An HTML page laid out as a build lays out a PDF, with the shipped serif."""
+    from songngu import pdfengine, write
+    return pdfengine.render_pdf(html, write.Assets(fonts=SAMPLE.parent.parent / "fonts",
+                                                   media=tmp_path), print_css=SERIF)
+
+
+def _paragraphs(first: int, last: int) -> str:
+    """Paragraphs numbered ``first`` to ``last - 1``, each a filler sentence six times."""
+    return "".join(f"<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6
+                   + "</p>" for n in range(first, last))
+
+
+def _float_pages(body: str, tmp_path: Path) -> list[str]:
+    """An A5 page whose 120 mm figure cannot fit below paragraph 4, laid out; the text of
+    each page, once the layout report says no page was left empty."""
+    pdf = _lay_out(f"""<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
+      figure {{ height: 120mm; margin: 0; break-inside: avoid; }}
+      .fn {{ float: footnote; }}
+    </style></head><body>{body}</body></html>""", tmp_path)
+    assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
+    target = tmp_path / "float.pdf"
+    pdf.write(target)
+    return pdftotext(target).split("\f")
+
+
 def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
     """Pages made to be wrong, laid out directly: each finding with its page."""
-    from songngu import pdfengine, write
-    fonts = SAMPLE.parent.parent / "fonts"
     lines = "<p class='loose'>" + "Lorem ipsum dolor sit amet, consectetur adipiscing. " * 12 \
         + "</p>"
     # A5 with 15 mm margins: 180 mm of text area. After a 175 mm spacer one line of the
@@ -295,10 +325,7 @@ def test_the_layout_report_names_what_a_typesetter_would_fix(tmp_path):
       <div style="height: 120mm"></div>
       <h2>A heading that ends a page</h2><div class="tall"><p>Text</p></div>
     </body></html>"""
-    assets = write.Assets(fonts=fonts, media=tmp_path)
-    css = ('@font-face { font-family: "Journal Serif"; '
-           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
-    findings = [str(f) for f in pdfengine.render_pdf(html, assets, print_css=css).findings(1)]
+    findings = [str(f) for f in _lay_out(html, tmp_path).findings(1)]
     text = "\n".join(findings)
     assert re.search(r"page 2: \d+% of the page is left empty: the p 'A tall box' did not fit",
                      text), text
@@ -373,30 +400,12 @@ def test_a_float_that_ends_its_section_lets_the_next_section_fill_the_page(tmp_p
     """A figure that ends its section and does not fit is moved past the next section's
     heading and paragraphs (a page float), and a page whose footnote sits at its foot is
     still seen to be half empty: the note's place is not text."""
-    from songngu import pdfengine, write
-    fonts = SAMPLE.parent.parent / "fonts"
-    paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 \
-        + "</p>"
-    before = "".join(paragraph.format(n=n) for n in range(1, 5))
-    after = "".join(paragraph.format(n=n) for n in range(5, 30))
-    html = f"""<!DOCTYPE html><html lang="en"><head><style>
-      @page {{ size: A5; margin: 15mm; }}
-      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
-      figure {{ height: 120mm; margin: 0; break-inside: avoid; }}
-      .fn {{ float: footnote; }}
-    </style></head><body>
+    pages = _float_pages(f"""
     <section><h2>One</h2><p>A note<span class="fn">The note, at the foot.</span>.</p>
-      {before}<figure><figcaption>Figure 1. Tall</figcaption></figure></section>
-    <section><h2>Two</h2>{after}</section>
-    <section class="appendix"><h2>Appendix</h2><p>Never before the figure.</p></section>
-    </body></html>"""
-    css = ('@font-face { font-family: "Journal Serif"; '
-           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
-    pdf = pdfengine.render_pdf(html, write.Assets(fonts=fonts, media=tmp_path), print_css=css)
-    assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
-    target = tmp_path / "float.pdf"
-    pdf.write(target)
-    pages = pdftotext(target).split("\f")
+      {_paragraphs(1, 5)}<figure><figcaption>Figure 1. Tall</figcaption></figure></section>
+    <section><h2>Two</h2>{_paragraphs(5, 30)}</section>
+    <section class="appendix"><h2>Appendix</h2><p>Never before the figure.</p></section>""",
+                         tmp_path)
     figure_page = next(i for i, page in enumerate(pages) if "Figure 1. Tall" in page)
     assert figure_page == 1
     # The next section, heading and text, fills page 1 below paragraph 4 and its note.
@@ -409,8 +418,6 @@ def test_a_title_block_that_starts_the_next_page_is_not_a_gap_to_report(tmp_path
     """A language's title block is never split: when it does not fit below the first one, it
     starts the next page, and the space it leaves is the journal's layout, not a finding. A
     block of the text that leaves as much space is one."""
-    from songngu import pdfengine, write
-    fonts = SAMPLE.parent.parent / "fonts"
     page = """<!DOCTYPE html><html lang="en"><head><style>
       @page {{ size: A5; margin: 15mm; }}
       body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
@@ -418,14 +425,10 @@ def test_a_title_block_that_starts_the_next_page_is_not_a_gap_to_report(tmp_path
       .first {{ height: 90mm; }} .second, .tall {{ height: 120mm; }}
     </style></head><body><header class="front first"><p>Title one</p></header>
     {second}<p>Text.</p></body></html>"""
-    assets = write.Assets(fonts=fonts, media=tmp_path)
-    css = ('@font-face { font-family: "Journal Serif"; '
-           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
-    title = pdfengine.render_pdf(page.format(
-        second='<header class="front second"><p>Title two</p></header>'), assets, print_css=css)
+    title = _lay_out(page.format(
+        second='<header class="front second"><p>Title two</p></header>'), tmp_path)
     assert title.page_count == 2 and not title.findings(), title.findings()
-    block = pdfengine.render_pdf(page.format(second='<div class="tall"><p>Tall</p></div>'),
-                                 assets, print_css=css)
+    block = _lay_out(page.format(second='<div class="tall"><p>Tall</p></div>'), tmp_path)
     found = [str(f) for f in block.findings()]
     assert len(found) == 1 and re.fullmatch(
         r"page 1: \d+% of the page is left empty: the p 'Tall' did not fit and starts the "
@@ -433,25 +436,8 @@ def test_a_title_block_that_starts_the_next_page_is_not_a_gap_to_report(tmp_path
 
 
 def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_on(tmp_path):
-    from songngu import pdfengine, write
-    fonts = SAMPLE.parent.parent / "fonts"
-    paragraph = "<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6 \
-        + "</p>"
-    before = "".join(paragraph.format(n=n) for n in range(1, 5))
-    after = "".join(paragraph.format(n=n) for n in range(5, 30))
-    html = f"""<!DOCTYPE html><html lang="en"><head><style>
-      @page {{ size: A5; margin: 15mm; }}
-      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
-      figure {{ height: 120mm; margin: 0; break-inside: avoid; }}
-    </style></head><body><section>{before}<figure><figcaption>Figure 1. Tall</figcaption>
-    </figure>{after}</section></body></html>"""
-    css = ('@font-face { font-family: "Journal Serif"; '
-           'src: url("fonts/LiberationSerif-Regular.ttf"); }')
-    pdf = pdfengine.render_pdf(html, write.Assets(fonts=fonts, media=tmp_path), print_css=css)
-    assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
-    target = tmp_path / "float.pdf"
-    pdf.write(target)
-    pages = pdftotext(target).split("\f")
+    pages = _float_pages(f"""<section>{_paragraphs(1, 5)}<figure><figcaption>Figure 1. Tall
+    </figcaption></figure>{_paragraphs(5, 30)}</section>""", tmp_path)
     figure_page = next(i for i, page in enumerate(pages) if "Figure 1. Tall" in page)
     assert figure_page == 1
     # Text that follows the figure in the source fills page 1 below paragraph 4.
