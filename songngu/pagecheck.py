@@ -79,7 +79,16 @@ def check(document, first_label: int = 1) -> list[Finding]:
         pages.append(area)
         label = str(first_label + index - 1)
 
-        def note(message: str, _index=index, _label=label) -> None:
+        tables: dict[int, list] = {}  # a table → [its finding's index, cells after it, name]
+
+        def note(message: str, table: object = None, _index=index, _label=label,
+                 _tables=tables) -> None:
+            """A finding; for text outside a table's cell, one per table and page."""
+            if table is not None and id(table) in _tables:
+                _tables[id(table)][1] += 1
+                return
+            if table is not None:
+                _tables[id(table)] = [len(findings), 0, _caption(table)]
             findings.append(Finding(_index, _label, message))
 
         last_block: list[object] = []
@@ -88,6 +97,13 @@ def check(document, first_label: int = 1) -> list[Finding]:
                 continue
             _walk(child, area, (area.left, area.right), (), note, boxes, lines_by_paragraph,
                   paragraph_names, last_block, notes)
+        for position, more, name in tables.values():
+            found = findings[position]
+            also = f" and {more} more" if more else ""
+            findings[position] = Finding(found.page, found.label, f"{found.message}{also}: the "
+                                         f"table{name} is wider than the room it has (fewer or "
+                                         f"narrower columns, fewer decimals or shorter headers "
+                                         f"let it fit)")
         if last_block and _tag(last_block[0]) in _HEADINGS and index < len(document.pages):
             note(f"the heading {_text(last_block[0])!r} ends the page; its text is on the next")
     for page, used in zip(pages, used_heights(document)):
@@ -160,14 +176,27 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
         left, right = box.position_x, box.position_x + box.width
         lo, hi = column
         if left < max(lo, page.left) - TOLERANCE or right > min(hi, page.right) + TOLERANCE:
-            where = "its table cell" if column != (page.left, page.right) else "the text area"
-            note(f"text outside {where}: {box.text.strip()[:40]!r}")
+            if column != (page.left, page.right):
+                table = next((a for a in reversed(ancestors) if isinstance(a, boxes.TableBox)),
+                             ancestors[-1] if ancestors else box)
+                note(f"text outside its table cell: {box.text.strip()[:40]!r}", table)
+            else:
+                note(f"text outside the text area: {box.text.strip()[:40]!r}")
         link = any(_tag(a) == "a" for a in ancestors)
         if link and box.text.endswith(box.style["hyphenate_character"] or "\u2010"):
             note(f"a link is hyphenated at the line end: {box.text.strip()[-30:]!r}")
     for child in getattr(box, "children", ()):
         _walk(child, page, column, ancestors + (box,), note, boxes, lines_by_paragraph,
               paragraph_names, last_block, notes)
+
+
+def _caption(table) -> str:
+    """`` 'Table 3. …'``: how a report names a table box, by its caption (if it has one)."""
+    element = getattr(table, "element", None)
+    caption = next((child for child in element if _tag_of(child) == "caption"), None) \
+        if element is not None else None
+    text = " ".join("".join(caption.itertext()).split()) if caption is not None else ""
+    return f" {text[:50]!r}" if text else ""
 
 
 def _in_flow(ancestors: tuple, boxes) -> bool:

@@ -396,6 +396,24 @@ def test_a_pdf_viewer_shows_one_title_in_the_document_language(sample_build):
     assert entries["vi"] == "Quan hệ ASEAN – Nhật Bản hai thập niên đầu thế kỉ XXI"
 
 
+def test_a_table_too_wide_for_its_page_is_one_finding_that_names_it(tmp_path):
+    """Every cell of a table too wide prints outside its cell: the report says so once per
+    table and page, with the table's caption and what makes a table fit."""
+    cells = "".join(f"<td>{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}</td>" for n in range(1, 10))
+    pdf = _lay_out(f"""<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 10pt; margin: 0; }}
+      td {{ white-space: nowrap; }}
+    </style></head><body><table><caption>Table 3. Nine series</caption>
+    <tr>{cells}</tr><tr>{cells}</tr></table></body></html>""", tmp_path)
+    found = [str(f) for f in pdf.findings()]
+    assert len(found) == 1, found
+    assert re.fullmatch(r"page 1: text outside its table cell: '\d+' and \d+ more: the table "
+                        r"'Table 3\. Nine series' is wider than the room it has \(fewer or "
+                        r"narrower columns, fewer decimals or shorter headers let it fit\)",
+                        found[0]), found
+
+
 def test_a_float_that_ends_its_section_lets_the_next_section_fill_the_page(tmp_path):
     """A figure that ends its section and does not fit is moved past the next section's
     heading and paragraphs (a page float), and a page whose footnote sits at its foot is
