@@ -169,12 +169,27 @@ def _render(name: str, project: Project, context: dict[str, Any]) -> str:
     return env.get_template(name).render(context)
 
 
+FONTS_TEMPLATE = "journal"
+"""The template whose fonts (``fonts.css``) the front matter sets its text in: the articles'
+own, so that a title prints in the contents as on its first page, in whatever script."""
+
+
 def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project: Project,
                options: BuildOptions, out: Path) -> bytes:
     """Lay out the cover, the editorial note and the contents (WeasyPrint)."""
+    from markupsafe import Markup
+
+    from . import glyphs
+    from .render import template_dir
+
+    fonts_folder = template_dir(project.templates, FONTS_TEMPLATE)
     html = _render("front.html.j2", project, _context(
         issue, listed, languages, languages[0], project.templates,
-        cover=f"media/{issue.cover.name}" if issue.cover else ""))
+        cover=f"media/{issue.cover.name}" if issue.cover else "",
+        fonts=Markup((fonts_folder / "fonts.css").read_text(encoding="utf-8"))))
+    # Only the fallback faces some character of the contents needs are loaded, as for a page.
+    font_set = glyphs.template_fonts(fonts_folder, project.fonts)
+    needed = {name for char in set(html) for name in font_set.fallbacks_for(char)}
     # The front matter changes only with the issue file, the articles' titles and pages: kept
     # beside the issue, it spares an edit of an article's body WeasyPrint's import here.
     from .incremental import tool_digest
@@ -188,7 +203,8 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
     if kept.is_file():
         return kept.read_bytes()
     # The cover and the fonts are the only files the page may read.
-    assets = write.Assets(fonts=project.fonts, media=issue.folder)
+    assets = write.Assets(fonts=project.fonts, media=issue.folder, fallbacks=tuple(sorted(needed)),
+                          optional=tuple(sorted({face.name for face in font_set.fallbacks})))
     pdf = pdfengine.render_pdf(html, assets, pdfengine.PdfSettings(options.pdf_variant, issue.date))
     pdf.write(kept)
     for old in out.glob(f".{issue.id}.front-*.pdf"):

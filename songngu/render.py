@@ -120,8 +120,8 @@ def _page_context(resolved: Resolved, lang: str, templates: Path, folder: Path,
     )
 
 
-MEDIUM_STYLESHEETS = {"journal": ("journal.css",),
-                      "handout": ("journal.css", "print.css", "handout.css")}
+MEDIUM_STYLESHEETS = {"journal": ("fonts.css", "journal.css"),
+                      "handout": ("fonts.css", "journal.css", "print.css", "handout.css")}
 """The stylesheets of each medium, in cascade order: a medium's own sheet adjusts the journal's."""
 
 

@@ -498,3 +498,20 @@ def test_an_issue_build_yields_the_cores_to_its_workers_and_then_takes_them_back
     # Only a privileged process may raise its priority again; another one stays lowered.
     assert after == before or (os.geteuid() != 0 and after == set_to[0])
 
+
+
+def test_the_contents_print_a_title_in_any_script_in_the_articles_fonts(tmp_path):
+    """A title in Lao and Japanese prints in the contents as on the article's first page, in
+    the fonts the journal ships (and no font of the machine's): the front matter is set in
+    the articles' template fonts, each fallback face loaded as the text needs it."""
+    content = tmp_path / "content"
+    make_article(content, "mekong", 1, title="Fish of the Mekong (ແມ່ນ້ຳຂອງ) and 東京 markets")
+    write_issue(content / "spring", ["mekong"])
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    reader = PdfReader(tmp_path / "build" / "spring" / "spring.pdf")
+    front = [page for page, label in zip(reader.pages, reader.page_labels)
+             if not label.isdigit()]
+    fonts = {str(font["/BaseFont"]).partition("+")[2] for page in front
+             for font in page["/Resources"]["/Font"].values()}
+    assert {"Journal-Lao-Bold", "Journal-Serif-CJK-Bold"} <= fonts, fonts
+    assert all(name.startswith("Journal-") for name in fonts), fonts

@@ -229,7 +229,7 @@ def test_an_output_folder_that_cannot_be_written_is_one_line_that_says_what_to_d
      "error: template 'journal' not found: expected {folder}/journal/article.html.j2 (set "
      "'template:' in document.yaml to a folder of {folder})"),
     ("fonts", "LiberationSerif-Bold.ttf",
-     "error: font LiberationSerif-Bold.ttf (loaded by templates/journal/journal.css) is missing "
+     "error: font LiberationSerif-Bold.ttf (loaded by templates/journal/fonts.css) is missing "
      "from {folder}: restore it, or pass --fonts with the folder that holds it"),
 ])
 def test_a_missing_template_or_font_is_one_line_that_says_what_to_do(tmp_path, folder,
