@@ -109,24 +109,15 @@ cells when its estimate with every cell on one line passes a column by this much
 that its cells fit whole, the headers wrapping."""
 
 
-def _narrowest(view: render.LanguageView, table: Table) -> float:
-    """An estimate of how narrow a table can be set: every column as wide as its longest
-    word (a header's or a cell's), which no wrapping can break."""
+def _width(view: render.LanguageView, table: Table, cells_whole: bool = False) -> float:
+    """An estimate of a table's width: every column as wide as its longest word (a header's
+    or a cell's), which no wrapping can break, the narrowest it can be set; or, with
+    ``cells_whole``, as wide as its longest cell on one line (its header still wraps)."""
     width = 0.0
     for index, column in enumerate(table.columns):
         cells = [_cell_text(view, row[index], column) for row in table.rows if index < len(row)]
-        longest = max((len(word) for piece in [plain(column.header), *cells]
-                       for word in piece.split()), default=0)
-        width += longest * CELL_CHAR_PT + CELL_PADDING_PT
-    return width
-
-
-def _widest(view: render.LanguageView, table: Table) -> float:
-    """An estimate of a table's width with every cell on one line (its headers wrap)."""
-    width = 0.0
-    for index, column in enumerate(table.columns):
-        cells = [_cell_text(view, row[index], column) for row in table.rows if index < len(row)]
-        longest = max([len(cell) for cell in cells] +
+        unbroken = cells if cells_whole else [word for cell in cells for word in cell.split()]
+        longest = max([len(text) for text in unbroken] +
                       [len(word) for word in plain(column.header).split()], default=0)
         width += longest * CELL_CHAR_PT + CELL_PADDING_PT
     return width
@@ -161,6 +152,7 @@ def _pairs(views: list[render.LanguageView], sections: list[list[Section]]):
             tables = [(view, b) for view, b in zip(views, block_parts) if isinstance(b, Table)]
             yield Pair(block.kind, list(zip(views, block_parts)), first.level,
                        block.anchor if KINDS[block.kind].xref else "",
-                       wide=any(_narrowest(*t) > WIDE * COLUMN_WIDTH_PT for t in tables),
-                       wraps=any(_widest(*t) > WIDE * COLUMN_WIDTH_PT for t in tables))
+                       wide=any(_width(*t) > WIDE * COLUMN_WIDTH_PT for t in tables),
+                       wraps=any(_width(*t, cells_whole=True) > WIDE * COLUMN_WIDTH_PT
+                                 for t in tables))
         yield from _pairs(views, [p.sections if p is not None else [] for p in parts])

@@ -187,9 +187,6 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
         issue, listed, languages, languages[0], project.templates,
         cover=f"media/{issue.cover.name}" if issue.cover else "",
         fonts=Markup((fonts_folder / "fonts.css").read_text(encoding="utf-8"))))
-    # Only the fallback faces some character of the contents needs are loaded, as for a page.
-    font_set = glyphs.template_fonts(fonts_folder, project.fonts)
-    needed = {name for char in set(html) for name in font_set.fallbacks_for(char)}
     # The front matter changes only with the issue file, the articles' titles and pages: kept
     # beside the issue, it spares an edit of an article's body WeasyPrint's import here.
     from .incremental import tool_digest
@@ -202,7 +199,10 @@ def _front_pdf(issue: Issue, listed: list[Entry], languages: list[str], project:
     kept = out / f".{issue.id}.front-{digest.hexdigest()}.pdf"
     if kept.is_file():
         return kept.read_bytes()
-    # The cover and the fonts are the only files the page may read.
+    # The cover and the fonts are the only files the page may read; of the fallback faces,
+    # only those some character of the contents needs, as for an article's page.
+    font_set = glyphs.template_fonts(fonts_folder, project.fonts)
+    needed = {name for char in set(html) for name in font_set.fallbacks_for(char)}
     assets = write.Assets(fonts=project.fonts, media=issue.folder, fallbacks=tuple(sorted(needed)),
                           optional=tuple(sorted({face.name for face in font_set.fallbacks})))
     pdf = pdfengine.render_pdf(html, assets, pdfengine.PdfSettings(options.pdf_variant, issue.date))
