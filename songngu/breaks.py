@@ -2,9 +2,11 @@
 
 A typesetter never hyphenates a web address and breaks it only after one of its separators; it
 keeps a number with its unit or percent sign, both sides of an equation such as ``R² = 0.89``,
-and a hyphenated code such as ``ĐH2021-TN04-07`` on one line. The text itself is never changed:
-the hints are ``<wbr>`` (a break opportunity that adds no hyphen) and ``<span class="nobreak">``
-(styled ``white-space: nowrap``), so that copying or extracting the text gives it back as written.
+and a hyphenated code such as ``ĐH2021-TN04-07`` on one line, and breaks a run of letters too
+long for any line (a gene sequence) wherever it must. The text itself is never changed: the
+hints are ``<wbr>`` (a break opportunity that adds no hyphen), ``<span class="nobreak">``
+(styled ``white-space: nowrap``) and ``<span class="long-run">`` (``overflow-wrap: anywhere``),
+so that copying or extracting the text gives it back as written.
 """
 
 from __future__ import annotations
@@ -67,8 +69,28 @@ def text_html(text: str) -> Markup:
 def _kept_together(text: str) -> str:
     out, last = [], 0
     for match in _KEEP_TOGETHER.finditer(text):
-        out.append(str(escape(text[last:match.start()])))
+        out.append(_long_runs(text[last:match.start()]))
         out.append(f'<span class="nobreak">{escape(match.group(0))}</span>')
+        last = match.end()
+    out.append(_long_runs(text[last:]))
+    return "".join(out)
+
+
+LONG_RUN = 30
+"""Letters and digits in a row, with no space or hyphen, from which a run may break anywhere."""
+
+_LONG_RUN = re.compile(rf"[^\W_]{{{LONG_RUN},}}")
+
+
+def _long_runs(text: str) -> str:
+    """``text`` escaped, each run of :data:`LONG_RUN` letters and digits or more (a gene
+    sequence, a checksum) in ``<span class="long-run">``, which may break anywhere
+    (``overflow-wrap: anywhere``): with no break opportunity, it pushed its table column
+    off the page, or its line past the margin."""
+    out, last = [], 0
+    for match in _LONG_RUN.finditer(text):
+        out.append(str(escape(text[last:match.start()])))
+        out.append(f'<span class="long-run">{escape(match.group(0))}</span>')
         last = match.end()
     out.append(str(escape(text[last:])))
     return "".join(out)

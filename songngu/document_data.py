@@ -229,6 +229,8 @@ def _dates(check: Checker, value: Any) -> dict[str, dt.date]:
             check.error(path, f"dates: {unknown(name, DATE_NAMES)[0]}", key=True)
         elif isinstance(item, dt.date) and not isinstance(item, dt.datetime):
             dates[name] = item
+        elif (quoted := _quoted_date(item)) is not None:  # '2021-03-31', quoted: the same date
+            dates[name] = quoted
         else:
             check.error(path, f"dates: {name!r} must be a date written YYYY-MM-DD, "
                               f"found {describe(item)}{_date_reason(item)}")
@@ -246,6 +248,16 @@ def _check_date_order(check: Checker, dates: dict[str, dt.date]) -> None:
                         f"before {later!r} ({dates[later].isoformat()}, line "
                         f"{check.loaded.line(('dates', later))}): expected received ≤ revised "
                         f"≤ accepted ≤ published")
+
+
+def _quoted_date(value: Any) -> dt.date | None:
+    """The date a quoted ``'YYYY-MM-DD'`` names (YAML reads it as text), or None."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _date_reason(value: Any) -> str:

@@ -257,38 +257,75 @@ def floats_to_move(document, root) -> list[tuple[object, object]]:
     """The figures and tables that left a page more than a quarter empty by not fitting on it,
     each with the block after which it should go so that the text that follows fills the gap.
 
-    Returns (element, after) pairs: moving ``element`` after the block ``after`` lets the text
-    go on where the float would not fit, and the float start the next page, as page floats do
-    in a typeset journal, into the next section where its own section ends with it (see
-    :func:`_blocks_after`). ``root`` is the page's element tree.
+    Returns (element, after) pairs, to be made in order: moving ``element`` after the block
+    ``after`` lets the text go on where the float would not fit, and the float start the next
+    page, as page floats do in a typeset journal, into the next section where its own section
+    ends with it (see :func:`_blocks_after`). Figures and tables in a row move together, each
+    after the one before it. ``root`` is the page's element tree.
     """
     from weasyprint.formatting_structure import boxes
 
     parents = {child: parent for parent in root.iter() for child in parent}
-    moves = []
+    moves: list[tuple[object, object]] = []
+    moving: set = set()
     pages = list(document.pages)
+    heights: dict[int, float] = {}  # where a block starts, its height there, on any page
+    for page in pages:
+        for key, height in _heights_by_element(page._page_box, boxes).items():
+            heights.setdefault(key, height)
     for index, (page, used) in enumerate(zip(pages[:-1], used_heights(document))):
         height = page._page_box.height
         gap = height - used
         if gap <= MOST_EMPTY * height:
             continue
         first = _first_float(pages[index + 1]._page_box, boxes)
-        if first is None or first.element not in parents:
-            continue
-        heights = _heights_by_element(pages[index + 1]._page_box, boxes)
-        filled, after = 0.0, None
-        for block in _blocks_after(first.element, parents):
-            if _is_float_element(block):
-                break  # floats keep their order
-            filled += heights.get(id(block), gap)
-            # A heading stays with what follows it, never with the float below it.
-            if _tag_of(block) not in _HEADINGS:
-                after = block
-                if filled >= gap:
-                    break
-        if after is not None:
-            moves.append((first.element, after))
+        if first is None or first.element not in parents or first.element in moving:
+            continue  # (a float of a run that moves already moves with it)
+        planned = _plan_floats(first.element, gap, height, parents,
+                               lambda element: heights.get(id(element)))
+        moves += planned
+        moving.update(element for element, _ in planned)
     return moves
+
+
+def _plan_floats(first, gap: float, page_height: float, parents, height_of) -> list[tuple]:
+    """Where ``first`` and the floats after it go: a walk down the blocks that follow it,
+    page by page, with the heights the layout gave them (a block it did not lay out counts
+    as a page).
+
+    Text fills the ``gap`` ``first`` left; then the first float waiting starts the next page,
+    and the floats waiting after it join it while they fit; the room they leave, text fills
+    in turn, and so on until no float waits. A float met on the way waits behind those
+    before it: none passes another. A heading stays with what follows it, never with a
+    float below it. Returns the (element, after) moves, in the order to make them."""
+    waiting, plan = [first], []
+    room, after = gap, None
+    for block in _blocks_after(first, parents):
+        if not waiting:
+            break
+        if _is_float_element(block):
+            waiting.append(block)
+            continue
+        room -= height_of(block) or page_height
+        if _tag_of(block) in _HEADINGS:
+            continue
+        after = block
+        if room > 0:
+            continue
+        used = min(-room, page_height)  # the block's lines carried over to the next page
+        while waiting:
+            height = height_of(waiting[0]) or page_height
+            if after is not block and used + height > page_height:
+                break  # the first float of the page always goes; the next ones if they fit
+            element = waiting.pop(0)
+            plan.append((element, after))
+            after, used = element, used + height
+        room = page_height - used
+    if after is not None:
+        for element in waiting:  # the text ran out: they follow it, in their order
+            plan.append((element, after))
+            after = element
+    return plan
 
 
 _SET_APART = frozenset({"appendix", "references", "footnotes"})
@@ -334,10 +371,44 @@ def move_floats(root, moves: list[tuple[object, object]]) -> None:
     parents = {child: parent for parent in root.iter() for child in parent}
     for element, after in moves:
         parent, target = parents.get(element), parents.get(after)
-        if parent is None or target is None:
+        if parent is None or target is None or element is after:
             continue
         parent.remove(element)
         target.insert(list(target).index(after) + 1, element)
+        parents[element] = target  # a float of a run may be the next one's place
+
+
+def kept_whole_but_broken(document) -> list:
+    """The elements the template keeps whole (``break-inside: avoid``: a box, a front matter,
+    a reference) that WeasyPrint broke all the same, over two pages or more: each is taller
+    than a page. Kept whole, such a block starts a page of its own and leaves the page before
+    it empty (with the heading above it alone at its foot); :func:`let_break` lets it break
+    where it stands, as text."""
+    from weasyprint.formatting_structure import boxes
+
+    pages: dict[int, tuple[object, set[int]]] = {}
+    for index, page in enumerate(document.pages):
+        for box in _flow_boxes(page._page_box, boxes):
+            element = getattr(box, "element", None)
+            if element is not None and isinstance(box, boxes.BlockBox) \
+                    and box.style["break_inside"] in ("avoid", "avoid-page"):
+                pages.setdefault(id(element), (element, set()))[1].add(index)
+    return [element for element, found in pages.values() if len(found) > 1]
+
+
+LET_BREAK = "break-inside: auto; orphans: 2; widows: 2"
+"""What a block too tall to keep whole is laid out with, and each block inside it: broken
+as text is, leaving no lone line."""
+
+
+def let_break(elements: list) -> None:
+    """Let each element, and each element inside it, break across pages (its style
+    attribute, which no stylesheet rule overrides)."""
+    for element in elements:
+        for inner in element.iter():
+            if isinstance(getattr(inner, "tag", None), str):
+                style = (inner.get("style") or "").rstrip().rstrip(";")
+                inner.set("style", f"{style}; {LET_BREAK}" if style else LET_BREAK)
 
 
 FORCED = frozenset({"page", "left", "right", "recto", "verso"})

@@ -1,12 +1,13 @@
-"""Lay out HTML pages as PDF with WeasyPrint: the only module that imports it.
+"""Lay out HTML pages as PDF with WeasyPrint: the only module that imports it (with
+:mod:`songngu.amend`, which it calls).
 
 HTML text + the files it may use (:class:`songngu.write.Assets`) → a laid-out PDF, written
 atomically (:func:`songngu.write.atomic_path`). While rendering, WeasyPrint may read only the
 project's fonts and the document's own folder: any other URL stops the build with a message
 instead of a network request or a read elsewhere.
 
-WeasyPrint's line layout is amended in one point, so that a page's footnotes stay on it
-(:func:`_keep_notes_with_their_calls`), and a process keeps the fonts it has loaded for the
+WeasyPrint's layout is amended where it sets a page or a line as a typesetter would not
+(:mod:`songngu.amend`), and a process keeps the fonts it has loaded for the
 next page that uses the same ones (:func:`_font_configuration`).
 
 PDFs are tagged PDF/UA-1 unless another of WeasyPrint's variants is asked for (PDF/A for
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import amend
 from .project import DEFAULT_PDF_VARIANT
 from .write import Assets, atomic_path
 
@@ -106,7 +108,7 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    _keep_notes_with_their_calls()
+    amend.apply()
     fetcher = _fetcher_class()(assets)
     fonts = _font_configuration(assets, FontConfiguration)
     try:
@@ -146,47 +148,6 @@ def _break_hints_as_text(html: str) -> str:
     page: 116, and 6 % of the instructions of its layout, counted with callgrind). Markup
     typed in the content is escaped, so only the hints are ``<wbr>`` here."""
     return html.replace("<wbr>", "\u200b")
-
-
-_NOTES_SENT_AHEAD = "report = not context.in_column and can_break_now and not could_break_before"
-
-
-def _keep_notes_with_their_calls() -> None:
-    """Stop WeasyPrint (70) from sending a page's footnotes to the next page to make room at
-    the foot of the page for a paragraph's first lines (its ``orphans``): the notes would
-    then print away from their calls. The paragraph moves to the next page instead, as it
-    does when the page holds no note.
-
-    WeasyPrint decides this in one expression of ``layout.block._linebox_layout``, which
-    never sends notes ahead inside multiple columns; the body used to be set as a single
-    column for that alone, which costs a second layout of every page (a third of the time
-    of laying out an article). The function is compiled again with that expression false;
-    the WeasyPrint version is pinned in pyproject.toml, and a version without it stops here
-    with a message rather than laying out pages whose notes could drift."""
-    import inspect
-    import textwrap
-
-    from weasyprint.layout import block
-
-    if getattr(block._linebox_layout, "songngu_notes_kept", False):
-        return
-    try:
-        source = textwrap.dedent(inspect.getsource(block._linebox_layout))
-    except (OSError, TypeError):  # installed without its Python sources
-        source = ""
-    if source.count(_NOTES_SENT_AHEAD) != 1:
-        from .errors import SetupError
-
-        raise SetupError("this WeasyPrint's line layout is not the one songngu amends "
-                         "(weasyprint.layout.block._linebox_layout in WeasyPrint 70): install "
-                         "the version pyproject.toml names (pip install 'weasyprint>=70,<71')")
-    namespace: dict[str, Any] = {}
-    exec(compile(source.replace(_NOTES_SENT_AHEAD, "report = False"),
-                 inspect.getsourcefile(block) or "weasyprint/layout/block.py", "exec"),
-         block.__dict__, namespace)
-    amended = namespace["_linebox_layout"]
-    amended.songngu_notes_kept = True
-    block._linebox_layout = amended
 
 
 FLOAT_ROUNDS = 2
@@ -270,14 +231,17 @@ def _discard_fonts(fonts) -> None:
 
 def _place_floats(page, document, sheets, fonts):
     """Lay the page out again with each figure or table that did not fit where it stands
-    moved below the text that follows it, so that the text fills the page (a page float).
+    moved below the text that follows it, so that the text fills the page (a page float),
+    and each block kept whole that is taller than a page let break where it stands.
     Each round costs a layout; a page that needs none is laid out once."""
     from . import pagecheck
 
     for _ in range(FLOAT_ROUNDS):
+        too_tall = pagecheck.kept_whole_but_broken(document)
         moves = pagecheck.floats_to_move(document, page.etree_element)
-        if not moves:
+        if not moves and not too_tall:
             break
+        pagecheck.let_break(too_tall)
         pagecheck.move_floats(page.etree_element, moves)
         document = page.render(stylesheets=sheets, font_config=fonts)
     return document

@@ -216,7 +216,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
     def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        # Polled every 50 ms rather than socketserver's 500: stopping (Ctrl-C, a test's end)
+        # waits for the next poll.
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
 
     def stop(self) -> None:
         with self.changes:

@@ -64,7 +64,8 @@ class Site:
         self.url = f"http://127.0.0.1:{self._server.server_port}"
 
     def __enter__(self) -> Site:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()  # shutdown() waits for the next poll
         return self
 
     def __exit__(self, *exc) -> None:

@@ -173,18 +173,19 @@ def test_a_document_whose_layout_fails_under_strict_leaves_the_others_built(here
     of its outputs, in any language), the others are, and the message names the file where
     it would have gone."""
     _two_documents(capsys)
-    edit(here / "content" / "first" / "en.yaml", "brackets", "brackets " + "X" * 300)
+    # Letters and stops with no space: no line breaks it (a run of letters alone would).
+    edit(here / "content" / "first" / "en.yaml", "brackets", "brackets " + "X." * 150)
     assert run(capsys, "sync", "--all")[0] == 0  # not a stale translation: a layout error
     status, _out, err = run(capsys, "--lang", "all", "--strict", "--out", "out")
     assert status == 1
     assert err.splitlines()[0].startswith(
-        "out/en/first.pdf: layout: page 1: text outside the text area: 'XXXX"), err
+        "out/en/first.pdf: layout: page 1: text outside the text area: 'X.X.X."), err
     assert err.splitlines()[-1] == "1 error; built: second; not built (errors): first"
     assert {p.name for p in here.glob("out/*/second.*")} == {"second.html", "second.pdf"}
     assert not any(here.glob("out/*/first.*"))
     assert not any(here.glob("out/.songngu-build-*"))
     # With every document failing so, nothing is written.
-    edit(here / "content" / "second" / "en.yaml", "brackets", "brackets " + "X" * 300)
+    edit(here / "content" / "second" / "en.yaml", "brackets", "brackets " + "X." * 150)
     assert run(capsys, "sync", "--all")[0] == 0
     status, _out, err = run(capsys, "--lang", "en", "--strict", "--out", "again")
     assert status == 1 and err.splitlines()[-1] == "2 errors: nothing was written", err

@@ -462,6 +462,20 @@ def test_a_figure_that_does_not_fit_floats_to_the_next_page_while_the_text_goes_
     assert "5. Lorem" in pages[0]
 
 
+def test_figures_in_a_row_float_together_in_their_order(tmp_path):
+    """Three figures in a row, none of which fits below paragraph 4: they move together past
+    the text that follows, which fills each page they leave (no page is reported left
+    empty), and they print in their order. (They used to stay put, each leaving its page
+    half empty; moved one by one, the second passed the first.)"""
+    figures = "".join(f"<figure><figcaption>Figure {n}. Tall</figcaption></figure>"
+                      for n in (1, 2, 3))
+    pages = _float_pages(f"<section>{_paragraphs(1, 5)}{figures}{_paragraphs(5, 40)}"
+                         "</section>", tmp_path)
+    text = "".join(pages)
+    assert text.index("Figure 1.") < text.index("Figure 2.") < text.index("Figure 3.")
+    assert "5. Lorem" in pages[0]
+
+
 def _structure(pdf: Path):
     """Every structure element of a tagged PDF, depth first: (type, element)."""
     from pypdf import PdfReader

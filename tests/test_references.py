@@ -164,3 +164,14 @@ def test_no_line_ends_on_a_page_label(sample_build):
     for pdf in pdfs:
         for line in pdftotext(pdf).splitlines():
             assert not re.search(r"(?<![\w.])(pp?|tr)\.$", line.strip()), (pdf.name, line)
+
+
+def test_no_reference_entry_leaves_its_first_word_alone_on_a_line(sample_build):
+    """An entry's first line holds more than its number and one word: WeasyPrint 70 used to
+    break a line that fit but for the space before an italic title after the first word
+    ("[12] A." above "P. C. Anh, …" in the English sample; songngu.amend)."""
+    pdfs = sorted(sample_build.glob("*/*.pdf"))
+    assert len(pdfs) >= 20
+    for pdf in pdfs:
+        for line in pdftotext(pdf).splitlines():
+            assert not re.fullmatch(r"\[\d+\] \S+", line.strip()), (pdf.name, line)

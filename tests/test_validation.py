@@ -72,6 +72,23 @@ def test_a_build_reports_the_same_problems_and_writes_nothing(tmp_path, fixture)
     assert not (tmp_path / "out").exists()
 
 
+def test_a_date_written_in_quotes_is_the_same_date(tmp_path):
+    """YAML reads ``'2021-03-31'`` as text: it names the date all the same (a tool writing
+    YAML quotes it), and the page prints it; text that is no date is still refused."""
+    folder = _document(tmp_path)
+    shared = folder / "document.yaml"
+    shared.write_text(shared.read_text(encoding="utf-8").replace(
+        "published: 2021-03-31", "published: '2021-03-31'"), encoding="utf-8")
+    result = run_build("--lang", "en", "--no-pdf", "--content", "content/article", *SETUP,
+                       "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "31/3/2021" in (tmp_path / "out" / "en" / "article.html").read_text(encoding="utf-8")
+    shared.write_text(shared.read_text(encoding="utf-8").replace(
+        "'2021-03-31'", "'2021-03-32'"), encoding="utf-8")
+    assert "'published' must be a date written YYYY-MM-DD, found text '2021-03-32' (day is " \
+           "out of range for month)" in _check(tmp_path).stderr
+
+
 def test_messages_not_tracebacks_unless_debug(tmp_path):
     _document(tmp_path, "unknown-key")
     plain = _check(tmp_path)

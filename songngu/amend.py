@@ -1,0 +1,93 @@
+"""WeasyPrint 70's layout, amended where it sets a page or a line differently from what a
+typesetter would: each amendment is one expression of one of its functions, compiled again.
+
+* :func:`keep_notes_with_their_calls`: a page's footnotes stay on it;
+* :func:`let_trailing_spaces_hang`: a line that fits but for the space before the next
+  element keeps its words.
+
+The WeasyPrint version is pinned in pyproject.toml. A version whose source lacks the
+expression stops the build with a message (:class:`songngu.errors.SetupError`) rather than
+laying out pages without the amendment.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from types import ModuleType
+from typing import Any
+
+from .errors import SetupError
+
+_NOTES_SENT_AHEAD = "report = not context.in_column and can_break_now and not could_break_before"
+
+_FITS_ON_ONE_LINE = "if resume_index is None and first_line_width <= max_width:"
+# The spaces' layout is named: a Pango line is valid only while its layout lives.
+_FITS_BUT_FOR_TRAILING_SPACES = (
+    "if resume_index is None and (first_line_width <= max_width or (\n"
+    "        space_collapse and text.endswith(' ') and style['direction'] == 'ltr' and\n"
+    "        first_line_width - line_size((songngu_spaces := create_layout(\n"
+    "            text[len(text.rstrip(' ')):], style, context, None, justification_spacing\n"
+    "        )).get_first_line()[0], style)[0] <= max_width)):")
+
+
+def apply() -> None:
+    """Amend WeasyPrint's layout (once a process)."""
+    keep_notes_with_their_calls()
+    let_trailing_spaces_hang()
+
+
+def keep_notes_with_their_calls() -> None:
+    """Stop WeasyPrint (70) from sending a page's footnotes to the next page to make room at
+    the foot of the page for a paragraph's first lines (its ``orphans``): the notes would
+    then print away from their calls. The paragraph moves to the next page instead, as it
+    does when the page holds no note.
+
+    WeasyPrint decides this in one expression of ``layout.block._linebox_layout``, which
+    never sends notes ahead inside multiple columns; the body used to be set as a single
+    column for that alone, which costs a second layout of every page (a third of the time
+    of laying out an article). The expression is made false."""
+    from weasyprint.layout import block
+
+    _amend(block, "_linebox_layout", _NOTES_SENT_AHEAD, "report = False", "line layout")
+
+
+def let_trailing_spaces_hang() -> None:
+    """Keep on a line the text that fits it but for its trailing space.
+
+    A text followed by another element (``… uplands,” <i>Journal</i>``) ends in a space.
+    When the text up to that space fits the line and the space does not, Pango keeps it on
+    one line (a space at a line's end hangs), but WeasyPrint 70's ``split_first_line``
+    measures the line with the space, finds it too long, and breaks after the text's first
+    word: "V." alone on a line of a reference list, the rest of the entry on the next. The
+    line is taken as fitting when it is only its trailing spaces that pass the width; the
+    element after it then goes to the next line, as it would after any full line."""
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    amended = _amend(line_break, "split_first_line", _FITS_ON_ONE_LINE,
+                     _FITS_BUT_FOR_TRAILING_SPACES, "line breaking")
+    for module in (inline, preferred):  # they import the function by name
+        module.split_first_line = amended
+
+
+def _amend(module: ModuleType, name: str, old: str, new: str, what: str) -> Any:
+    """``module.name`` compiled again with its one ``old`` expression replaced by ``new``."""
+    function = getattr(module, name)
+    if getattr(function, "songngu_amended", False):
+        return function
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):  # installed without its Python sources
+        source = ""
+    if source.count(old) != 1:
+        raise SetupError(f"this WeasyPrint's {what} is not the one songngu amends "
+                         f"({module.__name__}.{name} in WeasyPrint 70): install the version "
+                         f"pyproject.toml names (pip install 'weasyprint>=70,<71')")
+    namespace: dict[str, Any] = {}
+    exec(compile(source.replace(old, new), inspect.getsourcefile(module) or module.__name__,
+                 "exec"), module.__dict__, namespace)
+    amended = namespace[name]
+    amended.songngu_amended = True
+    setattr(module, name, amended)
+    return amended
