@@ -11,7 +11,8 @@ reported, with its page number, when it holds what a typesetter would fix:
   printing over its neighbour);
 - a web address hyphenated at a line end;
 - a heading that ends a page;
-- a footnote printed on another page than its call.
+- a footnote printed on another page than its call;
+- a displayed formula scaled down to fit its column until it is hard to read.
 
 The findings are plain data (:class:`Finding`), so that a layout worker can hand them to the
 build, which reports them as warnings (errors with ``--strict``).
@@ -19,6 +20,7 @@ build, which reports them as warnings (errors with ``--strict``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MOST_EMPTY = 0.25
@@ -137,7 +139,8 @@ def check(document, first_label: int = 1) -> list[Finding]:
             findings.append(Finding(page, str(first_label + page - 1),
                                     f"the footnote {places.text!r} is away from its call, on "
                                     f"page {first_label + places.calls[0] - 1}"))
-    return sorted(findings, key=lambda f: f.page)
+    # One finding said twice on a page (both columns of a parallel handout) is said once.
+    return sorted(dict.fromkeys(findings), key=lambda f: f.page)
 
 
 @dataclass
@@ -172,6 +175,14 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
             counts = lines_by_paragraph.setdefault(key, {})
             counts[page.number] = counts.get(page.number, 0) + 1
             paragraph_names.setdefault(key, _text(paragraph)[:40])
+    if isinstance(box, boxes.ReplacedBox) and "math-print" in _classes(box):
+        scale = _scale(box)
+        equation = next((a for a in reversed(ancestors) if "equation" in _classes(a)), None)
+        if equation is not None and scale is not None and scale < LEGIBLE:
+            number = next((_text(a) for a in equation.descendants()
+                           if "equation-number" in _classes(a)), "")
+            note(f"the equation {number} is printed at {scale:.0%} of its size to fit its "
+                 f"column: write it on several lines (an aligned environment) or shorten it")
     if isinstance(box, boxes.TextBox) and box.text.strip():
         left, right = box.position_x, box.position_x + box.width
         lo, hi = column
@@ -188,6 +199,21 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
     for child in getattr(box, "children", ()):
         _walk(child, page, column, ancestors + (box,), note, boxes, lines_by_paragraph,
               paragraph_names, last_block, notes)
+
+
+LEGIBLE = 0.7
+"""A displayed formula scaled down to fit (print.css) below this share of its size is hard
+to read: the report says so."""
+
+_WIDTH = re.compile(r"(?:^|;)\s*width:\s*([\d.]+)px")
+
+
+def _scale(box) -> float | None:
+    """How much a formula drawn for print (its ``width`` in its style attribute) was scaled
+    down to fit."""
+    element = getattr(box, "element", None)
+    found = _WIDTH.search(element.get("style") or "") if element is not None else None
+    return box.width / float(found[1]) if found and float(found[1]) > 0 else None
 
 
 def _caption(table) -> str:
@@ -306,7 +332,7 @@ def _plan_floats(first, gap: float, page_height: float, parents, height_of) -> l
         if _is_float_element(block):
             waiting.append(block)
             continue
-        room -= height_of(block) or page_height
+        room -= _height(height_of(block), page_height)
         if _tag_of(block) in _HEADINGS:
             continue
         after = block
@@ -314,7 +340,7 @@ def _plan_floats(first, gap: float, page_height: float, parents, height_of) -> l
             continue
         used = min(-room, page_height)  # the block's lines carried over to the next page
         while waiting:
-            height = height_of(waiting[0]) or page_height
+            height = _height(height_of(waiting[0]), page_height)
             if after is not block and used + height > page_height:
                 break  # the first float of the page always goes; the next ones if they fit
             element = waiting.pop(0)
@@ -326,6 +352,12 @@ def _plan_floats(first, gap: float, page_height: float, parents, height_of) -> l
             plan.append((element, after))
             after = element
     return plan
+
+
+def _height(laid_out: float | None, page_height: float) -> float:
+    """A block's height as laid out; one it did not lay out (past the pages read) counts as
+    a page."""
+    return page_height if laid_out is None else laid_out
 
 
 _SET_APART = frozenset({"appendix", "references", "footnotes"})

@@ -8,6 +8,7 @@ with pdftotext and pdfplumber, and in Chromium at a phone's width.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -17,8 +18,15 @@ import yaml
 from conftest import ROOT, pdftotext, run_build
 
 SEQUENCE = "ATGCGTACGTTAGCCGATCGATCGGCTAGCTAGGCTAACGTTAGCATCGATCGGATCGATGCTAGCTAGCTAGGATCC"
-EQUATION = ("$$" + " + ".join(f"\\frac{{a_{{{i}}} x^{{{i}}}}}{{b_{{{i}}} + c_{{{i}}}}}"
-                             for i in range(1, 13)) + " = 0$$ {#eq:wide}")
+
+
+def _equation(terms: int) -> str:
+    return ("$$" + " + ".join(f"\\frac{{a_{{{i}}} x^{{{i}}}}}{{b_{{{i}}} + c_{{{i}}}}}"
+                              for i in range(1, terms + 1)) + " = 0$$ {#eq:wide}")
+
+
+EQUATION = _equation(9)
+"""A third wider than the text: scaled to fit, and still legible (the report is silent)."""
 BOX = {
     "en": "**A long box.** " + "This box holds more text than a page, as a worked case or a "
           "method described in full may; it cannot be kept whole on one page. " * 45,
@@ -41,6 +49,16 @@ def oversize(tmp_path_factory) -> Path:
     """The build folder of the document, built with ``--strict``."""
     tmp = tmp_path_factory.mktemp("oversize")
     folder = tmp / "content" / "oversize"
+    _write_document(folder, EQUATION)
+    out = tmp / "out"
+    result = run_build("--lang", "all", "--strict", "--content", str(folder), "--out", str(out))
+    assert result.returncode == 0 and "layout:" not in result.stdout + result.stderr, \
+        result.stdout + result.stderr
+    return out
+
+
+def _write_document(folder: Path, equation: str) -> None:
+    """The smallest valid document, with a section of the three blocks, in ``folder``."""
     shutil.copytree(ROOT / "tests" / "fixtures" / "invalid" / "_base", folder)
     shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
     shared["tables"]["seq"] = {
@@ -52,15 +70,10 @@ def oversize(tmp_path_factory) -> Path:
         text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
         text["tables"]["seq"] = {"caption": words["caption"], "columns": words["columns"]}
         text["sections"].append({"id": "oversize", "title": words["title"], "blocks": [
-            {"p": words["lead"]}, {"table": "seq"}, {"equation": EQUATION},
+            {"p": words["lead"]}, {"table": "seq"}, {"equation": equation},
             {"box": BOX[lang] + "{#box:long}"}]})
         (folder / f"{lang}.yaml").write_text(yaml.safe_dump(text, allow_unicode=True),
                                              encoding="utf-8")
-    out = tmp / "out"
-    result = run_build("--lang", "all", "--strict", "--content", str(folder), "--out", str(out))
-    assert result.returncode == 0 and "layout:" not in result.stdout + result.stderr, \
-        result.stdout + result.stderr
-    return out
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
@@ -93,6 +106,19 @@ def test_an_equation_wider_than_the_text_is_scaled_to_fit_with_its_number(oversi
         assert drawn, "the equation is drawn beside its number"
         assert max(shape["x1"] for shape in drawn) < number[0]["x0"]
         assert number[0]["x1"] <= page.width - 50  # within the right margin (20 mm)
+
+
+def test_an_equation_scaled_until_it_is_hard_to_read_is_reported(tmp_path):
+    """Fifteen fractions in a row fit the text only at half their size: the layout report
+    says so, with the equation's number and what to do."""
+    folder = tmp_path / "content" / "oversize"
+    _write_document(folder, _equation(15))
+    result = run_build("--lang", "en", "--no-html", "--content", str(folder), "--out",
+                       str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"oversize\.pdf: warning: layout: page \d+: the equation \(1\) is printed "
+                     r"at \d\d% of its size to fit its column: write it on several lines \(an "
+                     r"aligned environment\) or shorten it", result.stderr), result.stderr
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
