@@ -61,8 +61,12 @@ def mathml(latex: str, display: bool) -> str:
     return convert(latex, display="block" if display else "inline")
 
 
+DRAWN_AT = 14.67
+"""The text size, in CSS px (11 pt), formulas are drawn at; they print scaled to their text's."""
+
+
 @lru_cache(maxsize=512)
-def svg(latex: str, display: bool, size: float = 14.67) -> tuple[str, float, float, float]:
+def svg(latex: str, display: bool, size: float = DRAWN_AT) -> tuple[str, float, float, float]:
     """(SVG text, width, height, depth below the baseline), in CSS px at ``size`` px."""
     import ziamath
 

@@ -198,14 +198,18 @@ def span_html(span: Span, translations: gettext.NullTranslations) -> Markup:
 
 
 def math_html(latex: str, display: bool) -> Markup:
-    """MathML for browsers and an SVG image for the PDF; the LaTeX is the text of both."""
+    """MathML for browsers and an SVG image for the PDF; the LaTeX is the text of both.
+
+    The image is sized in ``em``, from the text size it was drawn at: a formula prints at the
+    size of the text around it, in a title as in a footnote or a table."""
     url, width, height, depth = equations.svg_data_url(latex, display)
     mathml = equations.mathml(latex, display).replace(
         "<math ", f'<math alttext="{escape(latex)}" ', 1)
     kind = "display" if display else "inline"
+    em = equations.DRAWN_AT
     return Markup(f'<span class="math math-{kind}">{mathml}<img class="math-print" src="{url}" '
-                  f'alt="{escape(latex)}" style="width: {width:.2f}px; height: {height:.2f}px; '
-                  f'vertical-align: {-depth:.2f}px"></span>')
+                  f'alt="{escape(latex)}" style="width: {width / em:.3f}em; '
+                  f'height: {height / em:.3f}em; vertical-align: {-depth / em:.3f}em"></span>')
 
 
 def node_types_without_writer() -> list[type]:

@@ -205,15 +205,18 @@ LEGIBLE = 0.7
 """A displayed formula scaled down to fit (print.css) below this share of its size is hard
 to read: the report says so."""
 
-_WIDTH = re.compile(r"(?:^|;)\s*width:\s*([\d.]+)px")
+_WIDTH = re.compile(r"(?:^|;)\s*width:\s*([\d.]+)(px|em)")
 
 
 def _scale(box) -> float | None:
-    """How much a formula drawn for print (its ``width`` in its style attribute) was scaled
-    down to fit."""
+    """How much a formula drawn for print (its ``width`` in its style attribute, in ``em`` of
+    its text or in px) was scaled down to fit."""
     element = getattr(box, "element", None)
     found = _WIDTH.search(element.get("style") or "") if element is not None else None
-    return box.width / float(found[1]) if found and float(found[1]) > 0 else None
+    if not found:
+        return None
+    width = float(found[1]) * (box.style["font_size"] if found[2] == "em" else 1)
+    return box.width / width if width > 0 else None
 
 
 def _caption(table) -> str:

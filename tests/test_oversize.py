@@ -150,3 +150,28 @@ def test_a_wide_equation_scrolls_in_its_own_box_on_a_phone(oversize, browser):
         assert number is not None and number["x"] + number["width"] <= 390
     finally:
         page.close()
+
+
+def test_a_formula_prints_at_the_size_of_the_text_around_it(tmp_path):
+    """A formula is drawn once, at 11 pt, and printed in ``em``: twice as tall in 22 pt type
+    (a title) as in 11 pt, and smaller in a footnote's 8 pt (it printed at 11 pt in all)."""
+    from songngu import pdfengine, write
+    from songngu.html_inline import math_html
+
+    alpha = math_html(r"\alpha^2", False)
+    page = ('<html lang="en"><head><style>@page { size: A5; margin: 15mm } math { display: '
+            'none } p { margin: 0 0 20mm }</style></head><body>'
+            + "".join(f'<p style="font-size: {size}pt">x {alpha}</p>' for size in (22, 11, 8))
+            + "</body></html>")
+    pdf = pdfengine.render_pdf(page, write.Assets(fonts=ROOT / "fonts", media=tmp_path))
+    pdf.write(tmp_path / "sizes.pdf")
+    with pdfplumber.open(tmp_path / "sizes.pdf") as read:
+        shapes = read.pages[0].curves + read.pages[0].rects
+    rows: dict[int, list] = {}
+    for shape in shapes:  # the three formulas lie 20 mm (57 pt) apart
+        rows.setdefault(round(shape["top"] / 57), []).append(shape)
+    heights = [max(s["bottom"] for s in row) - min(s["top"] for s in row)
+               for _, row in sorted(rows.items())]
+    assert len(heights) == 3, heights
+    assert heights[0] / heights[1] == pytest.approx(2, rel=0.05)
+    assert heights[2] / heights[1] == pytest.approx(8 / 11, rel=0.05)
