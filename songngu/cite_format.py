@@ -24,6 +24,8 @@ What this module adds after citeproc-py, and why:
   or full stop after a closing quote is moved inside: ``“Title,”``;
 * ``second-field-align``: citeproc-py glues the number to the entry (``[1]V. H. Vũ``); the
   label is split off (:attr:`FormattedEntry.label`) as citeproc-js does;
+* year suffixes: citeproc-py gives ``year-suffix`` no value, so works by the same names in
+  the same year are lettered here when the style asks for it (APA): ``2020a``, ``2020b``;
 * translated titles and "(in Japanese)" for a source in another language than the list's.
 """
 
@@ -119,6 +121,9 @@ class Bibliography:
             self._label = (first.get("prefix", ""), first.get("suffix", ""))
         self._quote_inside = (root.get_locale_option("punctuation-in-quote") or "").lower() \
             == "true"
+        citation = root.find(f"{{{CSL_NS}}}citation")
+        self._year_suffixes = citation is not None and \
+            citation.get("disambiguate-add-year-suffix", "").lower() == "true"
         self._source = CiteProcJSON([_without_marks(_titled(r.data, lang))
                                      for r in references.values()])
         self._by_csl_key = {key.lower(): key for key in references}
@@ -147,6 +152,8 @@ class Bibliography:
             citations.append(Citation(items))
             bib.register(citations[-1])
         bib.sort()
+        if self._year_suffixes:
+            _add_year_suffixes(bib.items)
         self._bib = bib
         numbers = {key: n for n, key in enumerate(bib.keys, start=1)}
         out = []
@@ -254,6 +261,39 @@ def _in_language(text: str, language: str, lang: str) -> str:
     if stripped.endswith("."):
         return stripped[:-1] + note + "."
     return stripped + note
+
+
+def _add_year_suffixes(items) -> None:
+    """Works by the same names in the same year told apart, as the style asks
+    (``disambiguate-add-year-suffix``: APA): "Nguyễn, 2020a" and "Nguyễn, 2020b" in the
+    citations and the list, lettered in the list's order. citeproc-py prints the variable
+    ``year-suffix`` where the style places it, but never gives it a value."""
+    groups: dict[tuple, list] = {}
+    for item in items:
+        year = _field(_field(item.reference, "issued"), "year")
+        if year is not None:
+            groups.setdefault((_names(item.reference), year), []).append(item.reference)
+    for references in groups.values():
+        if len(references) > 1:
+            for n, reference in enumerate(references):
+                reference["year_suffix"] = _letters(n)
+
+
+def _field(record, name: str):
+    """A field of a citeproc-py record (which raises for a missing one), or None."""
+    return dict(record).get(name) if record is not None else None
+
+
+def _names(reference) -> tuple:
+    """Who a reference is by, as a citation names them: its authors, else its editors."""
+    names = _field(reference, "author") or _field(reference, "editor") or []
+    return tuple((_field(name, "family"), _field(name, "given"), _field(name, "literal"))
+                 for name in names)
+
+
+def _letters(n: int) -> str:
+    """0 → a, 25 → z, 26 → aa."""
+    return _letters(n // 26 - 1) + chr(ord("a") + n % 26) if n >= 26 else chr(ord("a") + n)
 
 
 def _compress(runs: list[CitedRun], between: list[str], numbers: list[int | None]):

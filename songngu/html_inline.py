@@ -119,8 +119,21 @@ def _cite_ref(node: CiteRef, writer: _Writer) -> str:
         return f'<a href="#ref-{html.escape(key)}">{writer.nodes(nodes)}</a>'
 
     if node.last:
-        return link(node.keys[0], node.children) + "\u2013" + link(node.keys[-1], node.last)
-    return link(node.keys[0], node.children)
+        printed = link(node.keys[0], node.children) + "\u2013" + link(node.keys[-1], node.last)
+    else:
+        printed = link(node.keys[0], node.children)
+    # A number ("[12]", "[3]–[5]") stays on one line on a screen; an author and year
+    # ("Ministry of Agriculture and Rural Development, n.d.") breaks where its words do.
+    if not any(" " in text or "\u00a0" in text for text in _texts(node.children + node.last)):
+        return f'<span class="cite-number">{printed}</span>'
+    return printed
+
+
+def _texts(nodes: list[Node]):
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text
+        yield from _texts(getattr(node, "children", []))
 
 
 def _cross_ref(node: CrossRef, writer: _Writer) -> str:

@@ -476,3 +476,28 @@ def test_bib_errors(tmp_path, monkeypatch):
         "refs.bib:12: reference 'art' of type 'article-journal' needs 'container-title', "
         "found none",
     ]
+
+
+def test_an_author_date_style_letters_works_of_one_author_and_year(tmp_path, monkeypatch):
+    """APA asks for year suffixes (``disambiguate-add-year-suffix``), which citeproc-py never
+    gives: two works by Nguyễn in 2020 printed "Nguyễn, 2020; Nguyễn, 2020". They are 2020a
+    and 2020b, lettered in the list's order (by title), in the citations and the list; a
+    third work of another year, and IEEE's numbers, are left alone."""
+    references, problems = load(tmp_path, monkeypatch, """
+- {id: rung, type: book, title: Rừng ngập mặn, author: [{family: Nguyễn, given: Thị Hồng}],
+   issued: {date-parts: [[2020]]}, publisher: NXB Nông nghiệp}
+- {id: phuc, type: book, title: Phục hồi rừng, author: [{family: Nguyễn, given: Thị Hồng}],
+   issued: {date-parts: [[2020]]}, publisher: NXB Nông nghiệp}
+- {id: other, type: book, title: Đất ngập nước, author: [{family: Nguyễn, given: Thị Hồng}],
+   issued: {date-parts: [[2019]]}, publisher: NXB Nông nghiệp}
+""")
+    assert problems == []
+    for lang in ("en", "vi"):
+        clusters, bibliography = cite(references, [["rung"], ["phuc", "other"]], lang, "apa")
+        texts = [plain(cluster) for cluster in clusters]
+        assert texts == ["(Nguyễn, 2020b)", "(Nguyễn, 2019; Nguyễn, 2020a)"]
+        entries = [plain(html) for _, html in bibliography.entries()]
+        assert [entry[:22] for entry in entries] == [
+            "Nguyễn, T. H. (2019). ", "Nguyễn, T. H. (2020a).", "Nguyễn, T. H. (2020b)."]
+    numbered, _ = cite(references, [["rung"], ["phuc"]], "en", "ieee")
+    assert [plain(cluster) for cluster in numbered] == ["[1]", "[2]"]

@@ -175,3 +175,32 @@ def test_a_formula_prints_at_the_size_of_the_text_around_it(tmp_path):
     assert len(heights) == 3, heights
     assert heights[0] / heights[1] == pytest.approx(2, rel=0.05)
     assert heights[2] / heights[1] == pytest.approx(8 / 11, rel=0.05)
+
+
+def test_a_long_author_date_citation_wraps_on_a_phone(tmp_path, browser):
+    """An author-date cluster is as long as its authors' names: on a screen it breaks between
+    words, as the PDF's does (held on one line, it made the page scroll sideways at 390 px);
+    a number ("[1]–[3]") is still held on one line."""
+    folder = tmp_path / "content" / "article"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "invalid" / "_base", folder)
+    shared = folder / "document.yaml"
+    shared.write_text(shared.read_text(encoding="utf-8") + "style: apa\n", encoding="utf-8")
+    references = folder / "references.yaml"
+    references.write_text(references.read_text(encoding="utf-8") + yaml.safe_dump([
+        {"id": "ministry", "type": "report", "title": "Forest cover statistics",
+         "author": [{"literal": "Ministry of Agriculture and Rural Development of Vietnam"}],
+         "issued": {"date-parts": [[2024]]}}], allow_unicode=True), encoding="utf-8")
+    for lang in ("en", "vi"):
+        text = folder / f"{lang}.yaml"
+        text.write_text(text.read_text(encoding="utf-8").replace(
+            "[@lee2007, p. 12],", "[@lee2007, p. 12; @ministry],", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", "--no-pdf", "--content", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    try:
+        page.goto((out / "en" / "article.html").as_uri())
+        assert "Ministry of Agriculture" in page.locator(".citation").first.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
+    finally:
+        page.close()
