@@ -41,6 +41,11 @@ def refs():
     return references
 
 
+def number(links: str) -> str:
+    """A numbered citation's links as the page holds them on one line (class cite-number)."""
+    return f'<span class="cite-number">{links}</span>'
+
+
 def plain(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
@@ -118,9 +123,10 @@ def test_numbers_are_the_same_in_both_languages(refs):
     clusters = [["le2017"], ["vu2007", "le2017"], ["thanh2020"]]
     en, _ = cite(refs, clusters, "en")
     vi, _ = cite(refs, clusters, "vi")
-    assert en == vi == ['<a href="#ref-le2017">[1]</a>',
-                        '<a href="#ref-le2017">[1]</a>, <a href="#ref-vu2007">[2]</a>',
-                        '<a href="#ref-thanh2020">[3]</a>']
+    assert en == vi == [number('<a href="#ref-le2017">[1]</a>'),
+                        number('<a href="#ref-le2017">[1]</a>') + ", "
+                        + number('<a href="#ref-vu2007">[2]</a>'),
+                        number('<a href="#ref-thanh2020">[3]</a>')]
 
 
 def test_runs_of_three_compress_others_stay_apart(refs):
@@ -131,7 +137,7 @@ def test_runs_of_three_compress_others_stay_apart(refs):
                                  ["nguyen2007", ("le2017", "page", "3"), "gfj2007"]])
     assert [plain(c) for c in out[5:]] == ["[3]–[5]", "[1], [5]", "[1], [3]–[5]", "[1], [2]",
                                            "[3], [4, p.\u00a03], [5]"]
-    assert out[5] == '<a href="#ref-nguyen2007">[3]</a>–<a href="#ref-gfj2007">[5]</a>'
+    assert out[5] == number('<a href="#ref-nguyen2007">[3]</a>–<a href="#ref-gfj2007">[5]</a>')
 
 
 def test_pinpoints_in_english(refs):
@@ -157,9 +163,9 @@ def test_pinpoints_in_vietnamese(refs):
 def test_every_cited_item_links_to_its_entry(refs):
     out, bibliography = cite(refs, [[key] for key in ORDER] + [ORDER[:6], ORDER[::-1]])
     for key, text in zip(ORDER, out):
-        assert text == f'<a href="#ref-{key}">[{ORDER.index(key) + 1}]</a>'
-    assert out[-2] == '<a href="#ref-vu2007">[1]</a>–<a href="#ref-pham1997">[6]</a>'
-    assert out[-1] == '<a href="#ref-vu2007">[1]</a>–<a href="#ref-thanh2020">[14]</a>'
+        assert text == number(f'<a href="#ref-{key}">[{ORDER.index(key) + 1}]</a>')
+    assert out[-2] == number('<a href="#ref-vu2007">[1]</a>–<a href="#ref-pham1997">[6]</a>')
+    assert out[-1] == number('<a href="#ref-vu2007">[1]</a>–<a href="#ref-thanh2020">[14]</a>')
     for key, entry in bibliography.entries():
         url = refs[key].data.get("URL")
         if url:
@@ -194,7 +200,7 @@ def test_uncited(refs):
 
 def test_empty_cluster_gives_empty_string(refs):
     out, _ = cite(refs, [[], ["vu2007"]])
-    assert out == ["", '<a href="#ref-vu2007">[1]</a>']
+    assert out == ["", number('<a href="#ref-vu2007">[1]</a>')]
 
 
 # --- author-date style -----------------------------------------------------------------------
