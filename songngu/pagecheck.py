@@ -308,9 +308,12 @@ def floats_to_move(document, root) -> list[tuple[object, object]]:
         if gap <= MOST_EMPTY * height:
             continue
         first = _first_float(pages[index + 1]._page_box, boxes)
-        if first is None or first.element not in parents or first.element in moving:
-            continue  # (a float of a run that moves already moves with it)
-        planned = _plan_floats(first.element, gap, height, parents,
+        if first is None or first.element not in parents:
+            continue
+        element = _movable(first.element, parents)
+        if element in moving:
+            continue  # a float of a run that moves already moves with it
+        planned = _plan_floats(element, gap, height, parents,
                                lambda element: heights.get(id(element)))
         moves += planned
         moving.update(element for element, _ in planned)
@@ -336,7 +339,7 @@ def _plan_floats(first, gap: float, page_height: float, parents, height_of) -> l
             waiting.append(block)
             continue
         room -= _height(height_of(block), page_height)
-        if _tag_of(block) in _HEADINGS:
+        if _is_heading(block):
             continue
         after = block
         if room > 0:
@@ -499,9 +502,35 @@ def _flow_boxes(page_box, boxes):
                 yield box
 
 
+_FLOAT_ROWS = frozenset({"row-figure", "row-table"})
+"""Rows of a parallel handout that hold a figure or a table in each language, kept whole:
+they float as the figure or table would (a wide table, set across both columns, breaks)."""
+_HEADING_ROWS = frozenset({"row-section", "row-heading"})
+
+
 def _is_float_element(element) -> bool:
-    classes = (element.get("class") or "").split()
+    classes = set((element.get("class") or "").split())
+    if _tag_of(element) == "tr":
+        return bool(classes & _FLOAT_ROWS) and "row-table-wide" not in classes
     return _tag_of(element) == "figure" or "table-wrap" in classes
+
+
+def _is_heading(element) -> bool:
+    """A heading, or a parallel handout's row of headings."""
+    if _tag_of(element) == "tr":
+        return bool(set((element.get("class") or "").split()) & _HEADING_ROWS)
+    return _tag_of(element) in _HEADINGS
+
+
+def _movable(element, parents):
+    """What moves for a float: the figure or table itself, or in a parallel handout the row
+    that holds it in every language."""
+    node = element
+    while node in parents and _tag_of(node) not in ("section", "body"):
+        node = parents[node]
+        if _tag_of(node) == "tr":
+            return node if _is_float_element(node) else element
+    return element
 
 
 def _first_float(page_box, boxes):
@@ -518,11 +547,15 @@ def _first_float(page_box, boxes):
 
 
 def _heights_by_element(page_box, boxes) -> dict[int, float]:
+    """The height of each block the page holds (and of each row of a parallel handout)."""
     heights: dict[int, float] = {}
-    for box in _flow_boxes(page_box, boxes):
-        element = getattr(box, "element", None)
-        if element is not None and isinstance(box, boxes.BlockBox):
-            heights.setdefault(id(element), box.margin_height())
+    for child in page_box.children:
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        for box in child.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and isinstance(box, (boxes.BlockBox, boxes.TableRowBox)):
+                heights.setdefault(id(element), box.margin_height())
     return heights
 
 

@@ -476,6 +476,34 @@ def test_figures_in_a_row_float_together_in_their_order(tmp_path):
     assert "5. Lorem" in pages[0]
 
 
+def test_rows_of_figures_in_a_parallel_handout_float_as_figures_do(tmp_path):
+    """In a parallel handout a figure is a row holding it in each language: rows of figures
+    that do not fit move together past the rows of text that follow, which fill the page
+    they leave, in their order (they used to stay put, the page a third empty)."""
+    def row(kind: str, inner: str) -> str:
+        return f'<tr class="row-{kind}"><td>{inner}</td><td>{inner}</td></tr>'
+
+    text = "".join(row("p", f"<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur. " * 5
+                        + "</p>") for n in range(1, 30))
+    figures = "".join(row("figure", f"<figure><figcaption>Figure {n}. Tall</figcaption>"
+                                    "</figure>") for n in (1, 2))
+    rows = text[:text.index('<tr class="row-p"><td><p>4.')] + figures + \
+        text[text.index('<tr class="row-p"><td><p>4.'):]
+    pdf = _lay_out(f"""<!DOCTYPE html><html lang="en"><head><style>
+      @page {{ size: A5; margin: 15mm; }}
+      body {{ font-family: "Journal Serif"; font-size: 9pt; margin: 0; }}
+      table {{ border-collapse: collapse; width: 100%; }} td {{ width: 50%; vertical-align: top; }}
+      tr.row-figure {{ break-inside: avoid; }} figure {{ height: 110mm; margin: 0; }}
+    </style></head><body><table class="parallel"><tbody>{rows}</tbody></table></body></html>""",
+                   tmp_path)
+    assert not [f for f in pdf.findings() if "left empty" in str(f)], pdf.findings()
+    pdf.write(tmp_path / "rows.pdf")
+    pages = pdftotext(tmp_path / "rows.pdf").split("\f")
+    text = "".join(pages)
+    assert text.index("Figure 1.") < text.index("Figure 2.")
+    assert "5. Lorem" in pages[0]
+
+
 def _structure(pdf: Path):
     """Every structure element of a tagged PDF, depth first: (type, element)."""
     from pypdf import PdfReader
