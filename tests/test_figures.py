@@ -228,3 +228,30 @@ def test_a_figure_taller_than_a_page_is_scaled_to_fit_with_its_caption(tmp_path)
             assert abs((image["x1"] - image["x0"]) / height - 300 / 1800) < 0.01, name
             caption = [w for w in page.extract_words() if w["text"] == "transect"]
             assert caption and caption[0]["top"] > image["bottom"], name
+
+
+def test_a_small_image_among_subfigures_keeps_its_own_size(tmp_path):
+    """Subfigures share the text width; a large image shrinks to its share, but a small one
+    (an icon, a 40 px thumbnail) prints at its own size: stretched to its share, a raster
+    printed blurred, five times its size."""
+    folder = tmp_path / "content" / "parts"
+    shutil.copytree(SHORT, folder)
+    (folder / "sync.yaml").unlink()
+    Image.new("RGB", (40, 40), (200, 40, 40)).save(folder / "small.png")
+    Image.new("RGB", (1200, 800), (40, 40, 200)).save(folder / "large.png")
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["figures"] = {"parts": {"files": ["small.png", "large.png"]}}
+    _write_yaml(folder / "document.yaml", shared)
+    for lang, words in (("en", ["Small", "Large"]), ("vi", ["Nhỏ", "Lớn"])):
+        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        text["figures"] = {"parts": {"caption": words[0] + " " + words[1], "parts": words}}
+        text["sections"][0].setdefault("blocks", []).append({"figure": "parts"})
+        _write_yaml(folder / f"{lang}.yaml", text)
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", "--no-html", "--content", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out / "en" / "parts.pdf") as pdf:
+        images = {image["srcsize"]: image for page in pdf.pages for image in page.images}
+    small, large = images[(40, 40)], images[(1200, 800)]
+    assert small["x1"] - small["x0"] == pytest.approx(30, abs=0.5)  # 40 px: 30 pt
+    assert 150 < large["x1"] - large["x0"] < 300  # its half of the text width
