@@ -255,3 +255,38 @@ def test_a_small_image_among_subfigures_keeps_its_own_size(tmp_path):
     small, large = images[(40, 40)], images[(1200, 800)]
     assert small["x1"] - small["x0"] == pytest.approx(30, abs=0.5)  # 40 px: 30 pt
     assert 150 < large["x1"] - large["x0"] < 300  # its half of the text width
+
+
+def test_many_subfigures_are_set_three_a_row_on_one_page(tmp_path):
+    """Six parts in one row were each a sixth of the width, a tall one as high as the page;
+    they are set three a row, in the same widths, each row at most a third of the page high,
+    and the figure with its caption fits one page."""
+    folder = tmp_path / "content" / "six"
+    shutil.copytree(SHORT, folder)
+    (folder / "sync.yaml").unlink()
+    sizes = [(900, 600), (300, 1200), (1200, 300), (600, 600), (900, 600), (200, 1600)]
+    for n, size in enumerate(sizes):
+        Image.new("RGB", size, (40 * n, 90, 160)).save(folder / f"p{n}.png")
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["figures"] = {"six": {"files": [f"p{n}.png" for n in range(6)]}}
+    _write_yaml(folder / "document.yaml", shared)
+    for lang, word in (("en", "Part"), ("vi", "Phần")):
+        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        text["figures"] = {"six": {"caption": "Six", "parts": [f"{word} {n}" for n in range(6)]}}
+        text["sections"][0].setdefault("blocks", []).append({"figure": "six"})
+        _write_yaml(folder / f"{lang}.yaml", text)
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", "--strict", "--content", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out / "en" / "six.pdf") as pdf:
+        found = [(page, image) for page in pdf.pages for image in page.images]
+        assert len({page.page_number for page, _ in found}) == 1
+        page = found[0][0]
+        images = sorted((image for _, image in found), key=lambda i: (round(i["top"]), i["x0"]))
+        rows = [images[:3], images[3:]]
+        assert all(image["bottom"] < rows[1][0]["top"] for image in rows[0])
+        assert all(image["bottom"] - image["top"] <= 0.31 * page.height for image in images)
+        caption = [w for w in page.extract_words() if w["text"] == "Six"]
+        assert caption and caption[0]["top"] > max(image["bottom"] for image in images)
+    html = (out / "en" / "six.html").read_text(encoding="utf-8")
+    assert html.count('<div class="subfigures subfigure-rows">') == 2
