@@ -230,26 +230,36 @@ def test_a_figure_taller_than_a_page_is_scaled_to_fit_with_its_caption(tmp_path)
             assert caption and caption[0]["top"] > image["bottom"], name
 
 
+def _subfigures(tmp_path: Path, images: dict[str, Image.Image], captions: dict[str, list[str]],
+                *args: str) -> Path:
+    """The short note with one figure of these parts (file name → image) in both languages,
+    built in English with ``args``: the output folder."""
+    folder = tmp_path / "content" / "parts"
+    shutil.copytree(SHORT, folder)
+    (folder / "sync.yaml").unlink()  # translations not tracked: --strict is about layout here
+    for name, image in images.items():
+        image.save(folder / name)
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["figures"] = {"parts": {"files": list(images)}}
+    _write_yaml(folder / "document.yaml", shared)
+    for lang, parts in captions.items():
+        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
+        text["figures"] = {"parts": {"caption": "Parts", "parts": parts}}
+        text["sections"][0].setdefault("blocks", []).append({"figure": "parts"})
+        _write_yaml(folder / f"{lang}.yaml", text)
+    out = tmp_path / "out"
+    result = run_build("--lang", "en", *args, "--content", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def test_a_small_image_among_subfigures_keeps_its_own_size(tmp_path):
     """Subfigures share the text width; a large image shrinks to its share, but a small one
     (an icon, a 40 px thumbnail) prints at its own size: stretched to its share, a raster
     printed blurred, five times its size."""
-    folder = tmp_path / "content" / "parts"
-    shutil.copytree(SHORT, folder)
-    (folder / "sync.yaml").unlink()
-    Image.new("RGB", (40, 40), (200, 40, 40)).save(folder / "small.png")
-    Image.new("RGB", (1200, 800), (40, 40, 200)).save(folder / "large.png")
-    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
-    shared["figures"] = {"parts": {"files": ["small.png", "large.png"]}}
-    _write_yaml(folder / "document.yaml", shared)
-    for lang, words in (("en", ["Small", "Large"]), ("vi", ["Nhỏ", "Lớn"])):
-        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
-        text["figures"] = {"parts": {"caption": words[0] + " " + words[1], "parts": words}}
-        text["sections"][0].setdefault("blocks", []).append({"figure": "parts"})
-        _write_yaml(folder / f"{lang}.yaml", text)
-    out = tmp_path / "out"
-    result = run_build("--lang", "en", "--no-html", "--content", str(folder), "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    out = _subfigures(tmp_path, {"small.png": Image.new("RGB", (40, 40), (200, 40, 40)),
+                                 "large.png": Image.new("RGB", (1200, 800), (40, 40, 200))},
+                      {"en": ["Small", "Large"], "vi": ["Nhỏ", "Lớn"]}, "--no-html")
     with pdfplumber.open(out / "en" / "parts.pdf") as pdf:
         images = {image["srcsize"]: image for page in pdf.pages for image in page.images}
     small, large = images[(40, 40)], images[(1200, 800)]
@@ -261,24 +271,12 @@ def test_many_subfigures_are_set_three_a_row_on_one_page(tmp_path):
     """Six parts in one row were each a sixth of the width, a tall one as high as the page;
     they are set three a row, in the same widths, each row at most a third of the page high,
     and the figure with its caption fits one page."""
-    folder = tmp_path / "content" / "six"
-    shutil.copytree(SHORT, folder)
-    (folder / "sync.yaml").unlink()
     sizes = [(900, 600), (300, 1200), (1200, 300), (600, 600), (900, 600), (200, 1600)]
-    for n, size in enumerate(sizes):
-        Image.new("RGB", size, (40 * n, 90, 160)).save(folder / f"p{n}.png")
-    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
-    shared["figures"] = {"six": {"files": [f"p{n}.png" for n in range(6)]}}
-    _write_yaml(folder / "document.yaml", shared)
-    for lang, word in (("en", "Part"), ("vi", "Phần")):
-        text = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))
-        text["figures"] = {"six": {"caption": "Six", "parts": [f"{word} {n}" for n in range(6)]}}
-        text["sections"][0].setdefault("blocks", []).append({"figure": "six"})
-        _write_yaml(folder / f"{lang}.yaml", text)
-    out = tmp_path / "out"
-    result = run_build("--lang", "en", "--strict", "--content", str(folder), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    with pdfplumber.open(out / "en" / "six.pdf") as pdf:
+    out = _subfigures(tmp_path, {f"p{n}.png": Image.new("RGB", size, (40 * n, 90, 160))
+                                 for n, size in enumerate(sizes)},
+                      {lang: [f"{word} {n}" for n in range(6)]
+                       for lang, word in (("en", "Part"), ("vi", "Phần"))}, "--strict")
+    with pdfplumber.open(out / "en" / "parts.pdf") as pdf:
         found = [(page, image) for page in pdf.pages for image in page.images]
         assert len({page.page_number for page, _ in found}) == 1
         page = found[0][0]
@@ -286,7 +284,7 @@ def test_many_subfigures_are_set_three_a_row_on_one_page(tmp_path):
         rows = [images[:3], images[3:]]
         assert all(image["bottom"] < rows[1][0]["top"] for image in rows[0])
         assert all(image["bottom"] - image["top"] <= 0.31 * page.height for image in images)
-        caption = [w for w in page.extract_words() if w["text"] == "Six"]
+        caption = [w for w in page.extract_words() if w["text"] == "Parts"]
         assert caption and caption[0]["top"] > max(image["bottom"] for image in images)
-    html = (out / "en" / "six.html").read_text(encoding="utf-8")
+    html = (out / "en" / "parts.html").read_text(encoding="utf-8")
     assert html.count('<div class="subfigures subfigure-rows">') == 2
