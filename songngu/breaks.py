@@ -12,6 +12,7 @@ so that copying or extracting the text gives it back as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
@@ -57,23 +58,11 @@ _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]*[^\s<>.,;:!?)\]’”\"']")
 def text_html(text: str) -> Markup:
     """Running text as HTML, its inseparable runs held together and its web addresses
     breakable only after their separators (never hyphenated: class ``url``)."""
-    out, last = [], 0
-    for match in _BARE_URL.finditer(text):
-        out.append(_kept_together(text[last:match.start()]))
-        out.append(f'<span class="url">{url_html(match.group(0))}</span>')
-        last = match.end()
-    out.append(_kept_together(text[last:]))
-    return Markup("".join(out))
+    return Markup(_spans(text, _BARE_URL, "url", url_html, _kept_together))
 
 
 def _kept_together(text: str) -> str:
-    out, last = [], 0
-    for match in _KEEP_TOGETHER.finditer(text):
-        out.append(_long_runs(text[last:match.start()]))
-        out.append(f'<span class="nobreak">{escape(match.group(0))}</span>')
-        last = match.end()
-    out.append(_long_runs(text[last:]))
-    return "".join(out)
+    return _spans(text, _KEEP_TOGETHER, "nobreak", escape, _long_runs)
 
 
 LONG_RUN = 30
@@ -87,12 +76,19 @@ def _long_runs(text: str) -> str:
     sequence, a checksum) in ``<span class="long-run">``, which may break anywhere
     (``overflow-wrap: anywhere``): with no break opportunity, it pushed its table column
     off the page, or its line past the margin."""
+    return _spans(text, _LONG_RUN, "long-run", escape, escape)
+
+
+def _spans(text: str, pattern: re.Pattern, css_class: str, inner: Callable[[str], str],
+           between: Callable[[str], str]) -> str:
+    """``text`` as HTML: each match of ``pattern`` written by ``inner`` in a span of
+    ``css_class``, the text between the matches by ``between``."""
     out, last = [], 0
-    for match in _LONG_RUN.finditer(text):
-        out.append(str(escape(text[last:match.start()])))
-        out.append(f'<span class="long-run">{escape(match.group(0))}</span>')
+    for match in pattern.finditer(text):
+        out.append(str(between(text[last:match.start()])))
+        out.append(f'<span class="{css_class}">{inner(match.group(0))}</span>')
         last = match.end()
-    out.append(str(escape(text[last:])))
+    out.append(str(between(text[last:])))
     return "".join(out)
 
 

@@ -35,6 +35,7 @@ from .doctree import (
     Text,
     cluster_nodes,
     convert,
+    plain,
 )
 from .doctree import entries as doctree_entries
 from .inline import Span
@@ -124,16 +125,9 @@ def _cite_ref(node: CiteRef, writer: _Writer) -> str:
         printed = link(node.keys[0], node.children)
     # A number ("[12]", "[3]–[5]") stays on one line on a screen; an author and year
     # ("Ministry of Agriculture and Rural Development, n.d.") breaks where its words do.
-    if not any(" " in text or "\u00a0" in text for text in _texts(node.children + node.last)):
+    if not re.search(r"\s", plain(node.children + node.last)):
         return f'<span class="cite-number">{printed}</span>'
     return printed
-
-
-def _texts(nodes: list[Node]):
-    for node in nodes:
-        if isinstance(node, Text):
-            yield node.text
-        yield from _texts(getattr(node, "children", []))
 
 
 def _cross_ref(node: CrossRef, writer: _Writer) -> str:

@@ -491,15 +491,19 @@ def used_heights(document) -> list[float]:
     return used
 
 
-def _flow_boxes(page_box, boxes):
-    """The boxes of a page's text flow: not its running header and footer, nor its notes."""
+def _in_text_flow(page_box, boxes):
+    """Every box of a page's text flow: not its running header and footer, nor its notes."""
     for child in page_box.children:
-        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-            continue
-        for box in child.descendants():
-            if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
-                    isinstance(box, boxes.BlockBox) and _tag(box) not in ("html", "body")):
-                yield box
+        if not isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            yield from child.descendants()
+
+
+def _flow_boxes(page_box, boxes):
+    """The lines, images and blocks of a page's text flow."""
+    for box in _in_text_flow(page_box, boxes):
+        if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
+                isinstance(box, boxes.BlockBox) and _tag(box) not in ("html", "body")):
+            yield box
 
 
 _FLOAT_ROWS = frozenset({"row-figure", "row-table"})
@@ -549,13 +553,10 @@ def _first_float(page_box, boxes):
 def _heights_by_element(page_box, boxes) -> dict[int, float]:
     """The height of each block the page holds (and of each row of a parallel handout)."""
     heights: dict[int, float] = {}
-    for child in page_box.children:
-        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
-            continue
-        for box in child.descendants():
-            element = getattr(box, "element", None)
-            if element is not None and isinstance(box, (boxes.BlockBox, boxes.TableRowBox)):
-                heights.setdefault(id(element), box.margin_height())
+    for box in _in_text_flow(page_box, boxes):
+        element = getattr(box, "element", None)
+        if element is not None and isinstance(box, (boxes.BlockBox, boxes.TableRowBox)):
+            heights.setdefault(id(element), box.margin_height())
     return heights
 
 
