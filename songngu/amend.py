@@ -3,7 +3,9 @@ typesetter would: each amendment is one expression of one of its functions, comp
 
 * :func:`keep_notes_with_their_calls`: a page's footnotes stay on it;
 * :func:`let_trailing_spaces_hang`: a line that fits but for the space before the next
-  element keeps its words.
+  element keeps its words;
+* :func:`tell_when_paginated`: the pages are handed to a hook (:func:`when_paginated`) as
+  soon as the text is paginated, before the running headers and footers are laid out.
 
 The WeasyPrint version is pinned in pyproject.toml. A version whose source lacks the
 expression stops the build with a message (:class:`songngu.errors.SetupError`) rather than
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import inspect
 import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -31,10 +35,16 @@ _FITS_BUT_FOR_TRAILING_SPACES = (
     "        )).get_first_line()[0], style)[0] <= max_width)):")
 
 
+# The loop that adds each page's running header and footer begins with this line; the text is
+# paginated by then, and the number of pages final.
+_MARGINS_ADDED = "    # Add margin boxes\n"
+
+
 def apply() -> None:
     """Amend WeasyPrint's layout (once a process)."""
     keep_notes_with_their_calls()
     let_trailing_spaces_hang()
+    tell_when_paginated()
 
 
 def keep_notes_with_their_calls() -> None:
@@ -69,6 +79,40 @@ def let_trailing_spaces_hang() -> None:
                      _FITS_BUT_FOR_TRAILING_SPACES, "line breaking")
     for module in (inline, preferred):  # they import the function by name
         module.split_first_line = amended
+
+
+_paginated: list[Callable[[list], None]] = []
+"""The hooks of :func:`when_paginated`, innermost last."""
+
+
+def tell_when_paginated() -> None:
+    """Hand the page boxes of a document to the hook of :func:`when_paginated` as soon as its
+    text is paginated: the page count is final then, and what remains of the layout (each
+    page's running header and footer, its backgrounds) takes an eighth of its time. The next
+    article of an issue, which waits for the count to know its first page, starts that much
+    earlier."""
+    from weasyprint import document, layout
+
+    layout.songngu_paginated = _tell_paginated
+    document.layout_document = _amend(layout, "layout_document", _MARGINS_ADDED,
+                                      "    songngu_paginated(pages)\n" + _MARGINS_ADDED,
+                                      "page layout")
+
+
+def _tell_paginated(pages: list) -> None:
+    if _paginated:
+        _paginated[-1](pages)
+
+
+@contextmanager
+def when_paginated(hook: Callable[[list], None]) -> Iterator[None]:
+    """Call ``hook(page_boxes)`` in each layout made inside the block, once its text is
+    paginated: the boxes hold the text flow and the notes, not yet the margin boxes."""
+    _paginated.append(hook)
+    try:
+        yield
+    finally:
+        _paginated.pop()
 
 
 def _amend(module: ModuleType, name: str, old: str, new: str, what: str) -> Any:

@@ -10,6 +10,7 @@ only WeasyPrint, which it imports while the parent checks and renders the conten
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -41,9 +42,10 @@ class _PagePdf:
                   count: bool = False) -> pdfengine.RenderedPdf:
         """The laid-out pages, their layout findings reported (or raised, when strict);
         ``count``: their number told first (:class:`Counted`), as soon as it is known."""
-        pdf = _render(self.html, self.assets, self.settings, self.source, print_css)
-        if count:  # the next article of an issue waits for it (songngu.issue)
-            report(Counted(str(self.target), pdf.page_count))
+        # The next article of an issue waits for the count (songngu.issue): it is told as soon
+        # as the text is paginated, before the running headers are laid out.
+        tell = (lambda pages: report(Counted(str(self.target), pages))) if count else None
+        pdf = _render(self.html, self.assets, self.settings, self.source, print_css, tell)
         findings = pdf.findings(self.facts.first_page)
         problems = [Problem(display_path(self.target), 0, f"layout: {finding}",
                             "error" if self.strict else "warning") for finding in findings]
@@ -115,9 +117,10 @@ def run(jobs: list[JournalPdf | HandoutPdf], report: progress.Report) -> list[Pa
 
 
 def _render(html: str, assets: write.Assets, settings: pdfengine.PdfSettings,
-            source: str, print_css: str = "") -> pdfengine.RenderedPdf:
+            source: str, print_css: str = "",
+            on_count: Callable[[int], None] | None = None) -> pdfengine.RenderedPdf:
     try:
-        return pdfengine.render_pdf(html, assets, settings, print_css)
+        return pdfengine.render_pdf(html, assets, settings, print_css, on_count)
     except pdfengine.ForbiddenResource as exc:  # the checks let through what the page refers to
         raise ContentError([Problem(source, 0, str(exc))]) from None
 

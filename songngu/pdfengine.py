@@ -99,9 +99,11 @@ def load_renderer() -> None:
 
 
 def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
-               print_css: str = "", **pdf_options) -> RenderedPdf:
+               print_css: str = "", on_count: Callable[[int], None] | None = None,
+               **pdf_options) -> RenderedPdf:
     """Lay out an HTML page with WeasyPrint, reading only from ``assets``; ``print_css`` is
-    added after the page's own styles."""
+    added after the page's own styles. ``on_count(pages)`` is told the page count as soon as
+    the last layout has paginated the text, before its running headers are laid out."""
     # Imported here, not at the top: a build with nothing to do must not pay WeasyPrint's
     # import time (about a second).
     import weasyprint
@@ -117,8 +119,7 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
                                  font_config=fonts)] if print_css else []
         page = weasyprint.HTML(string=_break_hints_as_text(html), base_url=base_url,
                                url_fetcher=fetcher)
-        document = page.render(stylesheets=sheets, font_config=fonts)
-        document = _place_floats(page, document, sheets, fonts)
+        document = _place_floats(page, sheets, fonts, on_count)
     except FatalURLFetchingError as exc:
         raise ForbiddenResource(str(exc)) from None
     clock = _clock(settings.date)
@@ -229,22 +230,48 @@ def _discard_fonts(fonts) -> None:
         fonts._folder = None
 
 
-def _place_floats(page, document, sheets, fonts):
-    """Lay the page out again with each figure or table that did not fit where it stands
+def _place_floats(page, sheets, fonts, on_count: Callable[[int], None] | None):
+    """Lay the page out; then again with each figure or table that did not fit where it stands
     moved below the text that follows it, so that the text fills the page (a page float),
     and each block kept whole that is taller than a page let break where it stands.
-    Each round costs a layout; a page that needs none is laid out once."""
+    Each round costs a layout; a page that needs none is laid out once.
+
+    Whether a layout needs another round is found as soon as it has paginated the text (the
+    running headers and footers, laid out afterwards, take no part): the last layout tells
+    its page count then."""
     from . import pagecheck
 
-    for _ in range(FLOAT_ROUNDS):
-        too_tall = pagecheck.kept_whole_but_broken(document)
-        moves = pagecheck.floats_to_move(document, page.etree_element)
-        if not moves and not too_tall:
+    for round_ in range(FLOAT_ROUNDS + 1):
+        found: dict[str, list] = {}
+
+        def paginated(page_boxes: list, last: bool = round_ == FLOAT_ROUNDS,
+                      found: dict[str, list] = found) -> None:
+            if not last:
+                pages = _Paginated(page_boxes)
+                found["too_tall"] = pagecheck.kept_whole_but_broken(pages)
+                found["moves"] = pagecheck.floats_to_move(pages, page.etree_element)
+            if on_count is not None and not any(found.values()):
+                on_count(len(page_boxes))
+
+        with amend.when_paginated(paginated):
+            document = page.render(stylesheets=sheets, font_config=fonts)
+        if not any(found.values()):
             break
-        pagecheck.let_break(too_tall)
-        pagecheck.move_floats(page.etree_element, moves)
-        document = page.render(stylesheets=sheets, font_config=fonts)
+        pagecheck.let_break(found["too_tall"])
+        pagecheck.move_floats(page.etree_element, found["moves"])
     return document
+
+
+class _Paginated:
+    """Paginated page boxes, read as a document's pages are (``page._page_box``) by
+    :mod:`songngu.pagecheck`."""
+
+    class _Page:
+        def __init__(self, box) -> None:
+            self._page_box = box
+
+    def __init__(self, page_boxes: list) -> None:
+        self.pages = [self._Page(box) for box in page_boxes]
 
 
 def _clock(date: dt.date | None) -> dt.datetime:

@@ -146,6 +146,30 @@ def test_a_line_that_overflows_only_by_its_trailing_space_keeps_its_words(tmp_pa
         assert first_line(width, " <i>Journal of Sample Forestry</i>, vol. 11.") == words, width
 
 
+def test_the_page_count_is_told_once_from_the_layout_that_is_kept(tmp_path, scratch):
+    """The count an issue's next article waits for is told as soon as the text is paginated:
+    once, and from the last layout, also when a figure that left a page empty is moved and
+    the page laid out again; the pages written are those counted, headers and all."""
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    header = "@page { size: A5; margin: 15mm; @bottom-center { content: counter(page) } }"
+    text = "".join(f"<p>{n}. " + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 6
+                   + "</p>" for n in range(30))
+    plain = PAGE.replace("<figure", "<div").replace("</figure>", "</div>")
+    floating = (f'<html lang="en"><head><style>{header} body {{ font: 10pt "Journal Serif" }}'
+                'figure { height: 120mm; margin: 0; break-inside: avoid }</style></head><body>'
+                f'<section>{text[:text.index("<p>4.")]}<figure><figcaption>Figure 1. Tall'
+                f'</figcaption></figure>{text[text.index("<p>4."):]}</section></body></html>')
+    for page in (plain, floating):
+        told: list[int] = []
+        pdf = pdfengine.render_pdf(page, assets, on_count=told.append)
+        assert told == [pdf.page_count], told
+        pdf.write(tmp_path / "counted.pdf")
+        pages = pdftotext(tmp_path / "counted.pdf").strip("\f").split("\f")
+        assert len(pages) == told[0]
+    assert not pdf.findings(), pdf.findings()  # the figure moved: no page left empty
+    assert pages[-1].split()[-1] == str(told[0])  # the last footer numbers the last page
+
+
 def test_a_truncated_figure_is_refused_even_after_weasyprint_is_imported(tmp_path):
     """WeasyPrint's import tells Pillow to accept truncated images; the figure check must not
     follow it (a watch session or an issue build has WeasyPrint imported before checking)."""
