@@ -100,14 +100,11 @@ def _invisible(char: str) -> bool:
 
 def template_fonts(template: Path, fonts: Path) -> FontSet:
     """The fonts that the stylesheets of ``template`` load from the fonts folder."""
-    import tinycss2
-
     files: list[Path] = []
     fallbacks: list[Fallback] = []
     for css in sorted(template.glob("*.css")):
-        rules = tinycss2.parse_stylesheet(css.read_text(encoding="utf-8"), skip_comments=True,
-                                          skip_whitespace=True)
-        for url, ranges in _font_faces(rules, tinycss2):
+        stamp = css.stat()
+        for url, ranges in _faces_of(css, stamp.st_mtime_ns, stamp.st_size):
             name = url.removeprefix("fonts/")
             path = find_font(fonts, name)
             if ranges:
@@ -122,6 +119,17 @@ def template_fonts(template: Path, fonts: Path) -> FontSet:
                 files.append(path)
     return FontSet(tuple(files), tuple(_character_map(p, p.stat().st_mtime_ns) for p in files),
                    tuple(fallbacks))
+
+
+@lru_cache(maxsize=32)
+def _faces_of(css: Path, mtime_ns: int, size: int) -> tuple[tuple[str, tuple], ...]:
+    """The ``@font-face`` sources of a stylesheet as it is at ``mtime_ns`` and ``size``: parsed
+    once a process (an issue checks every article against the same template)."""
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(css.read_text(encoding="utf-8"), skip_comments=True,
+                                      skip_whitespace=True)
+    return tuple(_font_faces(rules, tinycss2))
 
 
 def _font_faces(rules, tinycss2) -> list[tuple[str, tuple[tuple[int, int], ...]]]:

@@ -94,6 +94,24 @@ def test_a_fallback_font_is_read_only_for_a_character_of_its_ranges(monkeypatch)
         assert [name for name in read if "CJK" in name]
 
 
+def test_a_template_stylesheet_edited_in_one_process_is_read_again(tmp_path):
+    """An issue checks each article against the same template, whose stylesheets are parsed
+    once; an edit of one (watch mode) is seen at the next check."""
+    import shutil
+
+    from songngu.errors import SetupError
+
+    template = tmp_path / "journal"
+    shutil.copytree(TEMPLATE, template)
+    found = glyphs.template_fonts(template, FONTS)
+    assert found == glyphs.template_fonts(template, FONTS)
+    sheet = template / "fonts.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + '\n@font-face { font-family: X; '
+                     'src: url("fonts/Missing-Regular.ttf") }\n', encoding="utf-8")
+    with pytest.raises(SetupError, match=r"Missing-Regular\.ttf"):
+        glyphs.template_fonts(template, FONTS)
+
+
 SCRIPTS = {  # the shipped faces' family, and a place name in the script
     "Thai": "กรุงเทพมหานคร", "Lao": "ວຽງຈັນ", "Khmer": "ភ្នំពេញ", "Myanmar": "ရန်ကုန်",
     "Arabic": "القاهرة", "Devanagari": "दिल्ली"}
