@@ -66,6 +66,24 @@ def load(tmp_path, monkeypatch, text, name="refs.yaml"):
     return references, [str(p) for p in problems.items]
 
 
+def test_styles_and_languages_formatted_in_turn_each_format_as_alone(refs):
+    """What citeproc-py looks up in a style is remembered while it formats (cite_format):
+    two styles and two languages, formatted in turn, each give what they give alone."""
+    cases = [("ieee", "en"), ("apa", "vi"), ("ieee", "vi"), ("apa", "en")]
+
+    def formatted(style, lang):
+        clusters, bibliography = cite(refs, [ORDER[:3], [ORDER[3]], ORDER[:2]], lang, style)
+        return clusters, bibliography.entries()
+
+    alone = {case: formatted(*case) for case in cases}
+    together = [cite(refs, [ORDER[:3], [ORDER[3]], ORDER[:2]], lang, style)
+                for style, lang in cases]
+    for (style, lang), (clusters, bibliography) in zip(cases, together):
+        assert (clusters, bibliography.entries()) == alone[style, lang], (style, lang)
+    assert alone["ieee", "en"][1] != alone["apa", "en"][1]
+    assert alone["apa", "en"][1] != alone["apa", "vi"][1]
+
+
 # --- the sample's reference list -------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
