@@ -67,7 +67,10 @@ def _is_vietnamese_word(word: str) -> bool:
 
 def reads_as(text: str) -> str | None:
     """"vi" or "en" when the text clearly reads as that language, else None."""
-    words = _words(text)
+    return _reads_as(_words(text))
+
+
+def _reads_as(words: list[str]) -> str | None:
     if len(words) < MIN_WORDS:
         return None
     lower = [w.lower() for w in words]
@@ -87,10 +90,10 @@ def _base(lang: str) -> str:
 
 def untranslated(source: str, translation: str, source_lang: str, lang: str) -> str | None:
     """Why ``translation`` (in ``lang``) looks like no translation of ``source``, or None."""
-    same = _words(source) == _words(translation)
-    if same and len(_words(source)) >= MIN_WORDS:
+    words = _words(translation)
+    if len(words) >= MIN_WORDS and _words(source) == words:
         return f"its text is the same as in {source_lang}"
-    found = reads_as(translation)
+    found = _reads_as(words)
     if found is None or found == _base(lang):
         return None
     if _base(lang) == "vi" or found == "vi":
