@@ -47,18 +47,47 @@ def problem(latex: str) -> str | None:
     if unknown:
         return f"unknown command{'s' * (len(unknown) > 1)} {', '.join(unknown)}"
     try:
-        svg(latex, True)
         mathml(latex, True)
+        svg(latex, True)
+    except IllFormed as exc:
+        return f"cannot typeset it: {exc}"
     except Exception as exc:  # both libraries raise many kinds on input they cannot read
         return f"cannot typeset it ({type(exc).__name__}{': ' + str(exc) if str(exc) else ''})"
     return None
 
 
+class IllFormed(ValueError):
+    """The converter wrote MathML that is not well-formed XML."""
+
+
+_ENVIRONMENTS = [
+    # latex2mathml (3.81) knows align*, split, array, cases and the matrices; the other
+    # alignments it reads as plain letters, '&' included, and writes ill-formed MathML. Each
+    # becomes the one it knows that sets its rows the same way.
+    (re.compile(r"\\begin\{(?:aligned|alignedat|eqnarray\*?|flalign\*?)\}(?:\{\d+\})?"),
+     r"\\begin{align*}"),
+    (re.compile(r"\\end\{(?:aligned|alignedat|eqnarray\*?|flalign\*?)\}"), r"\\end{align*}"),
+    (re.compile(r"\\begin\{(?:gathered|gather\*?|multline\*?)\}"), r"\\begin{array}{c}"),
+    (re.compile(r"\\end\{(?:gathered|gather\*?|multline\*?)\}"), r"\\end{array}"),
+]
+
+
 @lru_cache(maxsize=512)
 def mathml(latex: str, display: bool) -> str:
+    """The formula as MathML; :class:`IllFormed` if the converter cannot write it as well-formed XML
+    (an ``&`` outside any alignment, for one)."""
     from latex2mathml.converter import convert
+    from lxml import etree
 
-    return convert(latex, display="block" if display else "inline")
+    for pattern, known in _ENVIRONMENTS:
+        latex = pattern.sub(known, latex)
+    written = convert(latex, display="block" if display else "inline")
+    try:
+        etree.fromstring(written)
+    except etree.XMLSyntaxError:
+        raise IllFormed("an '&' or other character outside an alignment (aligned, cases, "
+                         "array, a matrix)") from None
+    return written
 
 
 DRAWN_AT = 14.67

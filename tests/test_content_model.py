@@ -416,6 +416,27 @@ def test_equations_are_numbered_referenced_and_given_as_mathml_and_svg(tmp_path,
     assert all(i.get("src").startswith("data:image/svg+xml;base64,") for i in images)
 
 
+def test_aligned_and_gathered_formulas_are_tables_of_rows_in_mathml(tmp_path, capsys):
+    aligned = r"\begin{aligned} T &= a + b \\ &= c \end{aligned}"
+    gathered = r"\begin{gathered} x = 1 \\ y = 2 \end{gathered}"
+    blocks = [{"equation": f"$${aligned}$$"}, {"equation": f"$${gathered}$$"}]
+    pages, _ = build_html(tmp_path, capsys, _equations(blocks, blocks))
+    for page in pages.values():
+        maths = page.xpath("//*[local-name()='math']")
+        rows = [len(math.xpath(".//*[local-name()='mtr']")) for math in maths]
+        assert rows == [2, 2]
+        assert "&" not in "".join(math.text_content() for math in maths)
+        assert maths[0].get("alttext") == aligned
+
+
+def test_an_ampersand_outside_an_alignment_is_a_content_error(tmp_path, capsys):
+    parts = _equations([{"equation": "$$a &= b$$"}], [{"equation": "$$a &= b$$"}])
+    code, output = check(tmp_path, capsys, parts)
+    assert code == 1 and "Traceback" not in output
+    lines = [line for line in output.splitlines() if "outside an alignment (aligned" in line]
+    assert len(lines) == 2 and all(line.split(":")[1].isdigit() for line in lines), output
+
+
 @pytest.mark.parametrize("latex, found", [
     (r"\frac{a}{b", "1 '{' left unclosed"),
     (r"\foo{x}", "unknown command \\foo"),

@@ -763,7 +763,8 @@ MODEL_TEXTS = {
                 {"p": "Xem [@eq:yield], [@tbl:yields], [@fig:fields] và [@sec:data]; "
                       "nguồn [@jp; @ru]."},
                 {"equation": "$$y = a x + b$$ {#eq:yield}"},
-                {"equation": "$$\\sum_{i=1}^{n} x_i$$"},
+                {"equation": "$$\\begin{aligned} S &= \\sum_{i=1}^{n} x_i \\\\ &= n m"
+                 "\\end{aligned}$$"},
                 {"table": "yields"}, {"figure": "fields"}, {"figure": "map"}]},
             {"id": "conflicts", "title": "Xung đột lợi ích", "numbered": False,
              "blocks": [{"p": "Không có."}]},
@@ -799,7 +800,8 @@ MODEL_TEXTS = {
                 {"p": "See [@eq:yield], [@tbl:yields], [@fig:fields] and [@sec:data]; "
                       "sources [@jp; @ru]."},
                 {"equation": "$$y = a x + b$$ {#eq:yield}"},
-                {"equation": "$$\\sum_{i=1}^{n} x_i$$"},
+                {"equation": "$$\\begin{aligned} S &= \\sum_{i=1}^{n} x_i \\\\ &= n m"
+                 "\\end{aligned}$$"},
                 {"table": "yields"}, {"figure": "fields"}, {"figure": "map"}]},
             {"id": "conflicts", "title": "Conflicts of interest", "numbered": False,
              "blocks": [{"p": "None."}]},
@@ -884,6 +886,9 @@ def test_formulas_are_mathml_with_their_latex_and_equations_are_numbered(model_x
         assert [e.text for e in math.iter(f"{MML}mi")] == ["y", "a", "x", "b"]
         assert formulas[0].findtext("alternatives/tex-math") == "y = a x + b"
         assert formulas[1].find(f".//{MML}munderover") is not None
+        # An aligned formula: two rows of a table, each '=' in its column.
+        rows = formulas[1].findall(f".//{MML}mtr")
+        assert len(rows) == 2 and [e.text for e in formulas[1].iter(f"{MML}mi")].count("&") == 0
         xref = article.find(".//body//xref[@ref-type='disp-formula']")
         assert xref.get("rid") == f"{prefix}eq-yield"
         assert xref.text == ("Eq. (1)" if prefix else "công thức (1)")
