@@ -145,10 +145,10 @@ def _note(node: Note, writer: _Writer) -> str:
     """A footnote call linked to its note in the list at the end of the page (the screen), and
     the note itself, which the PDF floats to the foot of the page (``float: footnote``)."""
     n = escape(node.number)
-    back = "" if node.repeat else f' id="fnref-{n}"'
-    call = f'<sup class="fn-ref"><a href="#fn-{n}"{back} role="doc-noteref">{n}</a></sup>'
-    if node.repeat:
-        return call
+    if node.repeat:  # a note called again: the call alone, printed too (print.css)
+        return (f'<sup class="fn-ref fn-again"><a href="#fn-{n}" role="doc-noteref">{n}</a>'
+                '</sup>')
+    call = f'<sup class="fn-ref"><a href="#fn-{n}" id="fnref-{n}" role="doc-noteref">{n}</a></sup>'
     return f'{call}<span class="fn" data-n="{n}">{writer.nodes(node.children)}</span>'
 
 

@@ -268,6 +268,26 @@ def test_footnotes_are_numbered_and_linked_both_ways(tmp_path, capsys):
     assert page.xpath("//em[text()='thứ nhất']")
 
 
+def test_a_note_called_twice_prints_its_number_at_both_calls(tmp_path, capsys):
+    """The second call of ``[^b]`` links to the same note, on the page and in the PDF, where
+    its number is printed beside the word as the first call's is."""
+    from conftest import pdftotext
+
+    parts = _footnoted("Alpha[^b] beta. Gamma[^b] delta.", "Anpha[^b] bêta. Gama[^b] đenta.",
+                       en={"footnotes": {"b": "The shared note."}},
+                       vi={"footnotes": {"b": "Chú thích chung."}})
+    pages, _ = build_html(tmp_path, capsys, parts)
+    assert pages["en"].xpath("//sup[contains(@class, 'fn-ref')]/a/@href") == ["#fn-1"] * 2
+    assert pages["en"].xpath("//sup[contains(@class, 'fn-ref')]/a/@id") == ["fnref-1"]
+    folder = tmp_path / "content" / "art"
+    code, output = run(capsys, "--content", str(folder), "--out", str(tmp_path / "pdf"),
+                       "--lang", "en", "--no-html")
+    assert code == 0, output
+    text = " ".join(pdftotext(tmp_path / "pdf" / "en" / "art.pdf").split())
+    assert "Alpha1 beta. Gamma1 delta." in text, text
+    assert text.count("The shared note.") == 1
+
+
 def test_parity_compares_footnotes(tmp_path, capsys):
     parts = _footnoted("One^[A note.] two^[Another, 1990.]", "Một^[Chú thích.] hai.")
     code, output = check(tmp_path, capsys, parts)
