@@ -475,6 +475,17 @@ def test_every_pair_is_all_there_and_starts_level(parallel_build):
     assert len({where["en"][0][0] for where in placed.values()}) > 10  # over many pages
 
 
+def test_a_numbered_lists_items_keep_their_numbers_side_by_side(parallel_build):
+    """Each item of a numbered list is a row of its own, both languages level: it still
+    prints its own number (rainfall-note's four steps)."""
+    text = pdftotext(parallel_build / "en+vi" / "rainfall-note.handout.pdf")
+    for first_words in (["set aside", "sort the", "give the", "compare the"],
+                        ["loại các", "xếp chuỗi", "gán cho", "so sánh"]):
+        numbers = [re.search(rf"(\d+)\.\s+{re.escape(words)}", text, re.IGNORECASE)
+                   for words in first_words]
+        assert [n and n[1] for n in numbers] == ["1", "2", "3", "4"], (first_words, numbers)
+
+
 def test_front_matter_and_references_appear_once(parallel_build):
     pdf = parallel_build / "en+vi" / "asean-japan.handout.pdf"
     text = normalise(pdftotext(pdf))
