@@ -24,7 +24,9 @@ _URL_TEXT = re.compile(r"^(?:https?://|mailto:|www\.|doi:)\S+$|^[^\s@]+@[^\s@]+\
 _KEEP_TOGETHER = re.compile(
     r"""
     (?<![\w.,])[^\W_][\w²³⁰¹⁴-⁹]*\s?=\s?[-−+]?\d[\d.,]*      # an equation: R² = 0.89, p = 0.05
-    | [-−+]?\d[\d.,]*\s(?:%|‰|°C|°F|°|‰|[kcmµn]?m[²³]?|[kmµ]?g|ha|l|L|ml|kWh|MW|kW|W|h|min|s|
+    | [-−+]?\d[\d.,]*\s(?:%|‰|°C|°F|°|c?m[²³]?|ha|min|h|dB|rpm|ppm|
+                        [kMGTmµnp]?(?:m|g|s|A|Ah|K|V|VA|W|Wh|Hz|Pa|N|J|Ω|C|F|T|H|L|l|mol|eV|B
+                                   |bar)[²³]?|
                         USD|VND|đ|JPY|EUR|triệu|tỷ|nghìn|million|billion)
                         (?:[/·⋅][A-Za-zµ°]{1,3}[²³]?)*(?![\w/])
                                                   # a number and its unit: 12 km, 0.65 W/m·K

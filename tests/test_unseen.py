@@ -213,6 +213,23 @@ def test_a_compound_unit_stays_on_one_line(brick_vi):
     assert '(<span class="nobreak">W/m·K</span>)' in html
 
 
+@pytest.mark.parametrize("text, kept", [
+    ("dòng điện −8 A khi sạc", "−8 A"), ("nhỏ hơn 1,2 K và", "1,2 K"),
+    ("a 3.7 V cell", "3.7 V"), ("12 mΩ each", "12 mΩ"), ("at 50 Hz", "50 Hz"),
+    ("101 kPa", "101 kPa"), ("a 5 kN load", "5 kN"), ("2.5 Ah pack", "2.5 Ah"),
+    ("20 mL", "20 mL"), ("8 GB", "8 GB"), ("30 min", "30 min"), ("1,5 mol/L", "1,5 mol/L")])
+def test_a_number_stays_with_its_si_unit(text, kept):
+    from songngu import breaks
+
+    assert f'<span class="nobreak">{kept}</span>' in str(breaks.text_html(text))
+
+
+def test_a_number_before_a_word_is_left_free():
+    from songngu import breaks
+
+    assert "nobreak" not in str(breaks.text_html("5 Apples and 3 Kings"))
+
+
 def test_a_reference_number_never_stays_behind_on_the_page_before_its_entry(brick_vi):
     """With the number floated beside its entry, "[5]" stood alone at the foot of page 2 and
     its entry began page 3: an entry is kept whole."""
