@@ -36,7 +36,8 @@ _LABELS = {
     "equation": ["eq", "eqs", "equation", "equations"],
 }
 _LABEL_OF = {word: label for label, words in _LABELS.items() for word in words}
-_NUMBER = r"(?:\d+[a-z]?(?:\.\d+)*|[ivxlcdm]+|[IVXLCDM]+)"
+# A page number, also one with its journal's letter before it (R3, S12, e1002), or roman.
+_NUMBER = r"(?:[A-Za-z]{0,2}\d+[a-z]?(?:\.\d+)*|[ivxlcdm]+|[IVXLCDM]+)"
 _RANGE = rf"{_NUMBER}(?:\s*[-–—]\s*{_NUMBER})?"
 _LOCATOR_RE = re.compile(
     rf"^\s*(?:(?P<label>§§?|¶¶?|phụ lục|[^\W\d_]+)(?:\.\s*|\s+|(?=\d)))?"

@@ -133,7 +133,7 @@ def _resolve_text(doc: Document, text: Text, references: dict[str, Reference],
     bibliography = Bibliography(references, doc.style, text.lang)
     reader.finish(bibliography)
     return TextTree(text.lang, front, sections, numbers, bibliography), \
-        {item.key for span in reader.clusters for item in span.cites}
+        {item.key for span in reader.clusters for item in span.cites} | reader.unread_keys
 
 
 def _section(reader: _Reader, doc: Document, text: Text, section: Section,
@@ -256,6 +256,11 @@ BUILDERS: dict[str, Builder] = {
 kinds that hold the id of a table or a figure of document.yaml are built by their name."""
 
 
+_NAMED_KEY = re.compile(r"@([^\s;,\]\[@]+)")
+"""A reference key as a citation names it (``[@vu2007, p. 5]``), found in markup that could
+not be read."""
+
+
 class _Reader:
     """Reads one language's markup in reading order: each piece parsed where it stands, its
     footnotes numbered, its citations queued for the CSL processor, its mistakes reported
@@ -278,6 +283,9 @@ class _Reader:
         self.spans: dict[int, list[Span]] = {}
         """id(a piece's nodes) → its spans."""
         self.said: set[tuple[str, int, str]] = set()
+        self.unread_keys: set[str] = set()
+        """The references named in markup that could not be read: cited all the same (the
+        mistake is reported; a "never cited" warning would be a second, untrue one)."""
 
     def error(self, file: str, line: int, message: str) -> None:
         if (file, line, message) not in self.said:
@@ -302,6 +310,8 @@ class _Reader:
             # A citation's mistake is found on the line of its "[@", a footnote's on its "[^".
             self.error(where.file, _line_of(where, exc.needle or (
                 "[^" if "footnote" in str(exc) else "[@")), str(exc))
+            self.unread_keys |= {key for key in _NAMED_KEY.findall(markup)
+                                 if key in self.references}
             nodes.append(doctree.Text(markup))
             return nodes
         self._number_notes(spans, where)

@@ -352,6 +352,7 @@ def test_shipped_style_and_locale_are_valid_csl():
     ("tr. 111", ("page", "111")), ("§ 4", ("section", "4")), ("p. xii", ("page", "xii")),
     ("pp. 12,15-17", ("page", "12, 15-17")), ("Chapter 3", ("chapter", "3")),
     ("chương 2", ("chapter", "2")), ("vol. 2", ("volume", "2")), ("4a", ("page", "4a")),
+    ("p. R3", ("page", "R3")), ("pp. S1-S5", ("page", "S1-S5")), ("p. e1002", ("page", "e1002")),
 ])
 def test_parse_locator(text, expected):
     assert parse_locator(text) == expected

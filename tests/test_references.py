@@ -120,6 +120,20 @@ def test_uncited_reference_is_a_warning_and_an_error_when_strict(sample_copy, tm
     assert f"references.yaml:{line}: reference 'extra2020' is never cited" in strict.stderr
 
 
+def test_a_citation_that_cannot_be_read_is_one_error_not_also_never_cited(sample_copy):
+    """A paragraph with a malformed citation is reported once; the references it names are
+    not also said to be never cited."""
+    for lang in ("en", "vi"):  # anh2020 is cited once in each language
+        path = sample_copy / f"{lang}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert text.count("[@anh2020]") == 1
+        path.write_text(text.replace("[@anh2020]", "[@anh2020, pg. 5]"), encoding="utf-8")
+    result = run_build("check", "--content", str(sample_copy))
+    assert result.returncode == 1
+    assert result.stderr.count("unknown locator label 'pg'") == 2, result.stderr
+    assert "never cited" not in result.stderr, result.stderr
+
+
 def _without_breaks(text: str) -> str:
     """Text without white space and hyphens: where pdftotext breaks lines and hyphenates."""
     return re.sub(r"[\s\-\u2010\u00ad]", "", text)
