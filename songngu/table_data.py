@@ -46,9 +46,12 @@ def read_tables(check: Checker, value: Any, languages: list[str]) -> dict[str, T
             continue
         columns = [_column(check, path + ("columns", c), col, f"{what}, column {c + 1}")
                    for c, col in enumerate(fields.get("columns", []))]
-        rows = [cells for r, row in enumerate(fields.get("rows", []))
-                if (cells := _row(check, path + ("rows", r), row, columns,
-                                  f"{what}, row {r + 1}", languages)) is not None]
+        # A row that cannot be read keeps its place, empty: the language files' rows are
+        # still counted and matched against the right ones (the mistake is said once).
+        rows = [cells if (cells := _row(check, path + ("rows", r), row, columns,
+                                        f"{what}, row {r + 1}", languages)) is not None
+                else [None] * len(columns)
+                for r, row in enumerate(fields.get("rows", []))]
         tables[table_id] = TableData(table_id, columns, rows, check.key_where(path),
                                      empty=fields.get("empty", "–"))
     return tables
@@ -92,7 +95,7 @@ MAX_CELL = 10 ** 15
 def _row(check: Checker, path: tuple, row: Any, columns: list[Column],
          what: str, languages: list[str]) -> list | None:
     if not isinstance(row, list) or len(row) != len(columns):
-        found = f"{plural(len(row), 'cell')} {row!r}" if isinstance(row, list) \
+        found = f"{plural(len(row), 'cell')} {_as_written(row)}" if isinstance(row, list) \
             else describe(row)
         check.error(path, f"{what}: expected a list of {plural(len(columns), 'cell')}, "
                           f"found {found}")
@@ -120,6 +123,12 @@ def _row(check: Checker, path: tuple, row: Any, columns: list[Column],
             return None
         cells.append(number)
     return cells
+
+
+def _as_written(row: list) -> str:
+    """A row as YAML shows it: ``[~, 28.0, "−8.0"]``."""
+    return "[" + ", ".join("~" if cell is None else f'"{cell}"' if isinstance(cell, str)
+                           else str(cell) for cell in row) + "]"
 
 
 def _number_cell(cell: Any) -> Any:

@@ -373,6 +373,22 @@ def test_row_labels_are_translated_and_numbers_shared(tmp_path, capsys):
                                                           "align-right", "align-center"]
 
 
+def test_a_short_row_is_one_error_shown_as_written(tmp_path, capsys):
+    """A row of document.yaml missing a cell is said once, as YAML shows it; the language
+    files' row texts are still matched to their rows (no second, untrue error)."""
+    parts = _table(
+        {"columns": [{"kind": "text"}, {"kind": "number"}, {"kind": "number"}],
+         "rows": [[None, 1, 2], [None, "−8.0"], [None, 5, 6]]},
+        {"caption": "Cap", "columns": ["Item", "A", "B"], "rows": ["One", "Two", "Three"]},
+        {"caption": "Bảng", "columns": ["Mục", "A", "B"], "rows": ["Một", "Hai", "Ba"]})
+    code, output = check(tmp_path, capsys, parts)
+    errors = [line for line in output.splitlines() if ": warning:" not in line and
+              ".yaml:" in line]
+    assert code == 1 and len(errors) == 1, output
+    assert errors[0].endswith("table 't', row 2: expected a list of 3 cells, found 2 cells "
+                              '[~, "−8.0"]'), errors
+
+
 def test_a_two_level_header_spans_columns_and_rows(tmp_path, capsys):
     header = {"caption": "C", "columns": ["Season", "Day", "Night", "Day", "Night"],
               "groups": [{"columns": 1}, {"text": "Hanoi", "columns": 2},
