@@ -12,6 +12,7 @@ Which outputs need building, and which process lays out each PDF, is decided by
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from . import (
     write,
 )
 from . import references as citations
-from .errors import ContentError, Problems, SetupError, display_path
+from .errors import ContentError, Problem, Problems, SetupError, display_path
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project, job_languages
 
@@ -99,8 +100,46 @@ def check_document(folder: Path, strict: bool = False,
         translation = sync.report_findings(doc, sync.load_records(doc, problems),
                                            problems.error if strict else problems.warning,
                                            sync_option(folder, project))
+    else:
+        problems.extend(_resolved_anyway(doc, references, problems, sources))
     problems.raise_if_errors()
     return Checked(doc, references, problems, sources, translation, fallbacks)
+
+
+_MENTIONED_XREF = re.compile(r"cross-reference to unknown \w+ '([^']+)'")
+
+
+def _resolved_anyway(doc: model.Document, references: dict, found: Problems,
+                     sources: list[Path]) -> list[Problem]:
+    """The mistakes of citations, cross-references and formulas in a document that other
+    mistakes already stop, so that one run says them all. Only those a mistake elsewhere
+    cannot have caused: no unknown citation when the reference file has mistakes of its own,
+    no unknown cross-reference to a target the files name (it was left out for its own
+    mistake), no "never cited"."""
+    extra = Problems()
+    try:
+        resolve.resolve(doc, references, extra)
+    except Exception:  # a model with mistakes may lack what resolving expects: said already
+        return []
+    said = {(p.file, p.line, p.message) for p in found.items}
+    references_file = str(doc.references_file) if doc.references_file else None
+    references_wrong = any(references_file and p.file.endswith(Path(references_file).name)
+                           and p.severity == "error" for p in found.items)
+    written = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                         for path in sources if path.is_file())
+    kept = []
+    for problem in extra.errors:
+        if (problem.file, problem.line, problem.message) in said:
+            continue
+        if problem.message.startswith("unknown citation") and references_wrong:
+            continue
+        target = _MENTIONED_XREF.match(problem.message)
+        if target and re.search(rf"(?m)^\s*(?:-\s*)?(?:id:\s*)?{re.escape(target[1])}:?\s*$|"
+                                rf"\bid:\s*{re.escape(target[1])}\b|"
+                                rf"\{{#\w+:{re.escape(target[1])}\}}", written):
+            continue
+        kept.append(problem)
+    return kept
 
 
 def _check_catalogs(doc: model.Document, shared: Loaded, templates: Path,

@@ -85,6 +85,31 @@ def text_of(page, xpath: str) -> list[str]:
 
 # ------------------------------------------------------------------ check and build agree
 
+def test_one_check_says_the_mistakes_of_every_stage(tmp_path, capsys):
+    """A mistake in document.yaml does not hide those of citations and cross-references
+    (found only once a document is read whole); a target left out for its own mistake is not
+    also reported as unknown where it is referred to."""
+    en_blocks = [{"p": "See [@sec:methds] and [@tbl:t]."}, {"table": "t"}]
+    vi_blocks = [{"p": "Xem [@sec:methds] và [@tbl:t]."}, {"table": "t"}]
+    document, en, vi = variant(document={"first_page": "ten", "tables": {"t": {
+        "columns": [{"kind": "number"}], "rows": [[1]]}}})
+    en["sections"][0]["blocks"] = en_blocks + [{"p": "As in [@sec:data]."}]
+    vi["sections"][0]["blocks"] = vi_blocks + [{"p": "Như ở [@sec:data]."}]
+    en["sections"].append({"id": "data", "blocks": [{"p": "Data."}]})  # no title: a mistake
+    vi["sections"].append({"id": "data", "title": "Dữ liệu", "blocks": [{"p": "Số liệu."}]})
+    en["tables"] = {"t": {"columns": ["A"]}}  # its caption left out: the table has a mistake
+    vi["tables"] = {"t": {"caption": "Bảng", "columns": ["A"]}}
+    code, output = check(tmp_path, capsys, (document, en, vi))
+    errors = [line.split(": ", 1)[1] for line in output.splitlines() if ".yaml:" in line
+              and ": warning:" not in line]
+    assert code == 1
+    assert any("'first_page' must be a whole number" in e for e in errors), output
+    assert any("caption" in e for e in errors), output
+    assert sum("cross-reference to unknown section 'methds'" in e for e in errors) == 2, output
+    assert any("title" in e for e in errors), output
+    assert not any("unknown table" in e or "unknown section 'data'" in e for e in errors), output
+
+
 def test_a_document_without_a_publication_date_builds(tmp_path, capsys):
     pages, _ = build_html(tmp_path, capsys, variant())
     assert text_of(pages["en"], "//header[@lang='en']//dl[@class='dates']/dd") == ["5/1/2022"]
