@@ -113,7 +113,7 @@ def _resolved_anyway(doc: model.Document, references: dict, found: Problems,
                      sources: list[Path]) -> list[Problem]:
     """The mistakes of citations, cross-references and formulas in a document that other
     mistakes already stop, so that one run says them all. Only those a mistake elsewhere
-    cannot have caused: no unknown citation when the reference file has mistakes of its own,
+    cannot have caused: no unknown citation when the references could not all be read,
     no unknown cross-reference to a target the files name (it was left out for its own
     mistake), no "never cited"."""
     extra = Problems()
@@ -122,9 +122,11 @@ def _resolved_anyway(doc: model.Document, references: dict, found: Problems,
     except Exception:  # a model with mistakes may lack what resolving expects: said already
         return []
     said = {(p.file, p.line, p.message) for p in found.items}
-    references_file = str(doc.references_file) if doc.references_file else None
-    references_wrong = any(references_file and p.file.endswith(Path(references_file).name)
-                           and p.severity == "error" for p in found.items)
+    in_references = f"/{doc.references_file.name}" if doc.references_file else None
+    references_wrong = not references or any(
+        p.severity == "error" and (p.message.startswith("references:") or bool(
+            in_references and p.file.endswith(in_references)))
+        for p in found.items)
     written = "\n".join(path.read_text(encoding="utf-8", errors="replace")
                          for path in sources if path.is_file())
     kept = []
