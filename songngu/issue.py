@@ -183,6 +183,10 @@ def load_issue(folder: Path, content: Path, problems: Problems) -> Issue | None:
     if first_page < 1:
         bad("first_page", f"expected a page number of 1 or more, found {first_page}")
         first_page = 1
+    elif value.get("odd_start") and first_page % 2 == 0:
+        bad("first_page", f"expected an odd page, since odd_start puts every article on a "
+                          f"right-hand (odd) page, found {first_page}: write "
+                          f"{first_page + 1}, or remove odd_start")
     date = value.get("date")
     if isinstance(date, str):
         try:

@@ -46,6 +46,15 @@ def assemble(issue: Issue, listed: list[Entry], front: bytes, lang: str,
             for n, page in enumerate(front_pdf.pages):
                 pdf.pages.insert(n, page)
             front_pages = len(front_pdf.pages)
+            if (front_pages + listed[0].first) % 2 == 0:
+                # Printed, an odd page is a right-hand one: the first article's first page
+                # stands on the side its number says, after a blank page if need be.
+                box = front_pdf.pages[0].mediabox
+                with Pdf.new() as blank:
+                    blank.add_blank_page(page_size=(float(box[2]) - float(box[0]),
+                                                    float(box[3]) - float(box[1])))
+                    pdf.pages.insert(front_pages, blank.pages[0])
+                front_pages += 1
         with pdf.open_outline() as outline:
             outline.root.append(OutlineItem(contents, 0))
             for entry, copied in zip(listed, assembly.copied):

@@ -135,7 +135,8 @@ def test_articles_follow_each_other_and_the_issue_pdf_is_numbered_continuously(i
 
     issue_labels = labels(issue_build / "spring.pdf")
     front = [x for x in issue_labels if not x.isdigit()]
-    assert front == ["i", "ii", "iii"][:len(front)] and front
+    assert front == ["i", "ii", "iii", "iv"][:len(front)] and front
+    assert len(front) % 2 == 0  # page 41, odd, is a right-hand page: after a blank iv
     assert [int(x) for x in issue_labels[len(front):]] == list(range(41, ranges[-1][1] + 1))
     # Each article's pages in the issue are its own PDF's pages.
     issue_text = pdftotext(issue_build / "spring.pdf")
@@ -208,6 +209,20 @@ def test_odd_start_leaves_a_blank_page_and_every_article_starts_on_an_odd_page(t
     blank = issue.index("42")
     assert not pdftotext(out / "spring.pdf", "-f", str(blank + 1), "-l",
                          str(blank + 1)).strip()
+    # Printed, each odd page is a right-hand one: the first article's page 41 is an odd page
+    # of the file too, the front matter padded with a blank page if need be.
+    for number in ("41", "43"):
+        assert issue.index(number) % 2 == 0, issue
+
+
+def test_the_first_article_stands_on_the_side_its_number_says(tmp_path):
+    """Without odd_start too: an even first page is a left-hand page of the issue PDF."""
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0)
+    write_issue(content / "spring", ["alpha"], first_page=40)
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    issue = labels(tmp_path / "build" / "spring" / "spring.pdf")
+    assert issue.index("40") % 2 == 1, issue
 
 
 def _laid_out(output: str) -> set[str]:
@@ -319,6 +334,8 @@ def test_a_conflicting_volume_is_an_error(tmp_path, capsys):
     ("journal: J\narticles: [a]\ncover: ../x.png\n", "cover: expected an image file"),
     ("journal: J\narticles: [a]\nodd_start: 1\n", "odd_start: expected bool"),
     ("journal: J\narticles: [a]\nfirst_page: 0\n", "first_page: expected a page number"),
+    ("journal: J\narticles: [a]\nodd_start: true\nfirst_page: 100\n",
+     "first_page: expected an odd page, since odd_start"),
     ("articles: [a]\nvolumne: 3\n", "unknown key"),
 ])
 def test_a_bad_issue_file_is_reported_with_its_line(tmp_path, capsys, body, message):
@@ -512,6 +529,6 @@ def test_the_contents_print_a_title_in_any_script_in_the_articles_fonts(tmp_path
     front = [page for page, label in zip(reader.pages, reader.page_labels)
              if not label.isdigit()]
     fonts = {str(font["/BaseFont"]).partition("+")[2] for page in front
-             for font in page["/Resources"]["/Font"].values()}
+             for font in page["/Resources"].get("/Font", {}).values()}  # a blank: none
     assert {"Journal-Lao-Bold", "Journal-Serif-CJK-Bold"} <= fonts, fonts
     assert all(name.startswith("Journal-") for name in fonts), fonts
