@@ -18,14 +18,15 @@ FIGURE_TYPES = {".png": b"\x89PNG\r\n\x1a\n", ".jpg": b"\xff\xd8\xff", ".jpeg": 
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|(?:data|file|javascript|mailto):)", re.I)
 
 
-def figure_file_problem(file: Path, written: str, folder: Path) -> str | None:
+def figure_file_problem(file: Path, written: str, folder: Path,
+                        place: str = "the document's folder") -> str | None:
     """Why a figure's file cannot be used, or None for a PNG, JPEG or SVG inside ``folder``.
 
     Checked before anything renders, so that a figure pointing at the network, at a device
     such as /dev/urandom, at a pipe or outside the folder (by '..' or a symbolic link) is
     reported with its line and never read.
     """
-    expected = "expected a PNG, JPEG or SVG file inside the document's folder"
+    expected = f"expected a PNG, JPEG or SVG file inside {place}"
     if len(written) > 1000 or any(len(part.encode()) > 255 for part in Path(written).parts):
         return f"{expected}, found a file name of {len(written):,} characters, longer than " \
                f"file systems allow"

@@ -43,6 +43,7 @@ from typing import Any
 
 from . import incremental, pagecount, progress, schedule, shard
 from .errors import ContentError, Problems, SetupError, display_path
+from .figurefiles import figure_file_problem
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project
 
@@ -259,8 +260,10 @@ def _cover(loaded: Loaded, name: str | None, folder: Path, problems: Problems) -
     if not _NAME.match(name) or path.suffix.lower() not in COVER_TYPES:
         problems.error(loaded.file, line, f"cover: expected an image file in the issue folder "
                                           f"({', '.join(COVER_TYPES)}), found {name!r}")
-    elif not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
-        problems.error(loaded.file, line, f"cover: {display_path(path)} does not exist")
+    elif why := figure_file_problem(path, name, folder, "the issue folder"):
+        # Checked as a figure is: a file that is no image, or a damaged one, would be left
+        # out of the cover without a word.
+        problems.error(loaded.file, line, f"cover: {why}")
     else:
         return path
     return None

@@ -348,6 +348,17 @@ def test_a_bad_issue_file_is_reported_with_its_line(tmp_path, capsys, body, mess
     assert re.search(rf"issue\.yaml:\d+: .*{re.escape(message)}", err), err
 
 
+def test_a_cover_that_is_no_image_is_refused_with_its_line(tmp_path, capsys):
+    make_article(tmp_path / "content", "a", 0)
+    folder = write_issue(tmp_path / "content" / "spring", ["a"], cover="cover.png")
+    (folder / "cover.png").write_text("not an image", encoding="utf-8")
+    assert build_issue(tmp_path, "--lang", "en") == 1
+    err = capsys.readouterr().err
+    assert re.search(r"issue\.yaml:\d+: cover: expected a PNG image in 'cover.png', found "
+                     r"other data", err), err
+    assert not (tmp_path / "build" / "spring").exists()
+
+
 def test_shards_partition_any_set_of_names():
     names = [Path(f"doc-{n}") for n in range(200)]
     for count in (1, 2, 3, 7):
