@@ -64,7 +64,12 @@ ALL = (FILE_BYTES, YAML_NODES, TEXT_CHARS, LIST_ITEMS, IMAGE_PIXELS, SVG_ELEMENT
 
 # --------------------------------------------------------------------------- characters
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+# The embeddings and overrides of the bidirectional algorithm show the text after them in
+# another order than it is typed ("Invoice \u202egnp.exe" reads "Invoice exe.png"). The
+# isolates (U+2066–U+2069), which right-to-left text in a left-to-right line may need, are
+# left alone.
+_DIRECTION = re.compile("[\u202a-\u202e]")
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 
 
@@ -73,10 +78,15 @@ def control_character(text: str) -> str | None:
     as a numeric character reference, or None."""
     match = _CONTROL.search(text)
     if match:
+        if _DIRECTION.match(match[0]):
+            return f"the direction control U+{ord(match[0]):04X} (it shows the text after it " \
+                   f"in another order than it is typed)"
         return f"the control character U+{ord(match[0]):04X}"
     for match in _REFERENCE.finditer(text):
         code = int(match[1], 16) if match[1] else int(match[2])
-        if code > 0x10FFFF or _CONTROL.fullmatch(chr(code)) or 0xD800 <= code <= 0xDFFF:
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return f"the character reference {match[0]!r} (no character has that number)"
+        if _CONTROL.fullmatch(chr(code)):
             return f"the character reference {match[0]!r} (a control character)"
     return None
 

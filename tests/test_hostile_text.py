@@ -40,7 +40,7 @@ FRAGMENTS = ["<script>alert(1)</script>", "</style>", "<img src=x onerror=alert(
              "\t", "\n", "ễ", "Nguyễn", "—", "{", "}", "*", "_", "`", "<!--", "-->", "]]>", "%",
              "#"]
 CONTROLS = ["\f", "\r", "\x00", "\x1d", "\x1e", "\x1f", "\x7f", "\x85", "\x9c", "\x1b",
-            "&#12;", "&#x1D;", "&#0;", "&#127;"]
+            "&#12;", "&#x1D;", "&#0;", "&#127;", "\u202e", "&#x202D;"]
 """Characters no text may carry, typed or as references: one of them goes into one field of
 some examples, which the checks must then refuse."""
 PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F)) + "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệ"
@@ -181,3 +181,14 @@ def test_hostile_text_is_text_in_the_html_the_css_and_the_pdf(harmless, title, a
         assert _links(html) == harmless["links"]
         assert _elements(html) == harmless["elements"]
         assert _pdf_uris(html, css, folder, Path(tmp) / "page.pdf") == harmless["uris"]
+
+
+@pytest.mark.parametrize("text", ["Invoice \u202egnp.exe\u202c", "Invoice &#x202E;gnp.exe"])
+def test_a_direction_override_is_refused_for_what_it_does(text):
+    """A right-to-left override shows "Invoice \u202egnp.exe" as "Invoice exe.png"; the
+    isolates that right-to-left words in a line may need are allowed."""
+    from songngu.limits import control_problem
+
+    assert "U+202E" in (control_problem(text) or "") or "&#x202E;" in (control_problem(text) or "")
+    assert control_problem("Cairo (\u2067القاهرة\u2069)") is None
+
