@@ -70,7 +70,10 @@ class JournalPdf(_PagePdf):
             pdf = self._laid_out(report, self.print_css, count=True)
             pdf.write(self.target, finisher=partial(pdfmeta.finish, facts=self.facts))
             last = self.facts.first_page + pdf.page_count - 1
-            done.text = f"{pdf.page_count} pages, {self.facts.first_page}–{last}"
+            pages = "1 page" if pdf.page_count == 1 else f"{pdf.page_count} pages"
+            shown = f"{last}" if last == self.facts.first_page else \
+                f"{self.facts.first_page}–{last}"
+            done.text = f"{pages}, {shown}"
         return [self.target]
 
 

@@ -225,6 +225,17 @@ def test_the_first_article_stands_on_the_side_its_number_says(tmp_path):
     assert issue.index("40") % 2 == 1, issue
 
 
+def test_a_one_page_article_is_shown_as_one_page(tmp_path, capsys):
+    content = tmp_path / "content"
+    make_article(content, "alpha", 0)
+    write_issue(content / "spring", ["alpha"])
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    assert labels(tmp_path / "build" / "spring" / "en" / "alpha.pdf") == ["41"]
+    assert "alpha.pdf (1 page, 41, " in capsys.readouterr().out
+    index = (tmp_path / "build" / "spring" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="page">p\. 41</div>', index), index
+
+
 def _laid_out(output: str) -> set[str]:
     return set(re.findall(r"laying out \S*/en/(\w+)\.pdf", output))
 

@@ -92,7 +92,7 @@ def median(runs: list[dict], key: str = "wall") -> float:
 
 
 def pages_written(stdout: str) -> int:
-    return sum(int(n) for n in re.findall(r"\.pdf \((\d+) pages", stdout))
+    return sum(int(n) for n in re.findall(r"\.pdf \((\d+) pages?", stdout))
 
 
 def against_weasyprint(work: Path, runs: int) -> dict:

@@ -98,7 +98,7 @@ def main() -> None:
         common = ["--content", str(content), "--lang", args.lang]
         cold = measure(*build("issue", str(issue), *common, "--out", str(out)))
         pdf = out / issue.name / f"{issue.name}.pdf"
-        pages = sum(int(n) for n in re.findall(r"\((\d+) pages, \d+–\d+", cold["stdout"]))
+        pages = sum(int(n) for n in re.findall(r"\((\d+) pages?, \d+(?:–\d+)?", cold["stdout"]))
         print(f"cold: {cold['wall']:.1f} s wall, {cold['cpu']:.1f} s CPU, {pages} article "
               f"pages ({pdf.stat().st_size / 1e6:.1f} MB issue PDF): "
               f"{cold['wall'] / pages:.3f} s a page wall, {cold['cpu'] / pages:.3f} s CPU "
