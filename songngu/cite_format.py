@@ -27,20 +27,20 @@ What this module adds after citeproc-py, and why:
 * year suffixes: citeproc-py gives ``year-suffix`` no value, so works by the same names in
   the same year are lettered here when the style asks for it (APA): ``2020a``, ``2020b``;
 * translated titles and "(in Japanese)" for a source in another language than the list's;
-* the style's XPath lookups remembered while a document's citations or list are formatted
-  (:func:`_remembering`): citeproc-py evaluates the same few again for every item.
+* in :mod:`songngu.cite_amend`: the style's XPath lookups remembered while a document is
+  formatted, and the list sorted in its language's alphabetical order.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
+from .cite_amend import formatting
 from .csl_json import Reference
 from .csl_locale import CSL_NS, csl_locale, style_xml
 from .locators import CiteItem
@@ -103,40 +103,6 @@ _OPEN, _SEP, _CLOSE = "\x1e", "\x1f", "\x1d"   # marks one cited item in citepro
 _ITEM_RE = re.compile(f"{_OPEN}([^{_SEP}]*){_SEP}(.*?){_CLOSE}", re.S)
 
 
-_LOOKUPS: list[dict[tuple, list]] = []
-"""The lookups of the formatting under way (innermost last); none outside it."""
-
-
-def _xpath_search(element, expression: str) -> list:
-    """citeproc-py's ``CitationStylesElement.xpath_search``, remembered while a document is
-    formatted: its style's tree does not change meanwhile (the one element citeproc-py adds,
-    a ``cs:name`` where a ``cs:names`` has none, is a first child that no remembered lookup
-    selects). An lxml element keeps its Python object while one is referenced, so the
-    element itself is the key."""
-    if not _LOOKUPS:
-        return element.xpath(expression, namespaces=element.nsmap)
-    lookups = _LOOKUPS[-1]
-    found = lookups.get((element, expression))
-    if found is None:
-        found = lookups[element, expression] = element.xpath(expression,
-                                                             namespaces=element.nsmap)
-    return found
-
-
-@contextmanager
-def _remembering(lookups: dict[tuple, list]) -> Iterator[None]:
-    """Remember the style's XPath lookups in ``lookups`` while formatting: citeproc-py makes
-    the same ones for every citation and entry (a third of the time of a reference list)."""
-    from citeproc import model
-
-    model.CitationStylesElement.xpath_search = _xpath_search
-    _LOOKUPS.append(lookups)
-    try:
-        yield
-    finally:
-        _LOOKUPS.pop()
-
-
 class Bibliography:
     """The citations and reference list of one document in one language and style."""
 
@@ -166,7 +132,7 @@ class Bibliography:
         self._by_csl_key = {key.lower(): key for key in references}
         self._bib = None
         self._lookups: dict[tuple, list] = {}
-        """The style's XPath lookups made so far (see :func:`_remembering`)."""
+        """The style's XPath lookups made so far (see :func:`songngu.cite_amend.formatting`)."""
 
     def cite_parts(self, clusters: list[list[CiteItem]]) -> list[FormattedCluster]:
         """Format every citation cluster, in document order, as its parts: the text around
@@ -177,7 +143,7 @@ class Bibliography:
                           if item.key.lower() not in self._by_csl_key})
         if unknown:
             raise ValueError("no reference with id " + ", ".join(map(repr, unknown)))
-        with _remembering(self._lookups):
+        with formatting(self._lookups, self.lang):
             return self._cite_parts(clusters)
 
     def _cite_parts(self, clusters: list[list[CiteItem]]) -> list[FormattedCluster]:
@@ -217,7 +183,7 @@ class Bibliography:
         label (``[1]``) apart when the style sets it in a margin of its own."""
         if self._bib is None:
             return []
-        with _remembering(self._lookups):
+        with formatting(self._lookups, self.lang):
             entries = [self._style.render_bibliography([item]) for item in self._bib.items]
         out = []
         for item, rendered in zip(self._bib.items, entries):

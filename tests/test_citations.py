@@ -242,6 +242,38 @@ def test_apa_list_is_alphabetical(refs):
                              "and Dialogue Parties. <i>Journal of Jurisprudence</i>, (9), 28–36.")
 
 
+VIETNAMESE_AUTHORS = """\
+- {id: tran, type: book, title: Sách một, author: [{family: Trần, given: Văn}],
+   issued: {date-parts: [[2001]]}, publisher: NXB}
+- {id: dao, type: book, title: Sách hai, author: [{family: Đào, given: Duy Anh}],
+   issued: {date-parts: [[1951]]}, publisher: NXB}
+- {id: dang, type: book, title: Sách ba, author: [{family: Đặng, given: Thai Mai}],
+   issued: {date-parts: [[1960]]}, publisher: NXB}
+- {id: duong, type: book, title: Sách bốn, author: [{family: Dương, given: Quảng Hàm}],
+   issued: {date-parts: [[1941]]}, publisher: NXB}
+- {id: anh, type: book, title: Sách năm, author: [{family: Ánh, given: Hoa}],
+   issued: {date-parts: [[2010]]}, publisher: NXB}
+- {id: an, type: book, title: Sách sáu, author: [{family: Ấn, given: Lan}],
+   issued: {date-parts: [[2012]]}, publisher: NXB}
+- {id: zhou, type: book, title: Book, author: [{family: Zhou, given: Li}],
+   issued: {date-parts: [[2015]]}, publisher: P}
+"""
+
+
+@pytest.mark.parametrize("lang, order", [
+    # Vietnamese: ă, â, đ, ư … are letters of their own after their base letter; tones
+    # decide last. Other languages: a marked letter sorts with its base letter.
+    ("vi", ["anh", "an", "duong", "dao", "dang", "tran", "zhou"]),
+    ("en", ["an", "anh", "dang", "dao", "duong", "tran", "zhou"]),
+])
+def test_an_author_date_list_is_in_its_languages_alphabetical_order(tmp_path, monkeypatch,
+                                                                     lang, order):
+    references, problems = load(tmp_path, monkeypatch, VIETNAMESE_AUTHORS)
+    assert problems == []
+    _, bibliography = cite(references, [[key] for key in references], lang, "apa")
+    assert [key for key, _ in bibliography.entries()] == order
+
+
 def test_apa_vietnamese_pinpoint(refs):
     out, _ = cite(refs, [[("nguyen2007", "page", "28-36")]], "vi", "apa")
     assert out == ['(<a href="#ref-nguyen2007">Nguyễn, 2007, tr.\u00a028–36</a>)']
