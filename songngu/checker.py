@@ -33,6 +33,8 @@ class Checker:
         return Where(self.loaded.name, self.loaded.key_line(path), self.loaded.source)
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
+        if any(tuple(path[:n]) in self.loaded.refused for n in range(len(path) + 1)):
+            return  # a value the loader refused, and said why: it is missing for that reason
         line = self.loaded.key_line(path) if key else self.loaded.line(path)
         self.problems.error(self.loaded.file, line, message)
 

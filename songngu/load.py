@@ -37,6 +37,9 @@ class Loaded:
     """The 0-based column at which each value starts on its line."""
     source: list[str] = field(default_factory=list)
     """The file's lines, NFC-normalised like the data, for finding a word inside a value."""
+    refused: set[Path_] = field(default_factory=set)
+    """The paths of the values refused while loading (each said why, and left out): what
+    checks them afterwards has nothing more to say about them."""
 
     @cached_property
     def name(self) -> str:
@@ -316,11 +319,13 @@ def _build(node: yaml.Node, path: Path_, loaded: Loaded, problems: Problems,
     if id(node) in open_nodes:
         problems.error(loaded.file, node.start_mark.line + 1,
                        "expected a value, found an alias (*name) that contains itself")
+        loaded.refused.add(path)
         return None
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) \
             and len(node.value) > limits.LIST_ITEMS.value:
         problems.error(loaded.file, node.start_mark.line + 1,
                        f"expected a shorter list: {limits.LIST_ITEMS.exceeded(len(node.value))}")
+        loaded.refused.add(path)
         return None
     if isinstance(node, yaml.MappingNode):
         open_nodes.add(id(node))
@@ -333,7 +338,11 @@ def _build(node: yaml.Node, path: Path_, loaded: Loaded, problems: Problems,
                  for i, item in enumerate(node.value)]
         open_nodes.discard(id(node))
         return items
-    return _scalar(node, loaded, problems, constructor)
+    said = len(problems.items)
+    value = _scalar(node, loaded, problems, constructor)
+    if value is None and len(problems.items) > said:
+        loaded.refused.add(path)
+    return value
 
 
 def _build_mapping(node: yaml.MappingNode, path: Path_, loaded: Loaded, problems: Problems,

@@ -266,3 +266,22 @@ def test_a_content_folder_that_does_not_exist_is_one_line_that_says_what_to_do(t
     assert line == f"error: content folder {missing} does not exist: run from the project " \
                    f"folder or pass --content PATH"
 
+
+
+@pytest.mark.parametrize("value", ['"Two regions\\a, one market."', '"Two regions &#x1b;"',
+                                   '"' + "x" * 10 + '\\u202e"'])
+def test_a_refused_text_is_one_error_not_also_a_missing_one(tmp_path, value):
+    """The loader says why it refused a value; the checks that find it missing afterwards
+    say nothing more ("expected text, found nothing" was a second, untrue error)."""
+    folder = tmp_path / "doc"
+    shutil.copytree(BASE, folder)
+    en = folder / "en.yaml"
+    text = en.read_text(encoding="utf-8")
+    assert text.count("- p: Two regions, one market.") == 1
+    en.write_text(text.replace("- p: Two regions, one market.", f"- p: {value}"),
+                  encoding="utf-8")
+    result = run_build("check", "--content", str(folder))
+    errors = [line for line in result.stderr.splitlines()
+              if ".yaml:" in line and ": warning:" not in line]
+    assert result.returncode == 1 and len(errors) == 1, result.stderr
+    assert "control character" in errors[0] or "direction control" in errors[0], errors
