@@ -46,6 +46,7 @@ from .errors import ContentError, Problems, SetupError, display_path
 from .figurefiles import figure_file_problem
 from .load import Loaded, load_yaml
 from .project import SHARED_FILE, BuildOptions, Project
+from .wording import unknown
 
 ISSUE_FILE = "issue.yaml"
 ISSUE_OUTPUT = "#issue"
@@ -169,7 +170,8 @@ def load_issue(folder: Path, content: Path, problems: Problems) -> Issue | None:
 
     for key in data:
         if key not in _FIELDS:
-            bad(str(key), f"unknown key (expected one of: {', '.join(_FIELDS)})")
+            problems.error(loaded.file, loaded.key_line((key,)),
+                           unknown(key, [k for k in _FIELDS if k not in data])[0])
     for key, (types, required) in _FIELDS.items():
         if key not in data:
             if required:

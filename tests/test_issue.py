@@ -347,7 +347,7 @@ def test_a_conflicting_volume_is_an_error(tmp_path, capsys):
     ("journal: J\narticles: [a]\nfirst_page: 0\n", "first_page: expected a page number"),
     ("journal: J\narticles: [a]\nodd_start: true\nfirst_page: 100\n",
      "first_page: expected an odd page, since odd_start"),
-    ("articles: [a]\nvolumne: 3\n", "unknown key"),
+    ("articles: [a]\nvolumne: 3\n", "unknown key 'volumne' (did you mean 'volume'?)"),
 ])
 def test_a_bad_issue_file_is_reported_with_its_line(tmp_path, capsys, body, message):
     make_article(tmp_path / "content", "a", 0)
