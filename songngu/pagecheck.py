@@ -181,8 +181,11 @@ def _walk(box, page: _Page, column: tuple[float, float], ancestors: tuple, note,
         if equation is not None and scale is not None and scale < LEGIBLE:
             number = next((_text(a) for a in equation.descendants()
                            if "equation-number" in _classes(a)), "")
+            advice = "shorten its longest line, or break it into more lines" \
+                if _MULTILINE.search(box.element.get("alt") or "") else \
+                "write it on several lines (an aligned environment) or shorten it"
             note(f"the equation {number} is printed at {scale:.0%} of its size to fit its "
-                 f"column: write it on several lines (an aligned environment) or shorten it")
+                 f"column: {advice}")
     if isinstance(box, boxes.TextBox) and box.text.strip():
         left, right = box.position_x, box.position_x + box.width
         lo, hi = column
@@ -504,6 +507,11 @@ def _flow_boxes(page_box, boxes):
         if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
                 isinstance(box, boxes.BlockBox) and _tag(box) not in ("html", "body")):
             yield box
+
+
+_MULTILINE = re.compile(r"\\\\|\\begin\{(?:aligned|align|alignedat|gathered|gather|split|"
+                        r"multline|array|cases|eqnarray)")
+"""A formula written on several lines already (its LaTeX, the image's text alternative)."""
 
 
 _FLOAT_ROWS = frozenset({"row-figure", "row-table"})

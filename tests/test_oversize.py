@@ -108,17 +108,25 @@ def test_an_equation_wider_than_the_text_is_scaled_to_fit_with_its_number(oversi
         assert number[0]["x1"] <= page.width - 50  # within the right margin (20 mm)
 
 
-def test_an_equation_scaled_until_it_is_hard_to_read_is_reported(tmp_path):
+@pytest.mark.parametrize("aligned, advice", [
+    (False, r"write it on several lines \(an aligned environment\) or shorten it"),
+    (True, r"shorten its longest line, or break it into more lines")])
+def test_an_equation_scaled_until_it_is_hard_to_read_is_reported(tmp_path, aligned, advice):
     """Fifteen fractions in a row fit the text only at half their size: the layout report
-    says so, with the equation's number and what to do."""
+    says so, with the equation's number and what to do (an equation already on several
+    lines is not told to be written on several lines)."""
     folder = tmp_path / "content" / "oversize"
-    _write_document(folder, _equation(15))
+    latex = _equation(15)
+    if aligned:
+        latex = latex.replace("$$", "$$\\begin{aligned} y &= 1 \\\\ ", 1).replace(
+            " = 0$$", " = 0 \\end{aligned}$$")
+    _write_document(folder, latex)
     result = run_build("--lang", "en", "--no-html", "--content", str(folder), "--out",
                        str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert re.search(r"oversize\.pdf: warning: layout: page \d+: the equation \(1\) is printed "
-                     r"at \d\d% of its size to fit its column: write it on several lines \(an "
-                     r"aligned environment\) or shorten it", result.stderr), result.stderr
+                     r"at \d\d% of its size to fit its column: " + advice, result.stderr), \
+        result.stderr
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
