@@ -122,7 +122,7 @@ def load_yaml_text(text: str, path: Path, problems: Problems) -> Loaded | None:
                                    f"U+{found:04X} at column {column}: delete it")
         return None
     except RecursionError:
-        _too_deep(path, problems)
+        _too_deep(path, problems, text)
         return None
     if node is not None and (too_big := limits.yaml_problem(node)) is not None:
         problems.error(path, *too_big)
@@ -132,13 +132,21 @@ def load_yaml_text(text: str, path: Path, problems: Problems) -> Loaded | None:
         try:
             loaded.data = _build(node, (), loaded, problems, SafeConstructor(), set())
         except RecursionError:
-            _too_deep(path, problems)
+            _too_deep(path, problems, text)
             return None
     return loaded
 
 
-def _too_deep(path: Path, problems: Problems) -> None:
-    problems.error(path, 1, "expected at most a few hundred levels of nesting, found more")
+def _too_deep(path: Path, problems: Problems, text: str) -> None:
+    """Said at the line that goes deepest: the parser, out of stack, tells no place."""
+    depth, deepest, line = 0, -1, 1
+    for number, row in enumerate(text.splitlines(), 1):
+        stripped = row.lstrip(" -")
+        here = depth + (len(row) - len(stripped))
+        depth += row.count("[") + row.count("{") - row.count("]") - row.count("}")
+        if max(here, depth) > deepest:
+            deepest, line = max(here, depth), number
+    problems.error(path, line, "expected at most a few hundred levels of nesting, found more")
 
 
 def _compose(text: str) -> yaml.Node | None:

@@ -285,3 +285,17 @@ def test_a_refused_text_is_one_error_not_also_a_missing_one(tmp_path, value):
               if ".yaml:" in line and ": warning:" not in line]
     assert result.returncode == 1 and len(errors) == 1, result.stderr
     assert "control character" in errors[0] or "direction control" in errors[0], errors
+
+
+def test_nesting_too_deep_is_said_at_the_line_that_goes_deepest(tmp_path):
+    """The YAML parser runs out of stack and tells no place: the message points at the line
+    where the nesting is."""
+    from songngu.load import load_yaml
+
+    path = tmp_path / "en.yaml"
+    path.write_text("title: x\nsections:\n  - id: a\n    blocks:\n      - p: "
+                    + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    problems = Problems()
+    assert load_yaml(path, problems) is None
+    assert [(p.line, p.message) for p in problems.items] == [
+        (5, "expected at most a few hundred levels of nesting, found more")]
