@@ -70,7 +70,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
 # isolates (U+2066–U+2069), which right-to-left text in a left-to-right line may need, are
 # left alone.
 _DIRECTION = re.compile("[\u202a-\u202e]")
-_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
 def control_character(text: str) -> str | None:
@@ -83,9 +83,13 @@ def control_character(text: str) -> str | None:
                    f"in another order than it is typed)"
         return f"the control character U+{ord(match[0]):04X}"
     for match in _REFERENCE.finditer(text):
-        code = int(match[1], 16) if match[1] else int(match[2])
+        digits = match[1] or match[2]
+        # More digits than any character needs: no character (and no int of 5,000 digits).
+        code = 0x110000 if len(digits.lstrip("0")) > 8 else \
+            int(digits, 16) if match[1] else int(digits)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            return f"the character reference {match[0]!r} (no character has that number)"
+            shown = match[0] if len(match[0]) <= 24 else match[0][:20] + "…"
+            return f"the character reference {shown!r} (no character has that number)"
         if _CONTROL.fullmatch(chr(code)):
             return f"the character reference {match[0]!r} (a control character)"
     return None

@@ -192,3 +192,13 @@ def test_a_direction_override_is_refused_for_what_it_does(text):
     assert "U+202E" in (control_problem(text) or "") or "&#x202E;" in (control_problem(text) or "")
     assert control_problem("Cairo (\u2067القاهرة\u2069)") is None
 
+
+
+@pytest.mark.parametrize("text, said", [
+    ("&#99999999999999999999;", "'&#99999999999999999999;' (no character has that number)"),
+    ("&#" + "9" * 6000 + ";", "(no character has that number)"),
+    ("&#xD800;", "'&#xD800;' (no character has that number)"),
+    ("&#0000000000012;", "'&#0000000000012;' (a control character)")])
+def test_a_character_reference_is_quoted_whole_and_named_for_what_it_is(text, said):
+    found = control_character(text)
+    assert found is not None and found.endswith(said), found
