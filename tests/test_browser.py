@@ -185,3 +185,25 @@ def test_clicking_a_citation_scrolls_to_its_reference(open_page, width):
         assert reference.evaluate(IN_VIEWPORT_JS), f"{target} not on screen after the click"
         number = re.match(r"\[(\d+)", citation.inner_text()).group(1)
         assert reference.locator(".csl-left-margin").inner_text() == f"[{number}]"
+
+
+def test_an_aligned_formula_lines_up_its_equals_signs(browser):
+    """MathML Core reads no columnalign: the journal's stylesheet aligns the columns, so that
+    the '=' of every row of an aligned formula stands at the same place."""
+    from songngu import equations
+
+    css = (Path(__file__).resolve().parent.parent / "templates" / "journal" /
+           "journal.css").read_text(encoding="utf-8")
+    math = equations.mathml(r"\begin{aligned} m c_p \frac{dT}{dt} &= Q - h A (T - T_a) \\"
+                            r" T(t) &= T_a + \frac{Q}{h A} \end{aligned}", True)
+    context = browser.new_context(viewport={"width": 1280, "height": 600})
+    try:
+        page = context.new_page()
+        page.set_content(f"<!DOCTYPE html><html lang='en'><head><style>{css}</style></head>"
+                         f"<body><div class='equation'><span class='equation-body'>{math}"
+                         f"</span></div></body></html>")
+        lefts = page.evaluate("""() => [...document.querySelectorAll('mo')]
+            .filter(e => e.textContent === '=').map(e => e.getBoundingClientRect().left)""")
+    finally:
+        context.close()
+    assert len(lefts) == 2 and abs(lefts[0] - lefts[1]) < 1, lefts
