@@ -683,7 +683,10 @@ def _conflicts(issue: Issue, article: Path, page: int, loaded: Loaded | None) ->
     journal = data.get("journal")
     if not isinstance(journal, dict):
         return problems
-    for key, value in (("volume", issue.volume), ("issue", issue.number)):
+    # The issue's names: an article's own, if it writes one, must agree (its running header
+    # prints it inside the issue PDF, whose cover prints the issue's).
+    for key, value in (("name", issue.journal), ("volume", issue.volume),
+                       ("issue", issue.number)):
         if value and key in journal and str(journal[key]) != value:
             problems.error(loaded.file, loaded.key_line(("journal", key)),
                            f"journal: {key} {journal[key]!r} written here, but the article is "

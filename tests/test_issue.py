@@ -329,13 +329,15 @@ def test_a_hand_written_first_page_that_agrees_is_accepted(tmp_path):
     assert build_issue(tmp_path, "--lang", "en") == 0
 
 
-def test_a_conflicting_volume_is_an_error(tmp_path, capsys):
+@pytest.mark.parametrize("issue_file, written", [
+    ({}, "volume '6'"), ({"journal": "Other Journal"}, "name 'Test Journal'")])
+def test_a_conflicting_volume_or_journal_is_an_error(tmp_path, capsys, issue_file, written):
     content = tmp_path / "content"
-    make_article(content, "alpha", 0, volume="6")
-    write_issue(content / "spring", ["alpha"])
+    make_article(content, "alpha", 0, volume="6" if not issue_file else "7")
+    write_issue(content / "spring", ["alpha"], **issue_file)
     assert build_issue(tmp_path, "--lang", "en") == 1
     err = capsys.readouterr().err
-    assert f"{content / 'alpha' / 'document.yaml'}:" in err and "volume '6'" in err
+    assert f"{content / 'alpha' / 'document.yaml'}:" in err and written in err, err
     assert not (tmp_path / "build").exists()
 
 
