@@ -129,6 +129,10 @@ def unit_differences(lang_a: str, lang_b: str, kind_a: str, kind_b: str, text_a:
     return found
 
 
+PRESENCE_COMPARED = frozenset({"funding"})
+"""Fields of the front matter whose presence in one language only is a parity finding."""
+
+
 def _compare(a: Text, b: Text, report) -> None:
     def both(where_a: Where | None, where_b: Where | None, message: str) -> None:
         wa = where_a or Where(display_path(a.file), 0)

@@ -694,9 +694,15 @@ def report_findings(doc: Document, records: Records, report,
                 if finding.label == "parity":
                     message += f" (counterpart: {pair.source.where})"
                 report(unit.where.file, unit.where.line, message)
-            elif unit is None and pair.section not in found.absent_sections[lang] \
-                    and (pair.key, lang) in found.missing_at:
-                where, how = found.missing_at[(pair.key, lang)]
+            elif unit is None and pair.section not in found.absent_sections[lang] and (
+                    (pair.key, lang) in found.missing_at or (
+                        "/" not in pair.key and pair.key not in parity.PRESENCE_COMPARED)):
+                # A field of the front matter (the journal's name) has no place to point at:
+                # the file's first line. (A table's or figure's part missing, or the funding
+                # statement, is a parity finding of its own.)
+                where, how = found.missing_at.get((pair.key, lang)) or (
+                    Where(display_path(doc.texts[lang].file), 1),
+                    f"in {doc.texts[lang].file.name}")
                 report(where.file, where.line,
                        f"missing translation: {pair.source.what} ({found.source_lang}: "
                        f"{pair.source.where}) has no counterpart in {lang}; translate it "

@@ -295,6 +295,21 @@ def test_block_ids_pair_blocks_and_name_them(article, capsys):
         f"(paragraph) of section 'background'")
 
 
+def test_a_field_of_the_front_matter_missing_in_a_translation_is_named(article, capsys):
+    """The status counts it missing; the check says which, at the translation's first line
+    (the field has no place of its own there)."""
+    en, vi = article / "en.yaml", article / "vi.yaml"
+    edit(en, "keywords: [Trade, Asia]\n", "keywords: [Trade, Asia]\njournal: Sample Journal\n")
+    edit(vi, "keywords: [Thương mại, Châu Á]\n",
+         "keywords: [Thương mại, Châu Á]\njournal: Tạp chí Mẫu\n")
+    assert run(capsys, "sync", "--all")[0] == 0
+    edit(vi, "journal: Tạp chí Mẫu\n", "")
+    found = [line for line in check(capsys) if "journal" in line]
+    assert len(found) == 1 and found[0].startswith(
+        "content/article/vi.yaml:1: warning: missing translation: the journal's name (en: "
+        "content/article/en.yaml:9)") and found[0].endswith("translate it in vi.yaml"), found
+
+
 @pytest.mark.parametrize("value, message", [
     ("'3'", "expected a block id that is a name such as 'trade-growth', found '3' (numbers "
             "and 'title' name positions and titles)"),
