@@ -51,9 +51,12 @@ class InlineSyntaxError(ValueError):
     control character written as a character reference; ``needle``: what to look for on the
     lines of the text, to report the right one."""
 
-    def __init__(self, message: str, needle: str = ""):
+    def __init__(self, message: str, needle: str = "",
+                 more: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.needle = needle
+        self.more = more or []
+        """The other mistakes of the same text, as (message, needle): all said in one run."""
 
 
 def parse_inline(markup: str, footnotes: dict[str, str] | None = None,
@@ -120,13 +123,17 @@ def _check_safe(spans: list[Span], markup: str) -> None:
     from .limits import control_problem
     from .links import url_problem
 
+    found: list[tuple[str, str]] = []
     for span in walk(spans):
         if span.kind == "link" and (problem := url_problem(span.href, fragments=True)):
             needle = next((part for part in ("](" + span.href, span.href) if part in markup),
                           "](")
-            raise InlineSyntaxError(f"link: {problem}", needle)
+            found.append((f"link: {problem}", needle))
         if span.text and (problem := control_problem(span.text)):
-            raise InlineSyntaxError(problem, "&#")
+            found.append((problem, "&#"))
+    if found:
+        unique = list(dict.fromkeys(found))
+        raise InlineSyntaxError(unique[0][0], unique[0][1], unique[1:])
 
 
 def plain_text(spans: list[Span]) -> str:

@@ -310,6 +310,8 @@ class _Reader:
             # A citation's mistake is found on the line of its "[@", a footnote's on its "[^".
             self.error(where.file, _line_of(where, exc.needle or (
                 "[^" if "footnote" in str(exc) else "[@")), str(exc))
+            for message, needle in exc.more:
+                self.error(where.file, _line_of(where, needle), message)
             self.unread_keys |= {key for key in _NAMED_KEY.findall(markup)
                                  if key in self.references}
             nodes.append(doctree.Text(markup))

@@ -61,3 +61,15 @@ def test_malformed_citations_are_reported(markup, message):
     with pytest.raises(InlineSyntaxError) as error:
         parse_inline(markup)
     assert str(error.value) == message
+
+
+def test_every_link_that_is_not_allowed_is_said_in_one_run():
+    markup = ("See [a](javascript:alert(1)), [b](file:///etc/passwd), [ok](https://example.org/) "
+              "and [c](data:text/html,x).")
+    with pytest.raises(InlineSyntaxError) as info:
+        parse_inline(markup)
+    said = [str(info.value)] + [message for message, _ in info.value.more]
+    assert [s.split("found ")[1].split(" (")[0] for s in said] == [
+        "'javascript:alert(1)'", "'file:///etc/passwd'", "'data:text/html,x'"], said
+    assert [needle for _, needle in info.value.more] == ["](file:///etc/passwd",
+                                                         "](data:text/html,x"]
