@@ -85,6 +85,7 @@ examples:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _quiet_libraries()
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(_command_first(parser, argv))
@@ -113,6 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
               f"traceback)", file=sys.stderr)
         return 3
+
+
+def _quiet_libraries() -> None:
+    """Keep the libraries' log records off the user's screen: every problem is reported by
+    songngu itself, with its file and line. A library that logs through the root logger
+    (ziafont, drawing formulas) would otherwise set it to print warnings, WeasyPrint's
+    "Font-face … cannot be loaded" for each fallback face a page does not need among them."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def _debug(args: argparse.Namespace, status: int) -> int:

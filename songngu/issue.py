@@ -207,7 +207,31 @@ def load_issue(folder: Path, content: Path, problems: Problems) -> Issue | None:
     issue.cover = _cover(loaded, value.get("cover"), folder, problems)
     issue.editorial = _editorial(loaded, value.get("editorial", {}), problems)
     _articles(loaded, value.get("articles", []), folder, content, issue, problems)
+    _check_editorial_languages(loaded, issue, problems)
     return issue
+
+
+def _check_editorial_languages(loaded: Loaded, issue: Issue, problems: Problems) -> None:
+    """The editorial note prints in the languages of the issue's articles: a note in another
+    language is never printed, and one missing leaves that language's page without it."""
+    if not issue.editorial or not issue.articles:
+        return
+    languages = list(dict.fromkeys(lang for article in issue.articles
+                                   for lang in incremental.listed_languages(article) or []))
+    if not languages:
+        return
+    for lang in issue.editorial:
+        if lang not in languages:
+            problems.warning(loaded.file, loaded.line(("editorial", lang)),
+                             f"editorial: a note in {lang!r}, a language no article has "
+                             f"({', '.join(languages)}): it is not printed")
+    missing = [lang for lang in languages if lang not in issue.editorial]
+    if missing:
+        problems.warning(loaded.file, loaded.key_line(("editorial",)),
+                         f"editorial: no note in {', '.join(map(repr, missing))}, a language "
+                         f"of the articles: the issue prints the note in "
+                         f"{', '.join(lang for lang in languages if lang in issue.editorial)} "
+                         f"only")
 
 
 def _articles(loaded: Loaded, names: list, folder: Path, content: Path, issue: Issue,

@@ -372,6 +372,36 @@ def test_a_cover_that_is_no_image_is_refused_with_its_line(tmp_path, capsys):
     assert not (tmp_path / "build" / "spring").exists()
 
 
+def test_an_editorial_note_in_no_articles_language_or_missing_one_is_a_warning(tmp_path,
+                                                                             capsys):
+    make_article(tmp_path / "content", "a", 0)
+    write_issue(tmp_path / "content" / "spring", ["a"], editorial={"en": "A note.",
+                                                                   "de": "Eine Notiz."})
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    err = capsys.readouterr().err
+    assert re.search(r"issue\.yaml:\d+: warning: editorial: a note in 'de', a language no "
+                     r"article has \(en, vi\): it is not printed", err), err
+    assert re.search(r"issue\.yaml:\d+: warning: editorial: no note in 'vi'", err), err
+
+
+@pytest.mark.slow
+def test_an_issue_build_prints_no_library_log(tmp_path):
+    """A formula drawn while checking (ziafont logs through the root logger) made WeasyPrint's
+    warnings print, one "Font-face … cannot be loaded" for each fallback face the front
+    matter did not need. A process of its own: pytest's log capture would hide them."""
+    import subprocess
+    import sys
+
+    make_article(tmp_path / "content", "a", 0, title="Yield $\\sum_{i=1}^{n} x_i$ of rice")
+    write_issue(tmp_path / "content" / "spring", ["a"])
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "issue", str(tmp_path / "content" / "spring"),
+         "--content", str(tmp_path / "content"), "--out", str(tmp_path / "build"), "--lang",
+         "en"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout, result.stderr
+
+
 def test_shards_partition_any_set_of_names():
     names = [Path(f"doc-{n}") for n in range(200)]
     for count in (1, 2, 3, 7):
