@@ -64,12 +64,13 @@ ALL = (FILE_BYTES, YAML_NODES, TEXT_CHARS, LIST_ITEMS, IMAGE_PIXELS, SVG_ELEMENT
 
 # --------------------------------------------------------------------------- characters
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
 # The embeddings and overrides of the bidirectional algorithm show the text after them in
 # another order than it is typed ("Invoice \u202egnp.exe" reads "Invoice exe.png"). The
 # isolates (U+2066–U+2069), which right-to-left text in a left-to-right line may need, are
 # left alone.
-_DIRECTION = re.compile("[\u202a-\u202e]")
+_DIRECTIONS = "\u202a-\u202e"
+_DIRECTION = re.compile(f"[{_DIRECTIONS}]")
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_DIRECTIONS}]")
 _REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 

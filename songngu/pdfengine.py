@@ -25,6 +25,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -247,7 +248,9 @@ def _place_floats(page, sheets, fonts, on_count: Callable[[int], None] | None):
         def paginated(page_boxes: list, last: bool = round_ == FLOAT_ROUNDS,
                       found: dict[str, list] = found) -> None:
             if not last:
-                pages = _Paginated(page_boxes)
+                # Read by pagecheck as a document's pages are (page._page_box).
+                pages = SimpleNamespace(pages=[SimpleNamespace(_page_box=box)
+                                               for box in page_boxes])
                 found["too_tall"] = pagecheck.kept_whole_but_broken(pages)
                 found["moves"] = pagecheck.floats_to_move(pages, page.etree_element)
             if on_count is not None and not any(found.values()):
@@ -260,18 +263,6 @@ def _place_floats(page, sheets, fonts, on_count: Callable[[int], None] | None):
         pagecheck.let_break(found["too_tall"])
         pagecheck.move_floats(page.etree_element, found["moves"])
     return document
-
-
-class _Paginated:
-    """Paginated page boxes, read as a document's pages are (``page._page_box``) by
-    :mod:`songngu.pagecheck`."""
-
-    class _Page:
-        def __init__(self, box) -> None:
-            self._page_box = box
-
-    def __init__(self, page_boxes: list) -> None:
-        self.pages = [self._Page(box) for box in page_boxes]
 
 
 def _clock(date: dt.date | None) -> dt.datetime:
