@@ -29,7 +29,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import amend
+from . import amend, stylecache
 from .project import DEFAULT_PDF_VARIANT
 from .write import Assets, atomic_path
 
@@ -112,6 +112,7 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     from weasyprint.urls import FatalURLFetchingError
 
     amend.apply()
+    stylecache.keep_parsed()
     fetcher = _fetcher_class()(assets)
     fonts = _font_configuration(assets, FontConfiguration)
     try:

@@ -200,3 +200,77 @@ def test_another_weasyprint_line_layout_stops_the_build_with_what_to_install(mon
     monkeypatch.setattr(block, "_linebox_layout", other_line_layout)
     with pytest.raises(SetupError, match=r"weasyprint>=70,<71"):
         amend.keep_notes_with_their_calls()
+
+
+STYLED = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>'
+          '<style>@font-face { font-family: J; src: url("fonts/LiberationSerif-Regular.ttf") }'
+          ' html { font-family: J } @page { size: 100mm 150mm; margin: 10mm }'
+          ' {extra}</style></head><body>{body}</body></html>')
+
+
+def styled(body: str, extra: str = "") -> str:
+    return STYLED.replace("{extra}", extra).replace("{body}", body)
+
+
+def page_sizes(pdf, path) -> list[tuple[int, int]]:
+    """The pages' sizes in millimetres, as the written file gives them (pypdf)."""
+    from pypdf import PdfReader
+
+    pdf.write(path)
+    return [(round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72))
+            for p in PdfReader(path).pages]
+
+
+def test_a_pages_stylesheet_is_parsed_once_for_the_pages_laid_out_with_the_same_fonts(
+        tmp_path, scratch, monkeypatch):
+    parses: list[str] = []
+    stylecache_spy(parses, monkeypatch)
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    first = pdfengine.render_pdf(styled("<p>One.</p>"), assets)
+    second = pdfengine.render_pdf(styled("<p>Two.</p>" * 3), assets)
+    assert len(parses) == 1
+    # What the kept stylesheet says still holds on the second page: its @page size, its font.
+    assert page_sizes(first, tmp_path / "one.pdf") == [(100, 150)]
+    assert page_sizes(second, tmp_path / "two.pdf") == [(100, 150)]
+    assert "Two." in pdftotext(tmp_path / "two.pdf")
+    assert "+J " in pdffonts(tmp_path / "two.pdf")  # the font its @font-face names
+    edited = pdfengine.render_pdf(styled("<p>Three.</p>").replace("150mm", "120mm"), assets)
+    assert len(parses) == 2  # an edit is seen
+    assert page_sizes(edited, tmp_path / "three.pdf") == [(100, 120)]
+
+
+def pdffonts(pdf) -> str:
+    import subprocess
+
+    return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def stylecache_spy(parses: list[str], monkeypatch) -> None:
+    """Count WeasyPrint's parses of a page's <style> text (the one with the @font-face)."""
+    import weasyprint
+
+    real = weasyprint.CSS.__init__
+
+    def counting(self, *args, **kwargs):
+        if "@font-face" in (kwargs.get("string") or ""):
+            parses.append(kwargs["string"])
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.CSS, "__init__", counting)
+
+
+def test_a_stylesheet_with_counter_styles_is_parsed_for_each_page_and_applies_to_each(
+        tmp_path, scratch, monkeypatch):
+    parses: list[str] = []
+    stylecache_spy(parses, monkeypatch)
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    counted = ("@counter-style thumbs { system: cyclic; symbols: '*' '+'; suffix: ' ' }"
+               " ol { list-style: thumbs }")
+    for n in (1, 2):
+        pdf = pdfengine.render_pdf(styled("<ol><li>alpha</li><li>beta</li></ol>", counted),
+                                   assets)
+        pdf.write(tmp_path / f"{n}.pdf")
+        text = pdftotext(tmp_path / f"{n}.pdf")
+        assert "* alpha" in text and "+ beta" in text, text
+    assert len(parses) >= 2  # not kept: a counter style belongs to the page
