@@ -420,8 +420,8 @@ class _Sequence:
         to be laid out again is checked: its thread would slow the checks down."""
         self.last_stale = max((issue.articles.index(a) for a in chain.stale), default=-1)
         self.front: tuple[list[tuple], Any, dict[str, bytes]] | None = None
-        """The issue's front matter, laid out in a thread as soon as every article's pages
-        are counted (while the last one is written): the places it is laid out for, the
+        """The issue's front matter, laid out in a thread as soon as every article's first
+        page is known (while the last one is laid out): the places it is laid out for, the
         thread, its result."""
 
     def expected(self) -> int:
@@ -502,22 +502,24 @@ class _Sequence:
         place(resolved.doc, options)
         for problem in checked.problems.items:
             report(problem)
+        if self.front is None and len(self.placed) == len(self.issue.articles):
+            self._lay_out_front()  # the contents show first pages: all are known now
         return checked, resolved
 
     def counted(self, folder: Path, output: str, pages: int | None) -> None:
         if output == self.lang and pages:
             self.counts[folder] = pages
-            if self.front is None and len(self.placed) == len(self.issue.articles) and \
-                    all(placed.folder in self.counts for placed in self.placed):
+            if self.front is None and len(self.placed) == len(self.issue.articles):
                 self._lay_out_front()
 
     def _lay_out_front(self) -> None:
-        """Lay out the front matter in a thread, now that its contents' pages are known."""
+        """Lay out the front matter in a thread, now that its contents' pages are known (the
+        last article's count may not be: the contents do not show it)."""
         import threading
 
         from . import issue_output
 
-        places = [dataclasses.replace(placed, count=self.counts[placed.folder])
+        places = [dataclasses.replace(placed, count=self.counts.get(placed.folder, placed.count))
                   for placed in self.placed]
         result: dict[str, bytes] = {}
         lay_out = issue_output.front_matter(self.issue, places, self.project, self.project.out,
@@ -552,8 +554,8 @@ class _Sequence:
 
 
 def _places(placed: list[_Placed]) -> list[tuple]:
-    """Where the articles stand (folder, first page, page count): what the contents show."""
-    return [(p.folder, p.first, p.count) for p in placed]
+    """Where the articles stand (folder, first page): what the contents show."""
+    return [(p.folder, p.first) for p in placed]
 
 
 def _print_language(issue: Issue, problems: Problems) -> str:

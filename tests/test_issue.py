@@ -236,6 +236,40 @@ def test_a_one_page_article_is_shown_as_one_page(tmp_path, capsys):
     assert re.search(r'<div class="page">p\. 41</div>', index), index
 
 
+def test_the_front_matter_is_laid_out_once_while_the_last_article_is(tmp_path, monkeypatch):
+    """The contents show first pages only: the front matter need not wait for the last
+    article's page count, and what it laid out then is what the issue PDF holds."""
+    from songngu import issue, issue_output
+
+    content = tmp_path / "content"
+    for name, paragraphs in (("alpha", 3), ("beta", 5), ("gamma", 2)):
+        make_article(content, name, paragraphs)
+    write_issue(content / "spring", ["alpha", "beta", "gamma"])
+    counted_then: list[set[str]] = []
+    laid_out: list[str] = []
+    start = issue._Sequence._lay_out_front
+    front_pdf = issue_output._front_pdf
+
+    def starting(sequence):
+        counted_then.append({folder.name for folder in sequence.counts})
+        start(sequence)
+
+    def laying_out(*args, **kwargs):
+        laid_out.append("front")
+        return front_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(issue._Sequence, "_lay_out_front", starting)
+    monkeypatch.setattr(issue_output, "_front_pdf", laying_out)
+    assert build_issue(tmp_path, "--lang", "en") == 0
+    assert counted_then == [{"alpha", "beta"}]  # gamma's count was not known yet
+    assert laid_out == ["front"]  # once: write_issue took it
+    pdf = tmp_path / "build" / "spring" / "spring.pdf"
+    contents = pdftotext(pdf, "-l", "4")
+    firsts = [int(labels(tmp_path / "build" / "spring" / "en" / f"{name}.pdf")[0])
+              for name in ("alpha", "beta", "gamma")]
+    assert re.findall(r"^(\d+)$", contents, re.M)[-3:] == [str(n) for n in firsts], contents
+
+
 def _laid_out(output: str) -> set[str]:
     return set(re.findall(r"laying out \S*/en/(\w+)\.pdf", output))
 
