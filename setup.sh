@@ -47,6 +47,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+# An editable install compiles nothing: the package's bytecode is compiled here once, as pip
+# does for an installed package, so that no run of build.py compiles it again (where
+# PYTHONDONTWRITEBYTECODE is set, as in many containers, every run would).
+.venv/bin/python -m compileall -q songngu build.py
 
 echo "setup: installing the checkers the tests use (npm ci: vnu-jar, axe-core, pdfjs-dist)"
 npm ci --no-audit --no-fund --loglevel=error

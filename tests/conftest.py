@@ -36,6 +36,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Each test process compiles the test modules (pytest rewrites their asserts) and songngu;
+# where PYTHONDONTWRITEBYTECODE is set, as in many containers, it would do so in every run
+# and every process, and each build.py the tests start would compile songngu again: about
+# 3.5 s of CPU a test process to collect the tests alone. The bytecode goes where Python
+# keeps it anyway (__pycache__, ignored by git).
+sys.dont_write_bytecode = False
 SAMPLE = ROOT / "content" / "asean-japan"
 
 
