@@ -558,3 +558,49 @@ def test_an_author_date_style_letters_works_of_one_author_and_year(tmp_path, mon
             "Nguyễn, T. H. (2019). ", "Nguyễn, T. H. (2020a).", "Nguyễn, T. H. (2020b)."]
     numbered, _ = cite(references, [["rung"], ["phuc"]], "en", "ieee")
     assert [plain(cluster) for cluster in numbered] == ["[1]", "[2]"]
+
+
+GROUPED = """\
+- id: pham2019
+  type: thesis
+  author: [{family: Phạm, given: Thu Hà}]
+  title: Tables in scholarly publications
+  genre: Doctoral dissertation
+  publisher: Hanoi National University of Education
+  issued: 2019
+- id: roe2019
+  type: report
+  author: [{family: Roe, given: Ann}]
+  title: A report online
+  publisher: Agency
+  issued: 2019
+  URL: https://example.org/report
+- id: poe2018
+  type: book
+  author: [{family: Poe, given: Edgar}]
+  title: A book without pages
+  publisher: House
+  publisher-place: Hanoi
+  issued: 2018
+"""
+
+
+@pytest.mark.parametrize("style, expected, absent", [
+    # A group that prints a word and an empty variable is left out (CSL 1.0.2, cs:group):
+    # APA's thesis without a number printed "(Publication)".
+    ("apa", "Tables in scholarly publications [Doctoral dissertation]", "Publication"),
+    # ACS printed "p ." for a book without pages.
+    ("american-chemical-society", "House: Hanoi, 2018.", " p ."),
+    # A group that prints counts as a variable rendered in the one around it: IEEE's
+    # "[Online]" stays, though the access date beside it is empty.
+    ("ieee", "[Online]. Available: https://example.org/report", None),
+])
+def test_a_group_is_left_out_only_when_its_variables_are_all_empty(tmp_path, monkeypatch,
+                                                                   style, expected, absent):
+    references, problems = load(tmp_path, monkeypatch, GROUPED)
+    assert problems == []
+    _, bibliography = cite(references, [[key] for key in references], style=style)
+    entries = " | ".join(plain(entry) for _, entry in bibliography.entries())
+    assert expected in entries, entries
+    if absent is not None:
+        assert absent not in entries, entries
