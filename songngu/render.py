@@ -82,7 +82,9 @@ def render_html(resolved: Resolved, lang: str, templates: Path,
         raise SetupError(f"template file {exc.name} not found in {folder}") from None
     sheets = stylesheet(folder, options.medium, *(PRINT_SHOP if options.crop_marks else ()))
     if options.medium != "journal":  # its stylesheets include print.css
-        sheets = Markup(sheets + "\n" + env.get_template("page.css.j2").render(**context))
+        # CSS for a <style> element, not HTML: its strings are CSS-escaped (css_string), and
+        # escaping it as HTML would turn its quotes into &#34;, which CSS does not read.
+        sheets = Markup(str(sheets) + "\n" + env.get_template("page.css.j2").render(**context))
     return template.render(fronts=fronts, stylesheet=sheets, **context)
 
 

@@ -157,6 +157,37 @@ def test_handout_is_the_whole_article_on_a5_numbered_from_1(vi_build):
                     assert normalise(plain_text(parse_inline(piece))) in text, piece[:60]
 
 
+def first_lines(pdf: Path) -> list[str]:
+    """The first line of each page, as pdftotext reads it."""
+    return [next((ln.strip() for ln in page.splitlines() if ln.strip()), "")
+            for page in pdftotext(pdf).split("\f")[:-1]]
+
+
+def test_the_handouts_pages_after_the_first_are_headed_by_the_title(vi_build):
+    out, _ = vi_build
+    title = plain_text(parse_inline(check_document(SAMPLE).doc.texts["vi"].title))
+    heads = first_lines(out / "vi" / "asean-japan.handout.pdf")
+    assert heads[0] != title
+    assert set(heads[1:]) == {title}, heads
+
+
+def test_a_long_title_heads_the_handout_cut_at_a_word_on_one_line(tmp_path):
+    content = tmp_path / "rainfall-note"
+    shutil.copytree(SHORT, content)
+    en = content / "en.yaml"
+    data = yaml.safe_load(en.read_text(encoding="utf-8"))
+    title = ('What "rain" <means> & costs: rainfall over the Mekong delta, season by season, '
+             'measured at forty-two stations from 1990 to 2020')
+    data["title"] = title
+    en.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build(tmp_path / "out", "--lang", "en", "--handout", "--no-html", "--content", str(content))
+    heads = first_lines(tmp_path / "out" / "en" / "rainfall-note.handout.pdf")
+    assert len(heads) > 2 and len(set(heads[1:])) == 1, heads
+    head = heads[1]  # the quotes, brackets and ampersand as typed; cut after a whole word
+    assert head.endswith("…") and len(head) <= 84 and title.startswith(head[:-1]), head
+    assert title[len(head) - 1] == " " and head.startswith('What "rain" <means> & costs')
+
+
 def test_handout_carries_the_documents_metadata_with_labels_from_1(vi_build):
     out, _ = vi_build
     reader = PdfReader(out / "vi" / "asean-japan.handout.pdf")
@@ -664,3 +695,19 @@ def test_parallel_languages_must_be_two_of_the_document(tmp_path, choice, messag
     result = run_build("--lang", choice, "--handout", "--out", str(tmp_path))
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_table_continued_side_by_side_is_named_above_each_column_in_its_language(tmp_path):
+    folder, _ = small_document(tmp_path)
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["tables"]["trade"]["rows"] = [[1950 + n, 100 + n] for n in range(70)]
+    (folder / "document.yaml").write_text(yaml.safe_dump(shared, allow_unicode=True),
+                                          encoding="utf-8")
+    build(tmp_path / "out", "--lang", "en+vi", "--handout", "--content", str(folder))
+    pages = pdftotext(tmp_path / "out" / "en+vi" / "article.handout.pdf", "-layout").split("\f")
+    continued = [page.splitlines()[0].split() for page in pages
+                 if "(continued)" in page or "(tiếp theo)" in page]
+    assert continued, "the table fits one page: make it longer"
+    for words in continued:  # the left column's label at the left, the right one's at the right
+        assert words[:3] == ["Table", "1", "(continued)"], words
+        assert words[-4:] == ["Bảng", "1", "(tiếp", "theo)"], words
