@@ -56,8 +56,7 @@ def formatting(lookups: dict[tuple, list], lang: str) -> Iterator[None]:
         _ORIGINAL["label"] = model.Label.process
         model.Label.process = _label
         for kind in (model.Text, model.Number, model.Names, model.Date):
-            _ORIGINAL[kind.__name__] = kind.render
-            kind.render = _told(kind.render)
+            kind.render = _told(kind.render)  # as before outside formatting(): see _told
     _UNDER_WAY.append(_Formatting(lookups, lang))
     try:
         yield
