@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,6 @@ def read_bib(path: Path, problems: Problems) -> list[RawRecord]:
     import bibtexparser
     from bibtexparser import middlewares
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry
-    from pylatexenc.latex2text import LatexNodes2Text
-
     try:
         if path.stat().st_size > limits.FILE_BYTES.value:
             problems.error(path, 0, f"expected a smaller file: "
@@ -85,12 +85,70 @@ def read_bib(path: Path, problems: Problems) -> list[RawRecord]:
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             problems.error(path, (block.start_line or 0) + 1, f"BibTeX syntax error: {reason}")
     entries.sort(key=lambda entry: entry.start_line or 0)
-    decode = _safe_decoder(LatexNodes2Text().latex_to_text)
+    latex = _Latex()
     return [record for entry in entries
-            if (record := _bib_record(entry, path, decode, problems)) is not None]
+            if (record := _bib_record(entry, path, latex, problems)) is not None]
 
 
-def _bib_record(entry, path: Path, decode, problems: Problems) -> RawRecord | None:
+_VNTEX_LETTERS = {"uhorn": "ư", "Uhorn": "Ư", "ohorn": "ơ", "Ohorn": "Ơ"}
+"""The letters of vntex (the ``vietnam`` package) that standard LaTeX has no command for; with
+``\\h{a}`` (ả, the hook above), what Vietnamese BibTeX files use besides the standard accents."""
+
+
+class _Latex:
+    """pylatexenc's decoder, with vntex's Vietnamese letters and hook above, and the commands
+    it does not know, which it leaves out."""
+
+    def __init__(self) -> None:
+        from pylatexenc import latexwalker, macrospec
+        from pylatexenc.latex2text import (
+            LatexNodes2Text,
+            MacroTextSpec,
+            get_default_latex_context_db,
+        )
+
+        self._parsing = latexwalker.get_default_latex_context_db()
+        self._parsing.add_context_category("vntex", prepend=True, macros=[
+            macrospec.std_macro("h", False, 1),
+            *(macrospec.std_macro(name, False, 0) for name in _VNTEX_LETTERS)])
+        self._text = get_default_latex_context_db()
+        self._text.add_context_category("vntex", prepend=True, macros=[
+            MacroTextSpec("h", simplify_repl=self._hook_above),
+            *(MacroTextSpec(name, letter) for name, letter in _VNTEX_LETTERS.items())])
+        self._decode = _safe_decoder(partial(
+            LatexNodes2Text(latex_context=self._text).latex_to_text,
+            latex_context=self._parsing))
+
+    @staticmethod
+    def _hook_above(node, l2tobj) -> str:  # pylatexenc passes the decoder by this name
+        letters = l2tobj.nodelist_to_text(node.nodeargs[:1]).strip() if node.nodeargs else ""
+        return unicodedata.normalize("NFC", "".join(c + "\u0309" for c in letters))
+
+    def decode(self, text: str) -> str:
+        return self._decode(text)
+
+    def unknown(self, text: str) -> list[str]:
+        """The commands of ``text`` that decoding leaves out, as typed (``\\uo``)."""
+        from pylatexenc import latexwalker
+
+        found: list[str] = []
+
+        def walk(nodes) -> None:
+            for node in nodes or []:
+                if isinstance(node, latexwalker.LatexMacroNode) and \
+                        self._text.get_macro_spec(node.macroname) is None:
+                    found.append("\\" + node.macroname)
+                for child in (getattr(node, "nodelist", None), getattr(node, "nodeargs", None)):
+                    walk([c for c in child or [] if c is not None])
+        try:
+            walk(latexwalker.LatexWalker(text, latex_context=self._parsing,
+                                         tolerant_parsing=True).get_latex_nodes()[0])
+        except (latexwalker.LatexWalkerError, IndexError, RecursionError):
+            return []
+        return list(dict.fromkeys(found))
+
+
+def _bib_record(entry, path: Path, latex: _Latex, problems: Problems) -> RawRecord | None:
     """One BibTeX entry as a CSL-JSON record (not yet checked)."""
     line = entry.start_line + 1
     lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
@@ -120,12 +178,18 @@ def _bib_record(entry, path: Path, decode, problems: Problems) -> RawRecord | No
                 problems.warning(path, lines[name], f"unknown BibTeX field {name!r} in "
                                                     f"reference {entry.key!r} ({hint})")
             continue
-        if target in NAME_FIELDS:
-            value = [_bib_name(parts, decode) for parts in value]
-        elif target in DATE_FIELDS or target in ("URL", "DOI"):
+        if target in DATE_FIELDS or target in ("URL", "DOI"):
             value = str(value).strip()
         else:
-            value = decode(str(value)).strip()
+            typed = " ".join(" ".join(p.first + p.von + p.last + p.jr) for p in value) \
+                if target in NAME_FIELDS else str(value)
+            if unknown := latex.unknown(typed):
+                problems.warning(path, lines[name], f"field {name!r} of reference {entry.key!r}: "
+                                 f"unknown LaTeX command{'s' * (len(unknown) > 1)} "
+                                 f"{', '.join(unknown)}, left out: write the characters "
+                                 f"themselves (the file is UTF-8)")
+            value = [_bib_name(parts, latex.decode) for parts in value] \
+                if target in NAME_FIELDS else latex.decode(str(value)).strip()
         if target == "number" and csl_type == "article-journal":
             target = "issue"
         raw[target] = value

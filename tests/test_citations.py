@@ -535,6 +535,37 @@ def test_bib_errors(tmp_path, monkeypatch):
     ]
 
 
+def test_bib_reads_vietnamese_written_with_vntex_commands(tmp_path, monkeypatch):
+    """vntex's letters ư, ơ (``\\uhorn``, ``\\ohorn``) and hook above (``\\h{a}``: ả), beside
+    the standard accents stacked (``{\\'{\\^o}}``: ố)."""
+    references, problems = load(tmp_path, monkeypatch, (
+        "@phdthesis{pham2019,\n"
+        "  author = {Ph{\\d{a}}m, Thu H{\\`a}},\n"
+        "  title = {B{\\h{a}}ng s{\\'{\\^o}} li{\\d{\\^e}}u},\n"
+        "  school = {Tr{\\uhorn}{\\`{\\ohorn}}ng {\\DJ}{\\d{a}}i h{\\d{o}}c S{\\uhorn} ph{\\d{a}}m,"
+        " {\\Uhorn}u {\\Ohorn}i},\n"
+        "  year = {2019}\n}\n"), name="refs.bib")
+    assert problems == []
+    data = references["pham2019"].data
+    assert data["title"] == "Bảng số liệu"
+    assert data["publisher"] == "Trường Đại học Sư phạm, Ưu Ơi"
+    assert data["author"] == [{"family": "Phạm", "given": "Thu Hà"}]
+
+
+def test_a_latex_command_the_decoder_does_not_know_is_named_not_silently_left_out(
+        tmp_path, monkeypatch):
+    references, problems = load(tmp_path, monkeypatch, (
+        "@book{b,\n  author = {Nguy{\\foo{e}}n, An},\n"
+        "  title = {Tr{\\uo}{\\`{\\ow}}ng and {\\uo} again},\n"
+        "  publisher = {P},\n  year = {2019}\n}\n"), name="refs.bib")
+    assert problems == [
+        "refs.bib:2: warning: field 'author' of reference 'b': unknown LaTeX command \\foo, "
+        "left out: write the characters themselves (the file is UTF-8)",
+        "refs.bib:3: warning: field 'title' of reference 'b': unknown LaTeX commands \\uo, "
+        "\\ow, left out: write the characters themselves (the file is UTF-8)"]
+    assert "b" in references
+
+
 def test_an_author_date_style_letters_works_of_one_author_and_year(tmp_path, monkeypatch):
     """APA asks for year suffixes (``disambiguate-add-year-suffix``), which citeproc-py never
     gives: two works by Nguyễn in 2020 printed "Nguyễn, 2020; Nguyễn, 2020". They are 2020a
