@@ -20,6 +20,7 @@ build, which reports them as warnings (errors with ``--strict``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -421,17 +422,19 @@ def move_floats(root, moves: list[tuple[object, object]]) -> None:
 
 def kept_whole_but_broken(document) -> list:
     """The elements the template keeps whole (``break-inside: avoid``: a box, a front matter,
-    a reference) that WeasyPrint broke all the same, over two pages or more: each is taller
-    than a page. Kept whole, such a block starts a page of its own and leaves the page before
-    it empty (with the heading above it alone at its foot); :func:`let_break` lets it break
-    where it stands, as text."""
+    a reference, a row of the parallel handout) that WeasyPrint broke all the same, over two
+    pages or more: each is taller than a page. Kept whole, such a block starts a page of its
+    own and leaves the page before it empty (with the heading above it alone at its foot);
+    :func:`let_break` lets it break where it stands, as text."""
     from weasyprint.formatting_structure import boxes
 
     pages: dict[int, tuple[object, set[int]]] = {}
     for index, page in enumerate(document.pages):
-        for box in _flow_boxes(page._page_box, boxes):
+        rows = (box for box in _in_text_flow(page._page_box, boxes)
+                if isinstance(box, boxes.TableRowBox))
+        for box in itertools.chain(_flow_boxes(page._page_box, boxes), rows):
             element = getattr(box, "element", None)
-            if element is not None and isinstance(box, boxes.BlockBox) \
+            if element is not None and isinstance(box, (boxes.BlockBox, boxes.TableRowBox)) \
                     and box.style["break_inside"] in ("avoid", "avoid-page"):
                 pages.setdefault(id(element), (element, set()))[1].add(index)
     return [element for element, found in pages.values() if len(found) > 1]

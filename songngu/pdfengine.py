@@ -261,8 +261,12 @@ def _place_floats(page, sheets, fonts, on_count: Callable[[int], None] | None):
             document = page.render(stylesheets=sheets, font_config=fonts)
         if not any(found.values()):
             break
-        pagecheck.let_break(found["too_tall"])
-        pagecheck.move_floats(page.etree_element, found["moves"])
+        if found["too_tall"]:
+            # Kept whole, a block taller than a page pushed what follows it a page further,
+            # floats included: they are placed again once it breaks where it stands.
+            pagecheck.let_break(found["too_tall"])
+        else:
+            pagecheck.move_floats(page.etree_element, found["moves"])
     return document
 
 

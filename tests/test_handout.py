@@ -711,3 +711,26 @@ def test_a_table_continued_side_by_side_is_named_above_each_column_in_its_langua
     for words in continued:  # the left column's label at the left, the right one's at the right
         assert words[:3] == ["Table", "1", "(continued)"], words
         assert words[-4:] == ["Bảng", "1", "(tiếp", "theo)"], words
+
+
+def test_tables_longer_than_a_page_side_by_side_break_where_they_stand(tmp_path):
+    """A row of the parallel handout is kept whole; one holding tables longer than a page
+    cannot be, and is let break where it stands: it does not leave the page before it half
+    empty (an error under --strict), nor let the text after it go before it."""
+    folder, texts = small_document(tmp_path)
+    shared = yaml.safe_load((folder / "document.yaml").read_text(encoding="utf-8"))
+    shared["tables"]["trade"]["rows"] = [[1900 + n, 100 + n] for n in range(110)]
+    (folder / "document.yaml").write_text(yaml.safe_dump(shared, allow_unicode=True),
+                                          encoding="utf-8")
+    after = {"en": "This paragraph comes after the table.", "vi": "Đoạn này đứng sau bảng."}
+    for lang in ("en", "vi"):
+        texts[lang]["sections"][0]["blocks"][0]["p"] += " " + PARAGRAPH[lang].format(n=1) * 12
+        texts[lang]["sections"][0]["blocks"].insert(2, {"p": after[lang]})
+    rewrite(folder, texts)
+    build(tmp_path / "out", "--lang", "en+vi", "--handout", "--strict", "--content", str(folder))
+    pages = pdftotext(tmp_path / "out" / "en+vi" / "article.handout.pdf").split("\f")
+    starts = next(n for n, page in enumerate(pages) if "Table 1." in page)
+    assert "1900" in pages[starts] and "Paragraph 1" in pages[starts]  # not a page of its own
+    text = "\f".join(pages)
+    assert text.index("2009") < text.index(after["en"]) and \
+        text.index("2009") < text.index(after["vi"])  # the text after it follows its last row
