@@ -711,12 +711,13 @@ def _conflicts(issue: Issue, article: Path, page: int, loaded: Loaded | None) ->
         return problems
     # The issue's names: an article's own, if it writes one, must agree (its running header
     # prints it inside the issue PDF, whose cover prints the issue's).
-    for key, value in (("name", issue.journal), ("volume", issue.volume),
-                       ("issue", issue.number)):
+    for key, value, said in (("name", issue.journal, "names the journal"),
+                             ("volume", issue.volume, "is volume"),
+                             ("issue", issue.number, "is number")):
         if value and key in journal and str(journal[key]) != value:
             problems.error(loaded.file, loaded.key_line(("journal", key)),
-                           f"journal: {key} {journal[key]!r} written here, but the article is "
-                           f"in {key} {value!r} ({display_path(issue.file)}); remove it or "
+                           f"journal: {key} {journal[key]!r} written here, but the issue "
+                           f"({display_path(issue.file)}) {said} {value!r}: remove it or "
                            f"correct it")
     return problems
 

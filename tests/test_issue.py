@@ -363,15 +363,23 @@ def test_a_hand_written_first_page_that_agrees_is_accepted(tmp_path):
     assert build_issue(tmp_path, "--lang", "en") == 0
 
 
-@pytest.mark.parametrize("issue_file, written", [
-    ({}, "volume '6'"), ({"journal": "Other Journal"}, "name 'Test Journal'")])
-def test_a_conflicting_volume_or_journal_is_an_error(tmp_path, capsys, issue_file, written):
+@pytest.mark.parametrize("issue_file, written, issue_says", [
+    ({}, "volume '6'", "is volume '7'"),
+    ({"journal": "Other Journal"}, "name 'Test Journal'", "names the journal 'Other Journal'")])
+def test_a_conflicting_volume_or_journal_is_an_error(tmp_path, capsys, issue_file, written,
+                                                     issue_says):
     content = tmp_path / "content"
     make_article(content, "alpha", 0, volume="6" if not issue_file else "7")
     write_issue(content / "spring", ["alpha"], **issue_file)
     assert build_issue(tmp_path, "--lang", "en") == 1
     err = capsys.readouterr().err
-    assert f"{content / 'alpha' / 'document.yaml'}:" in err and written in err, err
+    shared = content / "alpha" / "document.yaml"
+    key = written.split()[0]
+    line = next(n for n, text in enumerate(shared.read_text().splitlines(), 1)
+                if text.strip().startswith(f"{key}:"))
+    assert (f"{shared}:{line}: journal: {written} written here, but the "
+            f"issue ({content / 'spring' / 'issue.yaml'}) {issue_says}: remove it or correct "
+            f"it") in err, err
     assert not (tmp_path / "build").exists()
 
 
