@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from . import breaks, render
 from .doctree import Block, Section, Table, plain, plain_line
@@ -87,13 +88,17 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     references = [render.reference_list(trees[lang]) for lang in langs]
     cited_alike = all([key for key, _ in r] == [key for key, _ in references[0]]
                       for r in references)
+    titles = [plain_line(trees[lang].front.title) for lang in langs]
+    # Its pages after the first are headed by the left column's title, as a handout's are.
+    running_head = views[0].env.get_template("page.css.j2").render(
+        options=render.RenderOptions(medium="handout"), title_plain=titles[0])
+    sheets = render.stylesheet(folder, "handout", "parallel.css",
+                               *(render.PRINT_SHOP if options.crop_marks else ()))
     return env.get_template("parallel.html.j2").render(
         doc=doc, views=views, trees=trees, options=options, kinds=KINDS,
         pairs=list(_pairs(views, [trees[lang].sections for lang in langs])),
-        references=[references[0]] if cited_alike else references,
-        titles=[plain_line(trees[lang].front.title) for lang in langs],
-        stylesheet=render.stylesheet(folder, "handout", "parallel.css",
-                                     *(render.PRINT_SHOP if options.crop_marks else ())),
+        references=[references[0]] if cited_alike else references, titles=titles,
+        stylesheet=Markup(f"{sheets}\n{running_head}"),  # CSS, its strings CSS-escaped
     )
 
 

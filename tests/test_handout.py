@@ -33,6 +33,9 @@ HYPHENS = "\u2010\u00ad-"  # the hyphen WeasyPrint adds at a break, soft hyphen,
 FOOT = 12 * MM
 """The strip at the foot of a page where the page number is centred, straddling the columns of
 the parallel text (the bottom margin of handout.css is 16 mm)."""
+HEAD = 15 * MM
+"""The strip at the top of a page (the top margin of handout.css) where the running head and
+the labels of a table continued from the page before are printed."""
 SHORT = ROOT / "content" / "rainfall-note"
 """A shipped short communication (a four-page handout): for the options that shape a handout
 whatever its length, so that a test lays out four pages, not the sample's twenty."""
@@ -168,6 +171,13 @@ def test_the_handouts_pages_after_the_first_are_headed_by_the_title(vi_build):
     title = plain_text(parse_inline(check_document(SAMPLE).doc.texts["vi"].title))
     heads = first_lines(out / "vi" / "asean-japan.handout.pdf")
     assert heads[0] != title
+    assert set(heads[1:]) == {title}, heads
+
+
+def test_the_parallel_handouts_pages_are_headed_by_the_left_columns_title(parallel_build):
+    title = plain_text(parse_inline(check_document(SAMPLE).doc.texts["en"].title))
+    heads = first_lines(parallel_build / "en+vi" / "asean-japan.handout.pdf")
+    assert heads[0] != title and len(heads) > 10
     assert set(heads[1:]) == {title}, heads
 
 
@@ -432,7 +442,7 @@ def column_words(pages: list[Page], which: int) -> Column:
     for index, page in enumerate(pages):
         middle = page.width / 2
         mine = [w for w in page.words if (w["x0"] >= middle) == bool(which)
-                and w["bottom"] <= page.height - FOOT]
+                and w["top"] >= HEAD and w["bottom"] <= page.height - FOOT]
         lines = lines_of(mine)
         while lines and " ".join(w["text"] for w in lines[0]) == COLUMNS[which][1]:
             lines.pop(0)  # the column's heading, repeated on every page
@@ -446,11 +456,11 @@ def column_words(pages: list[Page], which: int) -> Column:
 
 def column_text(pdf: Path, which: int) -> str:
     """Column ``which`` read by pdftotext in its own reading order, cropped to the half of
-    each page above the foot."""
+    each page between the running head and the foot."""
     width, height = sizes(pdf)[0]
     left = round(width / 2) * which
-    crop = ["-x", str(left), "-y", "0", "-W", str(round(width / 2)), "-H",
-            str(int(height - FOOT))]
+    crop = ["-x", str(left), "-y", str(round(HEAD)), "-W", str(round(width / 2)), "-H",
+            str(int(height - FOOT - round(HEAD)))]
     return body_text(pdftotext(pdf, *crop), COLUMNS[which][1])
 
 
@@ -630,8 +640,11 @@ def test_a_paragraph_five_times_longer_than_its_pair(tmp_path, longer):
 
     for index, page in enumerate(pages_of(pdf)[first[0]:last[0] + 1], first[0]):
         middle = page.width / 2
-        words = [w for w in page.words if w["bottom"] <= page.height - FOOT]
-        assert [w["text"] for w in page.words if w not in words] == [str(index + 1)]
+        words = [w for w in page.words
+                 if w["top"] >= HEAD and w["bottom"] <= page.height - FOOT]
+        margins = [w["text"] for w in page.words if w not in words]
+        assert margins[-1] == str(index + 1)  # the page number, under the running head
+        assert " ".join(margins[:-1]) == ("" if index == 0 else "Trade between two regions")
         for word in words:  # nothing spills across the gutter or off the page
             assert word["x1"] <= middle or word["x0"] >= middle, word
             assert word["x0"] >= 0 and word["x1"] <= page.width and word["top"] >= 0, word
@@ -705,8 +718,8 @@ def test_a_table_continued_side_by_side_is_named_above_each_column_in_its_langua
                                           encoding="utf-8")
     build(tmp_path / "out", "--lang", "en+vi", "--handout", "--content", str(folder))
     pages = pdftotext(tmp_path / "out" / "en+vi" / "article.handout.pdf", "-layout").split("\f")
-    continued = [page.splitlines()[0].split() for page in pages
-                 if "(continued)" in page or "(tiếp theo)" in page]
+    continued = [next(line for line in page.splitlines() if "(continued)" in line).split()
+                 for page in pages if "(continued)" in page]
     assert continued, "the table fits one page: make it longer"
     for words in continued:  # the left column's label at the left, the right one's at the right
         assert words[:3] == ["Table", "1", "(continued)"], words
