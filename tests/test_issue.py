@@ -194,6 +194,29 @@ def test_jats_and_the_contents_page_carry_the_same_pages(issue_build):
     assert 'href="spring.pdf"' in index
 
 
+def test_the_contents_page_opens_every_article_page_and_asks_for_nothing_else(issue_build,
+                                                                          browser):
+    """Read in Chromium: every link of the contents page opens its article's page, and the
+    browser asks the server for nothing but the issue's own files (no favicon.ico)."""
+    from browser_support import Site
+
+    with Site(issue_build) as site:
+        context = browser.new_context(viewport={"width": 390, "height": 800})
+        page = context.new_page()
+        failed: list[str] = []
+        page.on("response", lambda response: response.status >= 400 and failed.append(
+            f"{response.url}: HTTP {response.status}"))
+        page.goto(f"{site.url}/index.html", wait_until="networkidle")
+        links = page.eval_on_selector_all("a[href$='.html']", "links => links.map(a => a.href)")
+        assert len(links) == 3, links  # three articles, built in English
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
+        for link in links:
+            assert page.goto(link, wait_until="networkidle").status == 200, link
+        context.close()
+        assert failed == []
+        assert all(not path.startswith("/favicon") for path in site.paths), site.paths
+
+
 def test_odd_start_leaves_a_blank_page_and_every_article_starts_on_an_odd_page(tmp_path):
     content = tmp_path / "content"
     make_article(content, "alpha", 0)  # one page: the next would start on an even page
