@@ -101,16 +101,18 @@ def check_document(folder: Path, strict: bool = False,
                                            problems.error if strict else problems.warning,
                                            sync_option(folder, project))
     else:
-        problems.extend(_resolved_anyway(doc, references, problems, sources))
+        problems.extend(_resolved_anyway(doc, references, problems,
+                                         [shared, *texts.values()]))
     problems.raise_if_errors()
     return Checked(doc, references, problems, sources, translation, fallbacks)
 
 
 _MENTIONED_XREF = re.compile(r"cross-reference to unknown \w+ '([^']+)'")
+_LABEL = re.compile(r"\{#(?:\w+:)?([^}\s]+)\}")
 
 
 def _resolved_anyway(doc: model.Document, references: dict, found: Problems,
-                     sources: list[Path]) -> list[Problem]:
+                     loads: list[Loaded]) -> list[Problem]:
     """The mistakes of citations, cross-references and formulas in a document that other
     mistakes already stop, so that one run says them all. Only those a mistake elsewhere
     cannot have caused: no unknown citation when the references could not all be read,
@@ -127,8 +129,7 @@ def _resolved_anyway(doc: model.Document, references: dict, found: Problems,
         p.severity == "error" and (p.message.startswith("references:") or bool(
             in_references and p.file.endswith(in_references)))
         for p in found.items)
-    written = "\n".join(path.read_text(encoding="utf-8", errors="replace")
-                         for path in sources if path.is_file())
+    named = _named(loads)
     kept = []
     for problem in extra.errors:
         if (problem.file, problem.line, problem.message) in said:
@@ -136,12 +137,23 @@ def _resolved_anyway(doc: model.Document, references: dict, found: Problems,
         if problem.message.startswith("unknown citation") and references_wrong:
             continue
         target = _MENTIONED_XREF.match(problem.message)
-        if target and re.search(rf"(?m)^\s*(?:-\s*)?(?:id:\s*)?{re.escape(target[1])}:?\s*$|"
-                                rf"\bid:\s*{re.escape(target[1])}\b|"
-                                rf"\{{#\w+:{re.escape(target[1])}\}}", written):
+        if target and target[1] in named:
             continue
         kept.append(problem)
     return kept
+
+
+def _named(loads: list[Loaded]) -> set[str]:
+    """Every name the loaded files give something a cross-reference can point to: an ``id``,
+    the key of a table or figure, a label (``{#eq:energy}``)."""
+    names: set[str] = set()
+    for loaded in loads:
+        for path, text in loaded.strings():
+            names.update(key for key in path if isinstance(key, str))
+            if path and path[-1] == "id":
+                names.add(text.strip())
+            names.update(_LABEL.findall(text))
+    return names
 
 
 def _check_catalogs(doc: model.Document, shared: Loaded, templates: Path,
