@@ -134,7 +134,9 @@ def _cross_ref(node: CrossRef, writer: _Writer) -> str:
     # An appendix and its subsections read "Appendix A", "Appendix A.1".
     label_kind = "appendix" if node.kind == "section" and node.number[:1].isalpha() \
         else node.kind
-    label = writer.gettext(XREF_LABELS[label_kind]) % {"num": node.number}
+    # "Section 3.2.1", "Bảng 2": the word is tied to its number, so that no line ends on it.
+    label = re.sub(r"\s+(?=%\(num\)s)", "\u00a0", writer.gettext(XREF_LABELS[label_kind])) \
+        % {"num": node.number}
     page = f' data-page-label="{escape(writer.gettext(PAGE_LABEL))}"' \
         if node.kind == "section" else ""
     return (f'<a class="xref xref-{node.kind}" href="#{ANCHORS[node.kind]}'

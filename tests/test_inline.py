@@ -43,7 +43,7 @@ def test_cross_references_name_their_target():
     spans = parse_inline("see [@tbl:trade] and [@sec:economy]")
     assert [s.target for s in spans if s.kind == "xref"] == ["table:trade", "section:economy"]
     html = _html("see [@tbl:trade]")
-    assert html == 'see <a class="xref xref-table" href="#tbl-trade">Table </a>'
+    assert html == 'see <a class="xref xref-table" href="#tbl-trade">Table\u00a0</a>'
 
 
 def test_a_link_is_not_a_citation():
