@@ -4,6 +4,8 @@ typesetter would: each amendment is one expression of one of its functions, comp
 * :func:`keep_notes_with_their_calls`: a page's footnotes stay on it;
 * :func:`let_trailing_spaces_hang`: a line that fits but for the space before the next
   element keeps its words;
+* :func:`count_pages_once`: a page that prints a page number is laid out twice, not three
+  times;
 * :func:`tell_when_paginated`: the pages are handed to a hook (:func:`when_paginated`) as
   soon as the text is paginated, before the running headers and footers are laid out.
 
@@ -35,6 +37,15 @@ _FITS_BUT_FOR_TRAILING_SPACES = (
     "        )).get_first_line()[0], style)[0] <= max_width)):")
 
 
+# A page's own counters are compared with those its content was last computed with.
+_COUNTERS_CHANGED = ("refresh_missing_counters and page_counter_values != \\\n"
+                     "                        counter_lookup.cached_page_counter_values:")
+_PAGE_COUNTERS_CHANGED = ("refresh_missing_counters and songngu_counters_changed(\n"
+                          "                        page_counter_values,\n"
+                          "                        counter_lookup.cached_page_counter_values,\n"
+                          "                        missing_counters):")
+
+
 # The loop that adds each page's running header and footer begins with this line; the text is
 # paginated by then, and the number of pages final.
 _MARGINS_ADDED = "    # Add margin boxes\n"
@@ -44,6 +55,7 @@ def apply() -> None:
     """Amend WeasyPrint's layout (once a process)."""
     keep_notes_with_their_calls()
     let_trailing_spaces_hang()
+    count_pages_once()
     tell_when_paginated()
 
 
@@ -79,6 +91,29 @@ def let_trailing_spaces_hang() -> None:
                      _FITS_BUT_FOR_TRAILING_SPACES, "line breaking")
     for module in (inline, preferred):  # they import the function by name
         module.split_first_line = amended
+
+
+def count_pages_once() -> None:
+    """Lay a page that prints a page number in its text ("Section 3 (p. 104)") out twice,
+    as WeasyPrint needs to (once to place the number's target, once to print it), not three
+    times.
+
+    ``layout.page.make_page`` lays a page out again when its counters differ from those its
+    generated text was computed with. It compares every counter, ``pages`` (the page count)
+    too, which the first pass over the document cannot know and sets once it ends: each such
+    page was laid out a third time, though its text does not print the count. Here ``pages``
+    is compared only for a text that prints it."""
+    from weasyprint.layout import page
+
+    page.songngu_counters_changed = _counters_changed
+    _amend(page, "make_page", _COUNTERS_CHANGED, _PAGE_COUNTERS_CHANGED, "page layout")
+
+
+def _counters_changed(values: dict, cached: dict, printed: list[str]) -> bool:
+    if "pages" in printed:
+        return values != cached
+    return {name: value for name, value in values.items() if name != "pages"} != \
+        {name: value for name, value in cached.items() if name != "pages"}
 
 
 _paginated: list[Callable[[list], None]] = []

@@ -91,7 +91,8 @@ def render_parallel(resolved: Resolved, langs: list[str], templates: Path,
     titles = [plain_line(trees[lang].front.title) for lang in langs]
     # Its pages after the first are headed by the left column's title, as a handout's are.
     running_head = views[0].env.get_template("page.css.j2").render(
-        options=render.RenderOptions(medium="handout"), title_plain=titles[0])
+        options=render.RenderOptions(medium="handout"), title_plain=titles[0],
+        page_anchors=render.page_anchors(resolved))
     sheets = render.stylesheet(folder, "handout", "parallel.css",
                                *(render.PRINT_SHOP if options.crop_marks else ()))
     return env.get_template("parallel.html.j2").render(

@@ -29,10 +29,10 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import breaks, i18n
-from .doctree import Node, TextTree, plain_line
+from .doctree import CrossRef, Node, TextTree, plain_line, walk
 from .errors import SetupError
 from .html_inline import entry_html, inline_html, math_html
-from .kinds import KINDS, N_
+from .kinds import ANCHORS, KINDS, N_
 from .resolve import Resolved
 
 CORRESPONDING = N_("Corresponding author.")
@@ -119,7 +119,21 @@ def _page_context(resolved: Resolved, lang: str, templates: Path, folder: Path,
         other_languages=[(other, i18n.language_name(other)) for other in doc.languages
                          if other != lang],
         language_name=i18n.language_name(lang),
+        page_anchors=page_anchors(resolved),
     )
+
+
+def page_anchors(resolved: Resolved) -> list[str]:
+    """The anchor of every section that a cross-reference, in any language, points to: the
+    PDF prints the section's page after the reference ("Section 3 (p. 104)").
+
+    The stylesheet names each target (``target-counter(url(#sec-x), page)``): WeasyPrint (70)
+    finds a target read from the link (``attr(href)``) only when the page is laid out again
+    for another reason, and lays the page out a third time (see
+    :func:`songngu.amend.count_pages_once`)."""
+    return sorted({ANCHORS["section"] + node.target for tree in resolved.texts.values()
+                   for piece in tree.pieces() for node in walk(piece)
+                   if isinstance(node, CrossRef) and node.kind == "section"})
 
 
 MEDIUM_STYLESHEETS = {"journal": ("fonts.css", "journal.css"),

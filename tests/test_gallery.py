@@ -155,3 +155,31 @@ def test_research_article_math_and_footnotes_in_chromium(browser, sample_build):
         assert headers[:3] == [["Mùa", 1, 2], ["Hà Nội", 2, 1], ["Đà Nẵng", 2, 1]]
         assert not failures
         page.close()
+
+
+# ------------------------------------------------------------------ every document
+
+_SECTION_PAGE = re.compile(r"(?:Section|Mục|Appendix|Phụ lục) ([\dA-Z]+(?:\.\d+)*) "
+                           r"\((?:p|tr)\.\s(\d+)\)")
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_sections_cross_reference_prints_the_page_its_heading_stands_on(sample_build, lang):
+    """"Section 3.2.1 (p. 104)": the page printed after every section's cross-reference is
+    the one that shows the section's heading, counted from the article's first page (from 1
+    in a handout)."""
+    from pypdf import PdfReader
+
+    found = 0
+    for pdf in sorted((sample_build / lang).glob("*.pdf")):
+        if pdf.suffixes not in ([".pdf"], [".handout", ".pdf"]):  # not the print sheets
+            continue
+        labels = PdfReader(pdf).page_labels
+        pages = [unicodedata.normalize("NFC", page)
+                 for page in pdftotext(pdf).split("\f")]
+        for number, printed in _SECTION_PAGE.findall(" ".join(" ".join(pages).split())):
+            heading = re.compile(rf"^{re.escape(number)}\.? [^(\s]", re.MULTILINE)
+            where = [labels[i] for i, page in enumerate(pages) if heading.search(page)]
+            assert where[:1] == [printed], (pdf.name, number, printed, where)
+            found += 1
+    assert found >= 3  # the sample refers to three of its sections

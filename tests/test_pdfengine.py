@@ -274,3 +274,36 @@ def test_a_stylesheet_with_counter_styles_is_parsed_for_each_page_and_applies_to
         text = pdftotext(tmp_path / f"{n}.pdf")
         assert "* alpha" in text and "+ beta" in text, text
     assert len(parses) >= 2  # not kept: a counter style belongs to the page
+
+
+def test_a_page_that_prints_a_sections_page_is_laid_out_twice_with_the_right_numbers(
+        tmp_path, scratch, monkeypatch):
+    """"Section 3 (p. 43)": the number is its target's page, before or after the reference,
+    counted from the article's first page. WeasyPrint lays such a page out a second time to
+    print it; it used to lay it out a third time, for the page count it had not printed."""
+    from weasyprint.layout import page as page_layout
+
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    filler = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 30 + "</p>"
+    sections = "".join(f'<h2 id="s{n}">Section {n}</h2>{filler * 2}' for n in range(1, 6))
+    refs = " ".join(f'<a class="x" href="#s{n}">Section {n}</a>' for n in (1, 5, 3))
+    rules = "".join(f'a.x[href="#s{n}"]::after {{ content: " (p.\\a0" '
+                    f'target-counter(url("#s{n}"), page) ")" }}' for n in (1, 3, 5))
+    html = (f'<html lang="en"><head><style>@page {{ size: A5; margin: 15mm }} '
+            f'@page :first {{ counter-reset: page 41 }} body {{ font: 10pt "Journal Serif" }} '
+            f'{rules}</style></head><body>{sections[:sections.index("<h2", 10)]}'
+            f'<p>See {refs}.</p>{sections[sections.index("<h2", 10):]}</body></html>')
+    made: list[int] = []
+    real = page_layout.remake_page
+    monkeypatch.setattr(page_layout, "remake_page",
+                        lambda index, *args: made.append(index) or real(index, *args))
+    pdf = pdfengine.render_pdf(html, assets)
+    pdf.write(tmp_path / "refs.pdf")
+    pages = pdftotext(tmp_path / "refs.pdf").split("\f")
+    first = {n: 41 + next(i for i, text in enumerate(pages) if f"\nSection {n}\n" in
+                          f"\n{text}") for n in (1, 3, 5)}
+    assert first[1] < first[3] < first[5]
+    citing = next(text for text in pages if "See Section" in text)
+    assert " ".join(citing.split()).count(
+        f"Section 1 (p. {first[1]}) Section 5 (p. {first[5]}) Section 3 (p. {first[3]})") == 1
+    assert max(made.count(index) for index in set(made)) == 2, made
