@@ -126,17 +126,12 @@ class Pool:
             self._stop_all()
             raise
         finally:
-            for worker in self.idle:  # at once, even one still warming up
-                worker.stop()
+            _stop(self.idle)  # at once, even one still warming up
         if kind is None and self.errors:
             raise self.errors[0]
 
     def _stop_all(self) -> None:
-        workers = [*self.idle, *(w for w, _, _ in self.busy.values())]
-        for worker in workers:  # all at once, so that all stop within the one second
-            worker.interrupt()
-        for worker in workers:
-            worker.stop()
+        _stop([*self.idle, *(w for w, _, _ in self.busy.values())])
         self.idle, self.busy = [], {}
 
     def _wait_any(self) -> None:
@@ -246,7 +241,10 @@ class Worker:
         """Stop the job within a second: SIGTERM, then SIGKILL if it has not ended by then
         (its temporary files are in its build's folder, which goes with the build)."""
         self.interrupt()
-        deadline = time.monotonic() + STOP_GRACE
+        self.end_within(time.monotonic() + STOP_GRACE)
+
+    def end_within(self, deadline: float) -> None:
+        """Wait for the worker to end, asked to already; kill it at ``deadline``."""
         while time.monotonic() < deadline:
             with self._reaping:
                 if self._reaped:
@@ -277,6 +275,16 @@ class Worker:
             self.conn.close()
             os.waitpid(self.pid, 0)
             self._reaped = True
+
+
+def _stop(workers: Sequence[Worker]) -> None:
+    """Stop ``workers`` all at once: each is asked first, so that they end together, each
+    within the one second."""
+    for worker in workers:
+        worker.interrupt()
+    deadline = time.monotonic() + STOP_GRACE
+    for worker in workers:
+        worker.end_within(deadline)
 
 
 _AT_END: list[Callable[[], None]] = []

@@ -1,28 +1,46 @@
 """The independent checkers the tests run on songngu's outputs, installed from npm by .ci/run
 (``npm ci`` with the repository's package.json): the Nu Html Checker (``vnu-jar``, run by
 Debian's Java), axe-core (injected into Debian's Chromium) and pdf.js (``pdfjs-dist``, run by
-Node.js). Without them a test is skipped on a workstation and fails under CI.
+Node.js). Without them a test is skipped on a workstation and fails under CI. The official
+JATS 1.3 XSD, read by lxml, comes from ``../shared/schemas`` beside the checkout.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from browser_support import _missing
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "node_modules"
 VNU = MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = MODULES / "axe-core" / "axe.min.js"
 PDFJS = MODULES / "pdfjs-dist" / "legacy" / "build" / "pdf.mjs"
+SCHEMAS = ROOT.parent / "shared" / "schemas" / "jats-1.3"
+"""CI checks the repository out beside ``shared``; a worktree has it one level higher."""
+if not SCHEMAS.is_dir():
+    SCHEMAS = next((p / "shared" / "schemas" / "jats-1.3" for p in ROOT.parents
+                    if (p / "shared" / "schemas" / "jats-1.3").is_dir()), SCHEMAS)
 
 
 def _need(path: Path, tool: str) -> None:
     if not path.is_file():
         _missing(f"{path.relative_to(ROOT)} is missing: run `npm ci` in the checkout ({tool})")
+
+
+@functools.cache
+def jats_schema() -> etree.XMLSchema:
+    """The JATS 1.3 journal-publishing schema with MathML 3 (read once a test process: it
+    takes lxml about a second and a half)."""
+    if not SCHEMAS.is_dir():
+        pytest.fail(f"the JATS 1.3 XSD is not at {SCHEMAS} (CI has it at ../shared/schemas)")
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "JATS-journalpublishing1-3-mathml3.xsd")))
 
 
 def vnu_errors(*pages: Path) -> list[dict]:

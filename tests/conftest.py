@@ -226,6 +226,9 @@ def pytest_addoption(parser) -> None:
     parser.addoption("--regen-golden", action="store_true",
                      help="write tests/golden/ from this run's build instead of only comparing "
                           "with it; review the change with git diff tests/golden/")
+    parser.addoption("--full-screenshots", action="store_true",
+                     help="also save each HTML page whole to tests/artifacts/ (the browser "
+                          "tests save its first screen): about a second and a half a picture")
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -168,13 +168,14 @@ def test_a_sections_cross_reference_prints_the_page_its_heading_stands_on(sample
     """"Section 3.2.1 (p. 104)": the page printed after every section's cross-reference is
     the one that shows the section's heading, counted from the article's first page (from 1
     in a handout)."""
-    from pypdf import PdfReader
+    import pikepdf
 
     found = 0
     for pdf in sorted((sample_build / lang).glob("*.pdf")):
         if pdf.suffixes not in ([".pdf"], [".handout", ".pdf"]):  # not the print sheets
             continue
-        labels = PdfReader(pdf).page_labels
+        with pikepdf.open(pdf) as read:
+            labels = [page.label for page in read.pages]
         pages = [unicodedata.normalize("NFC", page)
                  for page in pdftotext(pdf).split("\f")]
         for number, printed in _SECTION_PAGE.findall(" ".join(" ".join(pages).split())):

@@ -19,6 +19,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+from checkers import jats_schema
 from conftest import ROOT, SAMPLE
 from lxml import etree
 from PIL import Image
@@ -27,11 +28,6 @@ from pypdf import PdfReader
 from songngu import cli, doctree, jats
 from songngu.inline import parse_inline
 
-SCHEMAS = ROOT.parent / "shared" / "schemas" / "jats-1.3"
-"""CI checks the repository out beside ``shared``; a worktree has it one level higher."""
-if not SCHEMAS.is_dir():
-    SCHEMAS = next((p / "shared" / "schemas" / "jats-1.3" for p in ROOT.parents
-                    if (p / "shared" / "schemas" / "jats-1.3").is_dir()), SCHEMAS)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 PRISM = "http://prismstandard.org/namespaces/basic/3.0/"
@@ -64,9 +60,7 @@ def templates_with_french(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def schema() -> etree.XMLSchema:
-    if not SCHEMAS.is_dir():
-        pytest.fail(f"the JATS 1.3 XSD is not at {SCHEMAS} (CI has it at ../shared/schemas)")
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "JATS-journalpublishing1-3-mathml3.xsd")))
+    return jats_schema()
 
 
 def assert_valid(schema: etree.XMLSchema, tree) -> None:
