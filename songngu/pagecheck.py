@@ -430,8 +430,12 @@ def kept_whole_but_broken(document) -> list:
 
     pages: dict[int, tuple[object, set[int]]] = {}
     for index, page in enumerate(document.pages):
-        rows = (box for box in _in_text_flow(page._page_box, boxes)
-                if isinstance(box, boxes.TableRowBox))
+        # Not the rows of a table's header or footer: they are repeated on every page the
+        # table runs over.
+        rows = (row for group in _in_text_flow(page._page_box, boxes)
+                if isinstance(group, boxes.TableRowGroupBox)
+                and not (group.is_header or group.is_footer)
+                for row in group.children)
         for box in itertools.chain(_flow_boxes(page._page_box, boxes), rows):
             element = getattr(box, "element", None)
             if element is not None and isinstance(box, (boxes.BlockBox, boxes.TableRowBox)) \

@@ -307,3 +307,29 @@ def test_a_page_that_prints_a_sections_page_is_laid_out_twice_with_the_right_num
     assert " ".join(citing.split()).count(
         f"Section 1 (p. {first[1]}) Section 5 (p. {first[5]}) Section 3 (p. {first[3]})") == 1
     assert max(made.count(index) for index in set(made)) == 2, made
+
+
+def test_a_table_whose_header_repeats_on_every_page_is_laid_out_once(tmp_path, scratch,
+                                                                     monkeypatch):
+    """A long table's header row stands on every page the table runs over: it is not a row
+    kept whole that broke (which is laid out again, let break). Taken for one, it cost every
+    document with such a table a second layout: a 200-page article took half as long again."""
+    import weasyprint
+
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    rows = "".join(f"<tr><td>{n}</td><td>{'Lorem ipsum dolor sit amet. ' * 3}</td></tr>"
+                   for n in range(120))
+    html = ('<html lang="en"><head><style>@page { size: A5; margin: 15mm } '
+            'body { font: 10pt "Journal Serif" } tr { break-inside: avoid }</style></head>'
+            '<body><table><thead><tr><th>Year</th><th>Remark</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table></body></html>')
+    layouts: list[int] = []
+    real = weasyprint.HTML.render
+    monkeypatch.setattr(weasyprint.HTML, "render",
+                        lambda self, *args, **kwargs: layouts.append(1) or
+                        real(self, *args, **kwargs))
+    pdf = pdfengine.render_pdf(html, assets)
+    pdf.write(tmp_path / "table.pdf")
+    pages = pdftotext(tmp_path / "table.pdf").strip("\f").split("\f")
+    assert len(pages) >= 3 and all("Year" in page for page in pages)
+    assert len(layouts) == 1
