@@ -29,7 +29,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import amend, stylecache
+from . import amend, stylecache, workers
 from .project import DEFAULT_PDF_VARIANT
 from .write import Assets, atomic_path
 
@@ -77,7 +77,8 @@ class RenderedPdf:
         from . import pdftags
 
         with atomic_path(target) as tmp, _source_date_epoch(self._clock), \
-                    pdftags.recording(self._document.metadata.lang) as origins:
+                    pdftags.recording(self._document.metadata.lang) as origins, \
+                    workers.library_threads_ended():
             def finish(document, pdf) -> None:
                 pdftags.mend(pdf, origins)
                 if finisher is not None:
@@ -114,16 +115,20 @@ def render_pdf(html: str, assets: Assets, settings: PdfSettings = PdfSettings(),
     amend.apply()
     stylecache.keep_parsed()
     fetcher = _fetcher_class()(assets)
-    fonts = _font_configuration(assets, FontConfiguration)
-    try:
-        base_url = f"file://{VIRTUAL_ROOT}"
-        sheets = [weasyprint.CSS(string=print_css, base_url=base_url, url_fetcher=fetcher,
-                                 font_config=fonts)] if print_css else []
-        page = weasyprint.HTML(string=_break_hints_as_text(html), base_url=base_url,
-                               url_fetcher=fetcher)
-        document = _place_floats(page, sheets, fonts, on_count)
-    except FatalURLFetchingError as exc:
-        raise ForbiddenResource(str(exc)) from None
+    # Pango's font-matching threads must be gone before this process may fork (see
+    # songngu.workers.library_threads_ended).
+    with workers.library_threads_ended():
+        fonts = _font_configuration(assets, FontConfiguration)
+        try:
+            base_url = f"file://{VIRTUAL_ROOT}"
+            sheets = [weasyprint.CSS(string=print_css, base_url=base_url,
+                                     url_fetcher=fetcher, font_config=fonts)] \
+                if print_css else []
+            page = weasyprint.HTML(string=_break_hints_as_text(html), base_url=base_url,
+                                   url_fetcher=fetcher)
+            document = _place_floats(page, sheets, fonts, on_count)
+        except FatalURLFetchingError as exc:
+            raise ForbiddenResource(str(exc)) from None
     clock = _clock(settings.date)
     # The article's date, not the clock: PDF/X would otherwise stamp the time of the build.
     document.metadata.created = document.metadata.modified = clock.date().isoformat()
@@ -216,8 +221,6 @@ def _forget_inherited() -> None:
 
 def _release_when_the_process_ends() -> None:
     import atexit
-
-    from . import workers
 
     atexit.register(release_fonts)
     workers.at_end(release_fonts)

@@ -10,6 +10,11 @@ the job's result or error; the parent prints the reports and hands each result t
 problems, a setup error with its message, anything else as :class:`JobFailed` with the
 worker's traceback.
 
+A process that lays out a page itself (the issue's front matter, a test) forks workers only
+once the threads Pango started for it have ended (:func:`library_threads_ended`): Pango asks
+Fontconfig for fonts in threads of its own, which may outlive the layout that started them, and
+a worker forked while one of them held a Fontconfig lock would wait for that lock for ever.
+
 A worker ends with ``os._exit``: it must not run the parent's exit handlers or flush the
 parent's buffers a second time. It stops at SIGTERM like at Ctrl-C, removing its temporary
 files; one that does not stop within a second (deep inside a layout) is killed. It dies with
@@ -28,7 +33,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
 
@@ -40,6 +46,10 @@ Report = Callable[[object], None]
 
 STOP_GRACE = 1.0
 """Seconds a worker has to stop at SIGTERM before it is killed."""
+LIBRARY_THREADS_WAIT = 10.0
+"""Seconds :func:`library_threads_ended` waits at most: Pango's threads end within
+milliseconds, the one that first reads Fontconfig's font caches within a second or two on a
+cold disk."""
 _PR_SET_PDEATHSIG = 1
 _parent: int | None = None
 """In a worker: the process that started it."""
@@ -115,19 +125,21 @@ class Pool:
         return self
 
     def __exit__(self, kind, error, tb) -> None:
-        """Let the running jobs finish (stop them on Ctrl-C); raise the first job's error."""
-        if kind is not None and issubclass(kind, KeyboardInterrupt):
+        """Let the running jobs finish, then raise the first job's error. If the block raised
+        (Ctrl-C, an error that stops an issue's articles, a test's time limit), stop them at
+        once instead: the build fails, and nothing they would make is put in place."""
+        if kind is not None:
             self._stop_all()
             return
         try:
             while self.busy:
                 self._wait_any()
-        except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for the last jobs
+        except BaseException:  # Ctrl-C or SIGTERM while waiting for the last jobs
             self._stop_all()
             raise
         finally:
             _stop(self.idle)  # at once, even one still warming up
-        if kind is None and self.errors:
+        if self.errors:
             raise self.errors[0]
 
     def _stop_all(self) -> None:
@@ -275,6 +287,34 @@ class Worker:
             self.conn.close()
             os.waitpid(self.pid, 0)
             self._reaped = True
+
+
+@contextmanager
+def library_threads_ended(limit: float = LIBRARY_THREADS_WAIT) -> Iterator[None]:
+    """Run the block, then wait until the threads a C library started during it have ended
+    (at most ``limit`` seconds).
+
+    A fork copies only the thread that forks, and every lock as it stands: a lock another
+    thread held stays held in the child, by no one, and the child waits for ever the first
+    time it asks for it. Pango matches fonts in threads of its own, which take Fontconfig's
+    locks and may still run when the layout that started them returns (a loaded machine):
+    a worker forked then hung in its first layout, inside Fontconfig."""
+    before = _library_threads()
+    try:
+        yield
+    finally:
+        deadline = time.monotonic() + limit
+        while _library_threads() - before and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+
+def _library_threads() -> set[int]:
+    """The ids of this process's threads that Python's ``threading`` did not start."""
+    try:
+        tasks = {int(task) for task in os.listdir("/proc/self/task")}
+    except OSError:  # no /proc (not Linux): nothing to wait for
+        return set()
+    return tasks - {thread.native_id for thread in threading.enumerate()}
 
 
 def _stop(workers: Sequence[Worker]) -> None:

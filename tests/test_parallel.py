@@ -76,6 +76,27 @@ def test_an_unexpected_error_carries_the_workers_traceback():
     assert "in _broken" in caught.value.details
 
 
+def _finish_later(path, report):
+    import time
+
+    time.sleep(3)
+    path.write_text("finished")
+
+
+def test_the_running_jobs_are_stopped_when_the_build_fails(tmp_path):
+    """An error in the build (an article of an issue with errors, Ctrl-C, a test's time
+    limit) stops the layouts under way rather than waiting for them: nothing they make would
+    be put in place."""
+    finished = tmp_path / "finished"
+    with pytest.raises(RuntimeError, match="the build failed"), Pool(1, print) as pool:
+        pool.submit(partial(_finish_later, finished), print)
+        (worker,) = [worker for worker, _, _ in pool.busy.values()]
+        raise RuntimeError("the build failed")
+    assert not finished.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(worker.pid, os.WNOHANG)  # ended, and reaped
+
+
 def test_a_job_that_cannot_be_sent_runs_in_the_parent():
     results = []
     with Pool(1, print) as pool:

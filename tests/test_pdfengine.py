@@ -333,3 +333,37 @@ def test_a_table_whose_header_repeats_on_every_page_is_laid_out_once(tmp_path, s
     pages = pdftotext(tmp_path / "table.pdf").strip("\f").split("\f")
     assert len(pages) >= 3 and all("Year" in page for page in pages)
     assert len(layouts) == 1
+
+
+def _library_thread(ended: list[str], name: str) -> None:
+    """Start a thread as a C library does, unknown to Python's ``threading`` (Pango's font
+    matching: it may still run, holding a Fontconfig lock, when the layout returns)."""
+    import _thread
+    import time
+
+    def run() -> None:
+        time.sleep(0.3)
+        ended.append(name)
+
+    _thread.start_new_thread(run, ())
+
+
+def test_a_layout_returns_only_once_the_threads_it_started_have_ended(tmp_path, monkeypatch):
+    """A process that forks workers after laying out a page itself (an issue's front matter,
+    a watch session's next build) must hold no thread in the middle of a library: a lock such
+    a thread held is copied held into the worker, which waited for it for ever."""
+    assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
+    ended: list[str] = []
+    place_floats = pdfengine._place_floats
+
+    def layout_that_leaves_a_thread(*args, **kwargs):
+        document = place_floats(*args, **kwargs)
+        _library_thread(ended, "layout")
+        return document
+
+    monkeypatch.setattr(pdfengine, "_place_floats", layout_that_leaves_a_thread)
+    pdf = pdfengine.render_pdf(PAGE, assets)
+    assert ended == ["layout"]
+    pdf.write(tmp_path / "page.pdf",
+              finisher=lambda document, written: _library_thread(ended, "writing"))
+    assert ended == ["layout", "writing"]
