@@ -19,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, RectangleObject
 
 from songngu import impose as impose_module
+from songngu import workers
 from songngu.errors import SetupError
 from songngu.impose import LAYOUTS, booklet_order, impose
 
@@ -39,7 +40,8 @@ def make_pdf(path: Path, pages: int, page_css: str = "size: A5; margin: 20mm") -
     """A PDF of ``pages`` pages; page n says ``Pn`` and has a grey background."""
     body = "".join(f'<p id="p{n}"><a href="#p{n % pages + 1}">P{n}</a></p>' for n in range(1, pages + 1))
     html = f"<style>@page {{ {page_css}; background: #808080 }} {PAGE_CSS}</style>{body}"
-    weasyprint.HTML(string=html).write_pdf(path)
+    with workers.library_threads_ended():  # this test process forks build workers later
+        weasyprint.HTML(string=html).write_pdf(path)
     assert len(PdfReader(path).pages) == pages
     return path
 
