@@ -134,7 +134,7 @@ class Pool:
         try:
             while self.busy:
                 self._wait_any()
-        except BaseException:  # Ctrl-C or SIGTERM while waiting for the last jobs
+        except BaseException:  # Ctrl-C, SIGTERM or a time limit while waiting for the last jobs
             self._stop_all()
             raise
         finally:

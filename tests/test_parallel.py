@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from functools import partial
 
 import pytest
@@ -77,8 +78,6 @@ def test_an_unexpected_error_carries_the_workers_traceback():
 
 
 def _finish_later(path, report):
-    import time
-
     time.sleep(3)
     path.write_text("finished")
 

@@ -349,9 +349,9 @@ def _library_thread(ended: list[str], name: str) -> None:
 
 
 def test_a_layout_returns_only_once_the_threads_it_started_have_ended(tmp_path, monkeypatch):
-    """A process that forks workers after laying out a page itself (an issue's front matter,
-    a watch session's next build) must hold no thread in the middle of a library: a lock such
-    a thread held is copied held into the worker, which waited for it for ever."""
+    """A process that forks workers after laying out a page itself (an issue build, whose
+    front matter it lays out; a test process) must hold no thread in the middle of a library:
+    a lock such a thread held is copied held into the worker, which waited for it for ever."""
     assets = write.Assets(fonts=ROOT / "fonts", media=tmp_path)
     ended: list[str] = []
     place_floats = pdfengine._place_floats
